@@ -1,0 +1,33 @@
+# One target per habit. Every target creates the virtualenv it needs on first use.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+
+.PHONY: demo test lint bench suites clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+demo: $(VENV)/.installed            ## generate a national sample month and run it
+	$(BIN)/antq demo
+
+test: $(VENV)/.installed            ## the test suite
+	$(BIN)/python -m pytest -q
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: $(VENV)/.installed           ## time and memory of a national month
+	$(BIN)/python benchmarks/bench_month.py
+
+suites: $(VENV)/.installed          ## rewrite expectations/suites/*.json from the catalog
+	$(BIN)/antq suites
+
+clean:
+	rm -rf $(VENV) antq-demo .pytest_cache

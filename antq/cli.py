@@ -1,0 +1,115 @@
+"""The `antq` command line (SPEC §9)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+
+def _run(args: argparse.Namespace) -> int:
+    from antq.flows.monthly import monthly_ingest
+
+    summary = monthly_ingest(
+        period=args.period,
+        inbox=Path(args.inbox),
+        warehouse=Path(args.warehouse),
+        reports=Path(args.reports) if args.reports else None,
+        workers=args.workers,
+    )
+    _print_summary(summary)
+    return 0
+
+
+def _print_summary(summary) -> None:  # RunSummary
+    print()
+    print(
+        f"Tháng {summary.period}: {summary.n_files} tệp, {summary.n_accepted} chấp nhận, {summary.n_rejected} từ chối"
+    )
+    print(f"  xã, phường đã báo cáo: {summary.n_communes_reporting}/{summary.n_communes_expected}")
+    print(
+        f"  lỗi: {summary.n_errors}, cảnh báo: {summary.n_warnings}, số liệu vào kho: {summary.n_facts}"
+    )
+    print(
+        f"Province error reports : {summary.reports}  ({len(summary.province_reports)} workbooks)"
+    )
+    print(f"Ministry workbook      : {summary.ministry_workbook}")
+    print(f"Warehouse (Parquet)    : {summary.warehouse}")
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from antq.flows.monthly import monthly_ingest
+    from antq.sample.generate import generate_month
+
+    root = Path(args.dir).resolve()
+    started = time.monotonic()
+    print(
+        f"Generating a sample national month {args.period} under {root / 'inbox'} ...", flush=True
+    )
+    generate_month(root, period=args.period, seed=args.seed, workers=args.workers)
+    print(f"  done in {time.monotonic() - started:.1f} s", flush=True)
+    summary = monthly_ingest(
+        period=args.period,
+        inbox=root / "inbox",
+        warehouse=root / "warehouse",
+        reports=root / "reports",
+        workers=args.workers,
+    )
+    _print_summary(summary)
+    print(f"Sample ground truth    : {root / 'truth' / args.period}")
+    print(f"Total time             : {time.monotonic() - started:.1f} s")
+    return 0
+
+
+def _suites(args: argparse.Namespace) -> int:
+    from antq.expectations.build import write_suites
+
+    for path in write_suites():
+        print(f"wrote {path}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="antq", description="ANTQ monthly reporting pipeline")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="ingest one month from an inbox")
+    run.add_argument("--period", required=True, help="the month, e.g. 2026-10")
+    run.add_argument(
+        "--inbox",
+        required=True,
+        help="folder holding <period>/<province>/... or the province folders",
+    )
+    run.add_argument(
+        "--warehouse", required=True, help="warehouse folder (Parquet tables and archive)"
+    )
+    run.add_argument("--reports", help="reports folder (default: <warehouse>/../reports)")
+    run.add_argument("--workers", type=int, default=2, help="reader processes (default 2)")
+    run.set_defaults(func=_run)
+
+    demo = sub.add_parser("demo", help="generate a sample national month and run it")
+    demo.add_argument(
+        "--dir", default="antq-demo", help="where to put inbox/, warehouse/, reports/"
+    )
+    demo.add_argument("--period", default="2026-10")
+    demo.add_argument("--seed", type=int, default=2026)
+    demo.add_argument("--workers", type=int, default=2)
+    demo.set_defaults(func=_demo)
+
+    suites = sub.add_parser("suites", help="rewrite expectations/suites/*.json from the catalog")
+    suites.set_defaults(func=_suites)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,305 @@
+"""The monthly flow: inbox -> findings + facts -> roll-up -> reports. It only chains the
+stages of tasks/; each stage is a Prefect task, coarse enough (per province, per run) that
+a national month is a few dozen task runs, not thousands."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from antq.schemas.registry import registry
+from antq.tasks.clean import parse_period
+from antq.tasks.discover import Discovery, InboxFile, add_archived_versions, discover
+from antq.tasks.intake import Limits, intake
+from antq.tasks.normalize import ParsedFile
+from antq.tasks.report import (
+    ProvinceReport,
+    vi_period,
+    write_ministry_workbook,
+    write_province_report,
+)
+from antq.tasks.resolve import Resolution, resolve
+from antq.tasks.validate import Validation, validate_month
+from antq.warehouse.rollup import compute_rollup
+from antq.warehouse.store import Staged, Warehouse
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import (
+    create_markdown_artifact,
+    create_progress_artifact,
+    create_table_artifact,
+    update_progress_artifact,
+)
+from prefect.cache_policies import NO_CACHE
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from antq.findings import Finding, count_by_severity
+
+
+@dataclass
+class RunSummary:
+    period: str
+    inbox: Path
+    warehouse: Path
+    reports: Path
+    n_files: int = 0
+    n_accepted: int = 0
+    n_rejected: int = 0
+    n_facts: int = 0
+    n_errors: int = 0
+    n_warnings: int = 0
+    n_communes_reporting: int = 0
+    n_communes_expected: int = 0
+    province_reports: list[Path] = field(default_factory=list)
+    ministry_workbook: Path | None = None
+
+
+# ---------------------------------------------------------------------------- tasks
+
+
+@task(name="discover", cache_policy=NO_CACHE)
+def discover_files(inbox: Path, period: str, warehouse: Path) -> tuple[Discovery, pd.DataFrame]:
+    logger = get_run_logger()
+    discovery = discover(inbox, period)
+    store = Warehouse(warehouse)
+    previous = store.read("submissions", period)
+    added = add_archived_versions(discovery, previous.to_dict("records"), store.archive_path)
+    logger.info(
+        "Tìm thấy %d tệp của %d tỉnh, thành phố trong %s%s",
+        discovery.n_files,
+        len(discovery.files),
+        discovery.base,
+        f" (và {added} tệp đã nhận ở lần chạy trước, đọc lại từ kho lưu trữ)" if added else "",
+    )
+    return discovery, previous
+
+
+@task(name="intake-province", cache_policy=NO_CACHE)
+def intake_province(
+    province_code: str, files: list[InboxFile], period: str, archive: Path, workers: int
+) -> list[ParsedFile]:
+    """Archive, read and normalize the files of one province."""
+    parsed = intake(files, period, archive, workers=workers, limits=Limits())
+    rejected = sum(p.rejected for p in parsed)
+    get_run_logger().info(
+        "%s: đã đọc %d tệp, %d bị từ chối",
+        registry().provinces[province_code].name,
+        len(parsed),
+        rejected,
+    )
+    return parsed
+
+
+@task(name="validate", cache_policy=NO_CACHE)
+def validate_task(files: list[ParsedFile]) -> Validation:
+    validation = validate_month(files)
+    get_run_logger().info(
+        "Kiểm tra (Great Expectations): %d báo cáo, %d ô số liệu, %d phát hiện",
+        len(validation.reports),
+        len(validation.observations),
+        len(validation.findings),
+    )
+    return validation
+
+
+@task(name="resolve", cache_policy=NO_CACHE)
+def resolve_task(
+    files: list[ParsedFile], validation: Validation, previous: pd.DataFrame, period: str
+) -> Resolution:
+    return resolve(files, validation, set(previous["sha256"].dropna()), period)
+
+
+@task(name="load", cache_policy=NO_CACHE)
+def load_task(warehouse: Path, period: str, resolution: Resolution, extra: list[Finding]) -> Staged:
+    """Stage the month's tables; nothing is visible to readers until the commit."""
+    store = Warehouse(warehouse)
+    staged = store.stage()
+    findings = pd.DataFrame([f.row() for f in resolution.findings + extra]).reindex(
+        columns=list(Finding.__dataclass_fields__)[:12]
+    )
+    store.write_staged(staged, "submissions", period, resolution.submissions)
+    store.write_staged(staged, "facts", period, resolution.facts)
+    store.write_staged(staged, "findings", period, findings)
+    store.write_staged(staged, "observations", period, resolution.observations)
+    return staged
+
+
+@task(name="rollup", cache_policy=NO_CACHE)
+def rollup_task(warehouse: Path, staged: Staged, period: str) -> pd.DataFrame:
+    store = Warehouse(warehouse)
+    frame = compute_rollup(
+        store.staged_dir(staged, "facts", period) / "part-0.parquet",
+        store.staged_dir(staged, "submissions", period) / "part-0.parquet",
+        period,
+    )
+    store.write_staged(staged, "rollup", period, frame)
+    return frame
+
+
+@task(name="commit", cache_policy=NO_CACHE)
+def commit_task(warehouse: Path, staged: Staged, period: str) -> None:
+    tables = ["submissions", "facts", "findings", "observations", "rollup"]
+    Warehouse(warehouse).commit(staged, [(table, period) for table in tables])
+    get_run_logger().info("Đã ghi kho dữ liệu tháng %s vào %s", period, warehouse)
+
+
+@task(name="province-reports", cache_policy=NO_CACHE)
+def province_reports_task(
+    out_dir: Path,
+    period: str,
+    findings: list[Finding],
+    submissions: pd.DataFrame,
+    reporting: set[str],
+) -> list[ProvinceReport]:
+    return [
+        write_province_report(out_dir, code, period, findings, submissions, reporting)
+        for code in sorted(registry().provinces)
+    ]
+
+
+@task(name="ministry-workbook", cache_policy=NO_CACHE)
+def ministry_task(
+    out_dir: Path,
+    period: str,
+    rollup: pd.DataFrame,
+    submissions: pd.DataFrame,
+    findings: list[Finding],
+    warehouse: Path,
+) -> Path:
+    previous = _previous_rollup(Warehouse(warehouse), period)
+    return write_ministry_workbook(out_dir, period, rollup, submissions, findings, previous)
+
+
+def _previous_rollup(store: Warehouse, period: str) -> pd.DataFrame | None:
+    year, month = (int(x) for x in period.split("-"))
+    before = f"{year - 1}-12" if month == 1 else f"{year}-{month - 1:02d}"
+    frame = store.read("rollup", before)
+    return frame if len(frame) else None
+
+
+# ---------------------------------------------------------------------------- helpers
+
+
+def _stable_arrival(files: list[ParsedFile], previous: pd.DataFrame) -> list[ParsedFile]:
+    """A file received by an earlier run keeps the arrival time recorded then, so re-running
+    a month with the same files changes nothing."""
+    if previous.empty:
+        return files
+    seen = {
+        (row.sha256, row.original_path): pd.Timestamp(row.received_at).to_pydatetime()
+        for row in previous.itertuples()
+    }
+    for parsed in files:
+        earlier = seen.get((parsed.ref.sha256, parsed.ref.original_path))
+        if earlier is not None and earlier != parsed.ref.received_at:
+            parsed.ref = dataclasses.replace(parsed.ref, received_at=earlier)
+    return files
+
+
+def _artifacts(summary: RunSummary, resolution: Resolution, reports: list[ProvinceReport]) -> None:
+    rows = []
+    subs = resolution.submissions
+    for report in reports:
+        own = subs[subs["province_code"] == report.province_code] if len(subs) else subs
+        rows.append(
+            {
+                "Mã": report.province_code,
+                "Tỉnh, thành phố": registry().provinces[report.province_code].name,
+                "Tệp": len(own),
+                "Chấp nhận": int((own["status"] == "accepted").sum()) if len(own) else 0,
+                "Từ chối": int((own["status"] == "rejected").sum()) if len(own) else 0,
+                "Lỗi": report.n_errors,
+                "Cảnh báo": report.n_warnings,
+            }
+        )
+    create_table_artifact(
+        table=rows,
+        key=f"antq-provinces-{summary.period}",
+        description="Kết quả tiếp nhận theo tỉnh",
+    )
+    create_markdown_artifact(
+        key=f"antq-run-{summary.period}",
+        markdown=(
+            f"# Tổng hợp {vi_period(summary.period)}\n\n"
+            f"- Tệp nhận: **{summary.n_files}** (chấp nhận {summary.n_accepted}, từ chối {summary.n_rejected})\n"
+            f"- Xã, phường đã báo cáo: **{summary.n_communes_reporting}/{summary.n_communes_expected}**\n"
+            f"- Số liệu vào kho: {summary.n_facts}\n"
+            f"- Lỗi: {summary.n_errors}, cảnh báo: {summary.n_warnings}\n"
+            f"- Bảng tổng hợp của Bộ: `{summary.ministry_workbook}`\n"
+            f"- Báo cáo kiểm tra của các tỉnh: `{summary.reports}`\n"
+        ),
+        description="Tóm tắt lần chạy",
+    )
+
+
+# ---------------------------------------------------------------------------- flow
+
+
+@flow(name="antq-monthly-ingest", task_runner=ThreadPoolTaskRunner(max_workers=4), log_prints=True)
+def monthly_ingest(
+    period: str,
+    inbox: Path,
+    warehouse: Path,
+    reports: Path | None = None,
+    workers: int = 2,
+) -> RunSummary:
+    """Ingest one month: every file of `inbox` to the warehouse tables and the reports."""
+    parse_period(period)
+    inbox, warehouse = Path(inbox).resolve(), Path(warehouse).resolve()
+    reports = Path(reports).resolve() if reports else warehouse.parent / "reports"
+    out_dir = reports / period
+    summary = RunSummary(period, inbox, warehouse, out_dir)
+    logger = get_run_logger()
+    with Warehouse(warehouse).writer():
+        discovery, previous = discover_files(inbox, period, warehouse)
+        progress = create_progress_artifact(
+            progress=0.0, key=f"antq-intake-{period}", description="Đọc tệp"
+        )
+        futures = [
+            intake_province.submit(code, files, period, warehouse, workers)
+            for code, files in sorted(discovery.files.items())
+        ]
+        parsed: list[ParsedFile] = []
+        for i, future in enumerate(futures, start=1):
+            parsed.extend(future.result())
+            update_progress_artifact(progress, progress=100.0 * i / len(futures))
+        parsed = _stable_arrival(parsed, previous)
+        validation = validate_task(parsed)
+        resolution = resolve_task(parsed, validation, previous, period)
+        staged = load_task(warehouse, period, resolution, discovery.findings)
+        rollup = rollup_task(warehouse, staged, period)
+        commit_task(warehouse, staged, period)
+    findings = resolution.findings + discovery.findings
+    reporting = set(resolution.facts.loc[resolution.facts["unit_level"] == "commune", "unit_code"])
+    province_reports = province_reports_task(
+        out_dir, period, findings, resolution.submissions, reporting
+    )
+    summary.ministry_workbook = ministry_task(
+        out_dir, period, rollup, resolution.submissions, findings, warehouse
+    )
+    counts = count_by_severity(findings)
+    summary.n_files = len(parsed)
+    summary.n_rejected = sum(p.rejected for p in parsed)
+    summary.n_accepted = summary.n_files - summary.n_rejected
+    summary.n_facts = len(resolution.facts)
+    summary.n_errors, summary.n_warnings = counts["error"], counts["warning"]
+    summary.n_communes_reporting = len(reporting)
+    summary.n_communes_expected = len(registry().communes)
+    summary.province_reports = [r.workbook for r in province_reports]
+    _artifacts(summary, resolution, province_reports)
+    logger.info(
+        "Xong %s: %d tệp (%d bị từ chối), %d/%d xã, phường đã báo cáo, %d lỗi, %d cảnh báo",
+        vi_period(period),
+        summary.n_files,
+        summary.n_rejected,
+        summary.n_communes_reporting,
+        summary.n_communes_expected,
+        summary.n_errors,
+        summary.n_warnings,
+    )
+    return summary
+
+
+__all__ = ["RunSummary", "monthly_ingest", "dt"]

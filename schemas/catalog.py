@@ -1,0 +1,186 @@
+"""Load the indicator catalog and the rule book (catalog.yaml, rules.yaml) into objects.
+
+This is the only loader: stages ask the catalog what an indicator is, they never name one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import yaml
+
+Kind = Literal["flow", "stock"]
+ValueType = Literal["integer", "vnd", "binary", "category"]
+Level = Literal["commune", "province"]
+Severity = Literal["error", "warning"]
+Scope = Literal["file", "value"]
+Check = Literal["sum_equals", "not_greater", "zero_when_zero", "ratio_at_most"]
+
+_HERE = Path(__file__).parent
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    label: str
+    synonyms: tuple[str, ...]
+    unit_label: str
+    kind: Kind
+    value_type: ValueType
+    levels: tuple[Level, ...]
+    required: bool
+    section: str
+    categories: tuple[str, ...] = ()
+    required_months: tuple[int, ...] = ()
+
+    def is_required(self, level: Level, month: int) -> bool:
+        if level not in self.levels:
+            return False
+        if self.required_months:
+            return month in self.required_months
+        return self.required
+
+    @property
+    def province_only(self) -> bool:
+        return self.levels == ("province",)
+
+
+@dataclass(frozen=True)
+class ConsistencyRule:
+    """A rule between indicators of one report, e.g. nguon_tin_co_gia_tri <= nguon_tin."""
+
+    rule: str
+    check: Check
+    value: str
+    parts: tuple[str, ...] = ()
+    limit: str | None = None
+    base: str | None = None
+    max: float | None = None
+
+    @property
+    def indicators(self) -> tuple[str, ...]:
+        others = [code for code in (self.limit, self.base) if code]
+        return (self.value, *self.parts, *others)
+
+
+@dataclass(frozen=True)
+class Derived:
+    code: str
+    label: str
+    numerator: str
+    denominator: str
+    target: float | None = None
+
+
+@dataclass(frozen=True)
+class RuleDef:
+    id: str
+    title: str
+    family: str
+    severity: Severity
+    scope: Scope
+    message: str
+    fix: str
+
+
+@dataclass(frozen=True)
+class Catalog:
+    version: int
+    sections: dict[str, str]
+    indicators: tuple[Indicator, ...]
+    consistency: tuple[ConsistencyRule, ...]
+    derived: tuple[Derived, ...]
+    rules: dict[str, RuleDef] = field(repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_code", {ind.code: ind for ind in self.indicators})
+
+    def indicator(self, code: str) -> Indicator:
+        return self._by_code[code]  # type: ignore[attr-defined]
+
+    def has(self, code: str) -> bool:
+        return code in self._by_code  # type: ignore[attr-defined]
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(ind.code for ind in self.indicators)
+
+    def for_level(self, level: Level) -> tuple[Indicator, ...]:
+        return tuple(ind for ind in self.indicators if level in ind.levels)
+
+    def label(self, code: str) -> str:
+        if self.has(code):
+            return self.indicator(code).label
+        return next(d.label for d in self.derived if d.code == code)
+
+    def rule(self, rule_id: str) -> RuleDef:
+        return self.rules[rule_id]
+
+
+def _indicator(raw: dict) -> Indicator:
+    return Indicator(
+        code=raw["code"],
+        label=raw["label"],
+        synonyms=tuple(raw.get("synonyms", ())),
+        unit_label=raw.get("unit_label", ""),
+        kind=raw["kind"],
+        value_type=raw["value_type"],
+        levels=tuple(raw["levels"]),
+        required=bool(raw.get("required", False)),
+        section=str(raw.get("section", "")),
+        categories=tuple(raw.get("categories", ())),
+        required_months=tuple(raw.get("required_months", ())),
+    )
+
+
+def _consistency(raw: dict) -> ConsistencyRule:
+    return ConsistencyRule(
+        rule=raw["rule"],
+        check=raw["check"],
+        value=raw["value"],
+        parts=tuple(raw.get("parts", ())),
+        limit=raw.get("limit"),
+        base=raw.get("base"),
+        max=raw.get("max"),
+    )
+
+
+def _check_references(catalog: Catalog) -> None:
+    """Fail at load time, not in the middle of a month, when the YAML names a code twice or
+    a rule names an indicator or rule id that does not exist."""
+    codes = [ind.code for ind in catalog.indicators]
+    duplicates = {code for code in codes if codes.count(code) > 1}
+    if duplicates:
+        raise ValueError(f"catalog.yaml: duplicate indicator codes {sorted(duplicates)}")
+    for rule in catalog.consistency:
+        unknown = [code for code in rule.indicators if not catalog.has(code)]
+        if unknown or rule.rule not in catalog.rules:
+            raise ValueError(f"catalog.yaml: rule {rule} names unknown {unknown or rule.rule}")
+    for ind in catalog.indicators:
+        if ind.value_type == "category" and not ind.categories:
+            raise ValueError(f"catalog.yaml: category indicator {ind.code} has no categories")
+
+
+def load_catalog(catalog_path: Path | None = None, rules_path: Path | None = None) -> Catalog:
+    raw = yaml.safe_load((catalog_path or _HERE / "catalog.yaml").read_text(encoding="utf-8"))
+    raw_rules = yaml.safe_load((rules_path or _HERE / "rules.yaml").read_text(encoding="utf-8"))
+    rules = {rid: RuleDef(id=rid, **spec) for rid, spec in raw_rules["rules"].items()}
+    catalog = Catalog(
+        version=int(raw["version"]),
+        sections={str(k): v for k, v in raw.get("sections", {}).items()},
+        indicators=tuple(_indicator(item) for item in raw["indicators"]),
+        consistency=tuple(_consistency(item) for item in raw.get("consistency", ())),
+        derived=tuple(Derived(**item) for item in raw.get("derived", ())),
+        rules=rules,
+    )
+    _check_references(catalog)
+    return catalog
+
+
+@lru_cache(maxsize=1)
+def catalog() -> Catalog:
+    """The packaged catalog, loaded once per process."""
+    return load_catalog()

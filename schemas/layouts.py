@@ -1,0 +1,54 @@
+"""Load layouts.yaml: the words the layout detector recognises, as folded phrases."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from antq.text import fold
+
+
+@dataclass(frozen=True)
+class Phrases:
+    """A set of folded phrases; `found_in` is a whole-word, in-order containment test."""
+
+    phrases: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        patterns = [re.compile(rf"(?:^| ){re.escape(fold(p))}(?: |$)") for p in self.phrases]
+        object.__setattr__(self, "_patterns", patterns)
+
+    def found_in(self, text: str) -> bool:
+        folded = fold(text)
+        return any(p.search(folded) for p in self._patterns)  # type: ignore[attr-defined]
+
+    def equals(self, text: str) -> bool:
+        return fold(text) in {fold(p) for p in self.phrases}
+
+    def first_in(self, text: str) -> str | None:
+        folded = fold(text)
+        for phrase, pattern in zip(self.phrases, self._patterns, strict=True):  # type: ignore[attr-defined]
+            if pattern.search(folded):
+                return phrase
+        return None
+
+
+@dataclass(frozen=True)
+class Layouts:
+    value_headers: Phrases
+    ignored_headers: Phrases
+    code_headers: Phrases
+    name_headers: Phrases
+    total_labels: Phrases
+    unit_line_prefixes: Phrases
+    code_labels: Phrases
+
+
+@lru_cache(maxsize=1)
+def layouts(path: Path | None = None) -> Layouts:
+    raw = yaml.safe_load((path or Path(__file__).with_name("layouts.yaml")).read_text("utf-8"))
+    return Layouts(**{key: Phrases(tuple(raw[key])) for key in Layouts.__dataclass_fields__})

@@ -1,0 +1,52 @@
+"""Periods: the data window and the deadline of a reporting month (periods.yaml)."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import yaml
+from antq.schemas.catalog import Level
+
+
+@dataclass(frozen=True)
+class PeriodRules:
+    timezone: ZoneInfo
+    window_start_day: int
+    window_end_day: int
+    deadline_day: dict[str, int]
+
+    def window(self, period: str) -> tuple[dt.date, dt.date]:
+        """The first and last day whose events the month's flows count."""
+        year, month = (int(x) for x in period.split("-"))
+        prev_year, prev_month = (year, month - 1) if month > 1 else (year - 1, 12)
+        if self.window_start_day == 1 and self.window_end_day == 0:
+            return dt.date(year, month, 1), dt.date(
+                year, month, calendar.monthrange(year, month)[1]
+            )
+        return (
+            dt.date(prev_year, prev_month, self.window_start_day),
+            dt.date(year, month, self.window_end_day),
+        )
+
+    def deadline(self, period: str, level: Level) -> dt.datetime:
+        """The last moment (UTC) a report of `level` counts as on time."""
+        year, month = (int(x) for x in period.split("-"))
+        day = min(self.deadline_day[level], calendar.monthrange(year, month)[1])
+        local = dt.datetime(year, month, day, 23, 59, 59, tzinfo=self.timezone)
+        return local.astimezone(dt.UTC)
+
+
+@lru_cache(maxsize=1)
+def period_rules(path: Path | None = None) -> PeriodRules:
+    raw = yaml.safe_load((path or Path(__file__).with_name("periods.yaml")).read_text("utf-8"))
+    return PeriodRules(
+        timezone=ZoneInfo(raw["timezone"]),
+        window_start_day=int(raw["window"]["start_day"]),
+        window_end_day=int(raw["window"]["end_day"]),
+        deadline_day={k: int(v) for k, v in raw["deadline_day"].items()},
+    )

@@ -1,0 +1,342 @@
+"""Cleaning functions: one written cell or label in, one sure value (or a reason) out.
+
+`parse_value` reads the numbers people type ("1.231.883", "600 triệu đồng", "Đạt", "-"),
+`match_label` finds the catalog indicator a row or column label means, `find_periods`
+finds "Tháng 10 năm 2026" and its many spellings. None of them guesses: what is not sure
+comes back with a status the validation stage turns into a finding.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+from antq.schemas.catalog import Indicator, ValueType, catalog
+from rapidfuzz import fuzz, process
+
+from antq.text import fold
+
+# --------------------------------------------------------------------------- values
+
+ValueStatus = Literal["ok", "blank", "approximate", "invalid"]
+
+# Cells that mean "nothing to report": recorded as not reported, never as 0.
+_BLANKS = {"", "-", "--", "---", "—", "–", "x", "k", "kh", "n/a", "na", "không", "khong", "/", "."}
+_APPROX = re.compile(
+    r"^(?:khoang|gan|tren|hon|uoc|uoc tinh|xap xi|chung|~|>|<|>=|<=)\s*(?P<rest>.+)$"
+)
+_APPROX_SUFFIX = re.compile(r"^(?P<rest>.+?)\s*(?:\+|tro len|tro xuong)$")
+_MULTIPLIERS = {
+    "ty": 1_000_000_000,
+    "ti": 1_000_000_000,
+    "trieu": 1_000_000,
+    "tr": 1_000_000,
+    "nghin": 1_000,
+    "ngan": 1_000,
+}
+_CURRENCY = re.compile(r"\s*(?:vnd|vnđ|đồng|dong|đ|d)\.?\s*$")
+_GROUPED_DOT = re.compile(r"^\d{1,3}(?:\.\d{3})+$")
+_GROUPED_COMMA = re.compile(r"^\d{1,3}(?:,\d{3})+$")
+_GROUPED_SPACE = re.compile(r"^\d{1,3}(?: \d{3})+$")
+_PLAIN = re.compile(r"^\d+$")
+_DECIMAL = re.compile(r"^\d+[.,]\d+$")
+
+_BINARY_TRUE = {"dat", "x", "co", "1", "yes", "true", "da dat"}
+_BINARY_FALSE = {"chua dat", "khong dat", "0", "khong", "no", "false"}
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A cell read as a value: `value` for numbers, `text` for categories."""
+
+    status: ValueStatus
+    value: float | None = None
+    text: str | None = None
+
+
+BLANK = Parsed("blank")
+INVALID = Parsed("invalid")
+
+
+def _plain_text(raw: str) -> str:
+    """Lower-case, NFC, single spaces; keeps digits, dots and commas."""
+    return " ".join(unicodedata.normalize("NFC", raw).lower().replace("\xa0", " ").split())
+
+
+def parse_vn_number(raw: str) -> float | None:
+    """A number as Vietnamese files write it; None when it is not one number.
+
+    Dots and commas group thousands only in groups of three ("1.231.883", "1,231,883");
+    otherwise one of them is a decimal mark ("1,5" and "1.5" are one and a half). A
+    trailing "triệu"/"tỷ"/"nghìn" multiplies; "đ", "đồng", "VNĐ" are dropped.
+    """
+    text = _CURRENCY.sub("", _plain_text(raw)).strip()
+    folded_words = fold(text).split()
+    multiplier = 1
+    if folded_words and folded_words[-1] in _MULTIPLIERS:
+        multiplier = _MULTIPLIERS[folded_words[-1]]
+        text = text.rsplit(" ", 1)[0].strip() if " " in text else re.sub(r"[^\d.,]+$", "", text)
+        text = _CURRENCY.sub("", text).strip()
+    negative = text.startswith("-")
+    if negative:
+        text = text[1:].strip()
+    number: float | None
+    if _PLAIN.match(text):
+        number = float(text)
+    elif _GROUPED_DOT.match(text):
+        number = float(text.replace(".", ""))
+    elif _GROUPED_COMMA.match(text):
+        number = float(text.replace(",", ""))
+    elif _GROUPED_SPACE.match(text):
+        number = float(text.replace(" ", ""))
+    elif _DECIMAL.match(text):
+        number = float(text.replace(",", "."))
+    else:
+        return None
+    return -number * multiplier if negative else number * multiplier
+
+
+def _parse_binary(raw: object) -> Parsed:
+    if isinstance(raw, bool):
+        return Parsed("ok", 1.0 if raw else 0.0)
+    if isinstance(raw, int | float):
+        return Parsed("ok", float(raw))
+    folded = fold(str(raw))
+    if folded in _BINARY_FALSE:
+        return Parsed("ok", 0.0)
+    if folded in _BINARY_TRUE:
+        return Parsed("ok", 1.0)
+    return INVALID
+
+
+def _parse_category(raw: object, indicator: Indicator) -> Parsed:
+    folded = fold(str(raw))
+    for category in indicator.categories:
+        if fold(category) == folded:
+            return Parsed("ok", None, category)
+    return Parsed("invalid", None, None)
+
+
+def _is_blank(raw: object) -> bool:
+    return raw is None or (isinstance(raw, str) and _plain_text(raw) in _BLANKS)
+
+
+def parse_value(raw: object, value_type: ValueType, indicator: Indicator | None = None) -> Parsed:
+    """The value a cell holds for an indicator of `value_type`.
+
+    Blank-like cells are `blank` (not reported). Approximations ("khoảng 200") are
+    `approximate` with their number. Anything else that is not a sure number is `invalid`.
+    """
+    if value_type == "binary" and isinstance(raw, str) and fold(raw) == "x":
+        return Parsed("ok", 1.0)
+    if _is_blank(raw):
+        return BLANK
+    if value_type == "binary":
+        return _parse_binary(raw)
+    if value_type == "category":
+        assert indicator is not None, "a category needs its indicator's categories"
+        return _parse_category(raw, indicator)
+    if isinstance(raw, bool | dt.date | dt.time | dt.timedelta):
+        return INVALID
+    if isinstance(raw, int | float):
+        value = float(raw)
+        # Formulas leave float noise (12.000000000001); a real fraction stays a fraction.
+        return Parsed("ok", float(round(value)) if abs(value - round(value)) < 1e-9 else value)
+    text = _plain_text(str(raw))
+    number = parse_vn_number(text)
+    if number is not None:
+        return Parsed("ok", number)
+    folded = fold(text) if not text.startswith(("~", ">", "<")) else text
+    approx = _APPROX.match(folded) or _APPROX_SUFFIX.match(text)
+    if approx:
+        rest = approx.group("rest")
+        # Keep the original separators: "khoảng 1.200" must stay 1200.
+        digits = text[len(text) - len(rest) :] if _APPROX.match(folded) else rest
+        number = parse_vn_number(digits)
+        if number is not None:
+            return Parsed("approximate", number)
+    return INVALID
+
+
+# --------------------------------------------------------------------------- labels
+
+_NUMBERING = re.compile(
+    r"^\s*(?:[-+•*·–—]+\s*|(?:[ivxlc]+|\d+(?:\.\d+)*|[a-zđ])\s*[.)\]:/-]\s*|\d+(?:\.\d+)*\s+|\(\s*\w{1,4}\s*\)\s*)",
+    re.IGNORECASE,
+)
+_TRAILING_PAREN = re.compile(r"\s*\([^()]*\)\s*$")
+_ABBREVIATIONS = {
+    "antt": "an ninh trat tu",
+    "antq": "an ninh to quoc",
+    "cqdn": "co quan doanh nghiep",
+    "cqdnnt": "co quan doanh nghiep nha truong",
+    "sl": "so luong",
+    "kdc": "khu dan cu",
+    "tdp": "to dan pho",
+    "xhh": "xa hoi hoa",
+    "cq": "co quan",
+    "dn": "doanh nghiep",
+    "nt": "nha truong",
+    "bv": "benh vien",
+    "csyt": "co so y te",
+}
+ACCEPT_SCORE = 88.0
+WEAK_SCORE = 70.0
+# The best indicator must beat the runner-up by this much: "Số khu dân cư" sits between
+# khu_dan_cu_tong and khu_dan_cu_dat_chuan and must not be decided by a point or two.
+MIN_MARGIN = 4.0
+LabelStatus = Literal["ok", "weak", "none"]
+
+
+@dataclass(frozen=True)
+class LabelMatch:
+    status: LabelStatus
+    code: str | None
+    score: float
+    candidates: tuple[tuple[str, float], ...] = ()
+
+
+def _expand(folded: str) -> str:
+    return " ".join(_ABBREVIATIONS.get(word, word) for word in folded.split())
+
+
+def label_keys(text: str) -> tuple[str, ...]:
+    """The folded forms a label is compared under: with and without numbering, a trailing
+    "(buổi)"-style suffix, a leading "Trong đó:" and a leading "Số"."""
+    stripped = text
+    for _ in range(2):  # "I.1. a)" style double prefixes
+        stripped = _NUMBERING.sub("", stripped, count=1)
+    variants = {stripped, _TRAILING_PAREN.sub("", stripped)}
+    keys: set[str] = set()
+    for variant in variants:
+        key = _expand(fold(variant))
+        if not key:
+            continue
+        keys.add(key)
+        for prefix in ("trong do ", "so "):
+            if key.startswith(prefix) and len(key) > len(prefix) + 3:
+                keys.add(key[len(prefix) :])
+    return tuple(sorted(keys))
+
+
+@lru_cache(maxsize=1)
+def _label_index() -> tuple[list[str], list[str]]:
+    keys: list[str] = []
+    codes: list[str] = []
+    for indicator in catalog().indicators:
+        for text in (indicator.label, *indicator.synonyms):
+            for key in label_keys(text):
+                keys.append(key)
+                codes.append(indicator.code)
+    return keys, codes
+
+
+def _score(query: str, key: str, **_: object) -> float:
+    return max(fuzz.ratio(query, key), fuzz.token_sort_ratio(query, key))
+
+
+@lru_cache(maxsize=32768)
+def match_label(text: str) -> LabelMatch:
+    """The catalog indicator a label names, with a score out of 100.
+
+    `ok` only when the best indicator scores at least ACCEPT_SCORE and clearly beats the
+    next one; `weak` (a finding, with candidates) between WEAK_SCORE and that; else `none`.
+    """
+    keys, codes = _label_index()
+    best: dict[str, float] = {}
+    for query in label_keys(text):
+        if len(query) < 3:
+            continue
+        for _key, score, idx in process.extract(query, keys, scorer=_score, limit=12):
+            code = codes[idx]
+            best[code] = max(best.get(code, 0.0), float(score))
+    if not best:
+        return LabelMatch("none", None, 0.0)
+    ranked = sorted(best.items(), key=lambda item: -item[1])
+    top_code, top_score = ranked[0]
+    runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
+    candidates = tuple(ranked[:3])
+    if top_score >= ACCEPT_SCORE and (top_score == 100.0 or top_score - runner_up >= MIN_MARGIN):
+        if top_score == 100.0 and runner_up == 100.0:
+            return LabelMatch("weak", None, top_score, candidates)
+        return LabelMatch("ok", top_code, top_score, candidates)
+    if top_score >= WEAK_SCORE:
+        return LabelMatch("weak", None, top_score, candidates)
+    return LabelMatch("none", None, top_score, candidates)
+
+
+# --------------------------------------------------------------------------- periods
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    year: int | None
+    month: int
+
+    def __str__(self) -> str:
+        return f"{self.year}-{self.month:02d}" if self.year else f"tháng {self.month}"
+
+    def matches(self, period: str) -> bool:
+        year, month = (int(part) for part in period.split("-"))
+        return self.month == month and (self.year is None or self.year == year)
+
+
+def parse_period(period: str) -> Period:
+    """ "2026-10" -> Period(2026, 10); raises ValueError on anything else (a CLI argument)."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})", period)
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise ValueError(f"period must look like 2026-10, got {period!r}")
+    return Period(int(match.group(1)), int(match.group(2)))
+
+
+def _period_text(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text.replace("Đ", "d").replace("đ", "d").lower())
+    return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+
+
+_SEP = r"\s*[/\-.]\s*"
+_PERIOD_PATTERNS = (
+    # "tháng 10 năm 2026", "tháng 10/2026", "tháng 10 - 2026"
+    re.compile(rf"thang\s*(?P<month>\d{{1,2}})\s*(?:nam\s*|{_SEP})(?P<year>\d{{4}})"),
+    # "T10/2026", "T10-2026", "T10.2026", "t 10/2026"
+    re.compile(rf"(?<![a-z])t\s*(?P<month>\d{{1,2}}){_SEP}(?P<year>\d{{4}})"),
+    # "2026-10", "2026/10"
+    re.compile(rf"(?<![\d/.\-])(?P<year>(?:19|20)\d{{2}}){_SEP}(?P<month>\d{{1,2}})(?![\d/.\-])"),
+    # "10/2026", "10-2026" (not the tail of a full date "15/10/2026")
+    re.compile(rf"(?<![\d/.\-])(?P<month>\d{{1,2}}){_SEP}(?P<year>(?:19|20)\d{{2}})(?![\d/.\-])"),
+    # "tháng 10", "T10" with no year
+    re.compile(r"thang\s*(?P<month>\d{1,2})(?!\s*\d)(?![/\-.]\d)"),
+    re.compile(r"(?<![a-z\d])t(?P<month>\d{1,2})(?![\d/.\-])(?=[\s_\-.]|$)"),
+)
+# "ngày 14 tháng 10 năm 2026" is the date a report was signed, not its period.
+_SIGNING_DATE = re.compile(r"ngay\s*\d{1,2}\s*(?:thang|[/\-.])\s*\d{1,2}\s*(?:nam|[/\-.])\s*\d{4}")
+_FULL_DATE = re.compile(r"\d{1,2}\s*[/\-.]\s*\d{1,2}\s*[/\-.]\s*\d{4}")
+
+
+def find_periods(text: str) -> list[Period]:
+    """Every month named in `text`, in order, without signing dates and full dates."""
+    folded = _period_text(text)
+    folded = _SIGNING_DATE.sub(" ", folded)
+    folded = _FULL_DATE.sub(" ", folded)
+    found: list[tuple[int, Period]] = []
+    taken: list[tuple[int, int]] = []
+    for pattern in _PERIOD_PATTERNS:
+        for match in pattern.finditer(folded):
+            start, end = match.span()
+            if any(start < t_end and t_start < end for t_start, t_end in taken):
+                continue
+            month = int(match.group("month"))
+            year = int(match.group("year")) if "year" in pattern.groupindex else None
+            if not 1 <= month <= 12 or (year is not None and not 2000 <= year <= 2100):
+                continue
+            taken.append((start, end))
+            found.append((start, Period(year, month)))
+    return [period for _, period in sorted(found, key=lambda item: item[0])]
+
+
+def period_of_date(value: dt.date) -> Period:
+    return Period(value.year, value.month)

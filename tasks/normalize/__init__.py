@@ -1,0 +1,447 @@
+"""Normalize stage: a read workbook becomes reports and observations with provenance.
+
+Every observation keeps the sheet and A1 cell it came from; every doubt becomes a finding.
+File-level problems (no layout, unknown unit, wrong period) reject the whole file; a
+problem of one table row holds back only that row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from antq.schemas.catalog import Indicator, catalog
+from antq.schemas.layouts import layouts
+from antq.schemas.registry import Registry, normalize_code, registry
+from antq.tasks.clean import Period, parse_value
+from antq.tasks.normalize.layout import (
+    FormLayout,
+    Hit,
+    SheetView,
+    TableLayout,
+    detect_layout,
+    indicators_named,
+    label_hits,
+)
+from antq.tasks.normalize.model import FileRef, Observation, ParsedFile, Report
+from antq.tasks.normalize.title import (
+    TitleCell,
+    UnitFinding,
+    find_form_unit,
+    find_period,
+    resolve_commune_name,
+    title_cells,
+)
+from antq.tasks.read import Sheet, Workbook, a1
+
+from antq.findings import Finding, Where, make_finding
+from antq.text import cell_text, fold, format_number
+
+__all__ = ["FileRef", "Observation", "ParsedFile", "Report", "normalize_workbook"]
+
+
+def normalize_workbook(book: Workbook, ref: FileRef) -> ParsedFile:
+    """Reports, observations and findings of one received file."""
+    parsed = ParsedFile(ref, format=book.format)
+    if book.problem is not None:
+        parsed.findings.append(
+            make_finding(book.problem.rule, ref.where(), detail=book.problem.detail)
+        )
+        return parsed
+    month = int(ref.period[5:7])
+    chosen = _report_sheet(book)
+    if chosen is None:
+        parsed.findings.append(
+            make_finding("layout-unknown", ref.where(), detail="không thấy tên các chỉ tiêu")
+        )
+        return parsed
+    sheet, view, hits = chosen
+    layout = detect_layout(view, hits, month)
+    if layout is None:
+        parsed.findings.append(
+            make_finding(
+                "layout-unknown",
+                ref.where(sheet=sheet.name),
+                detail="không xác định được cột số liệu hoặc dòng tiêu đề của bảng",
+            )
+        )
+        return parsed
+    parsed.sheet = sheet.name
+    parsed.layout = "form" if isinstance(layout, FormLayout) else "table"
+    title = title_cells(sheet, layout.title_end)
+    if not _period_ok(parsed, title, sheet):
+        return parsed
+    if isinstance(layout, FormLayout):
+        _read_form(parsed, sheet, layout, title, registry())
+    else:
+        _read_table(parsed, sheet, view, layout, title, registry())
+    return parsed
+
+
+def _report_sheet(book: Workbook) -> tuple[Sheet, SheetView, list[Hit]] | None:
+    """The sheet naming the most indicators; visible sheets before hidden ones."""
+    best = None
+    for index, sheet in enumerate(book.sheets):
+        view = SheetView(sheet)
+        hits = label_hits(view)
+        score = (indicators_named(hits), sheet.visible, -index)
+        if score[0] and (best is None or score > best[0]):
+            best = (score, sheet, view, hits)
+    return None if best is None else best[1:]
+
+
+def _vi_period(period: Period) -> str:
+    return f"{period.month}/{period.year}" if period.year else f"{period.month}"
+
+
+def _period_ok(parsed: ParsedFile, title: list[TitleCell], sheet: Sheet) -> bool:
+    ref = parsed.ref
+    found = find_period(title, sheet.name, ref.original_path)
+    year, month = ref.period.split("-")
+    expected = f"{int(month)}/{year}"
+    if found.period is None:
+        parsed.findings.append(
+            make_finding("period-missing", ref.where(sheet=sheet.name), month=int(month), year=year)
+        )
+        return False
+    if not found.period.matches(ref.period):
+        parsed.findings.append(
+            make_finding(
+                "period-mismatch",
+                ref.where(sheet=sheet.name, cell=found.cell),
+                value_raw=found.written,
+                found_period=_vi_period(found.period),
+                expected_period=expected,
+            )
+        )
+        return False
+    return True
+
+
+# ------------------------------------------------------------------------------ units
+
+
+_UNIT_RULES = {
+    "unknown": "unit-unknown",
+    "ambiguous": "unit-ambiguous",
+    "other-province": "unit-outside-province",
+}
+
+
+def _unit_finding(parsed: ParsedFile, found: UnitFinding, sheet: str) -> Finding:
+    ref = parsed.ref
+    reg = registry()
+    where = ref.where(
+        sheet=sheet, cell=found.cell, unit_name=found.unit.name if found.unit else None
+    )
+    rule = _UNIT_RULES[found.status]
+    if rule == "unit-unknown":
+        detail = (
+            f": “{found.written}” không có trong danh mục đơn vị hành chính"
+            if found.written
+            else ""
+        )
+        return make_finding(rule, where, value_raw=found.written or None, detail=detail)
+    if rule == "unit-ambiguous":
+        names = ", ".join(f"{u.name} ({u.code})" for u in found.candidates)
+        return make_finding(rule, where, value_raw=found.written, candidates=names)
+    assert found.unit is not None
+    return make_finding(
+        rule,
+        where,
+        value_raw=found.written,
+        unit_code=found.unit.code,
+        other_province=reg.provinces[found.unit.province_code].name,
+        province_name=reg.provinces[ref.province_code].name,
+    )
+
+
+# ------------------------------------------------------------------------------ forms
+
+
+def _observation(
+    report: int, indicator: Indicator, value: object, sheet: str, cell: str
+) -> Observation:
+    raw = cell_text(value) if value is not None else None
+    return Observation(
+        report=report,
+        indicator=indicator.code,
+        value_raw=raw or None,
+        parsed=parse_value(value, indicator.value_type, indicator),
+        sheet=sheet,
+        cell=cell,
+    )
+
+
+def _read_form(
+    parsed: ParsedFile, sheet: Sheet, layout: FormLayout, title: list[TitleCell], reg: Registry
+) -> None:
+    ref = parsed.ref
+    stem = ref.file_name.rsplit(".", 1)[0]
+    found = find_form_unit(reg, title, ref.province_code, stem)
+    if found.status != "ok" or found.unit is None:
+        parsed.findings.append(_unit_finding(parsed, found, sheet.name))
+        return
+    unit = found.unit
+    parsed.unit_code, parsed.unit_level, parsed.unit_name = unit.code, unit.level, unit.name
+    parsed.reports.append(
+        Report(
+            0,
+            unit.code,
+            unit.level,
+            unit.name,
+            "form",
+            sheet.name,
+            a1(layout.first_row, layout.label_col),
+        )
+    )
+    where = ref.where(unit_code=unit.code, unit_name=unit.name, sheet=sheet.name)
+    for indicator in catalog().for_level(unit.level):
+        rows = layout.rows.get(indicator.code, ())
+        if not rows:
+            continue
+        row = _form_row(parsed, sheet, layout, indicator, rows, where)
+        if row is not None:
+            value = sheet.value(row, layout.value_col)
+            parsed.observations.append(
+                _observation(0, indicator, value, sheet.name, a1(row, layout.value_col))
+            )
+    for hit in layout.weak_rows:
+        _unknown_label(parsed, hit, where, a1(hit.row, layout.value_col))
+
+
+def _form_row(
+    parsed: ParsedFile,
+    sheet: Sheet,
+    layout: FormLayout,
+    indicator: Indicator,
+    rows: tuple[int, ...],
+    where: Where,
+) -> int | None:
+    """The one row holding an indicator; two rows with different figures is not guessed."""
+    filled = [r for r in rows if sheet.value(r, layout.value_col) is not None]
+    if len(filled) <= 1:
+        return (filled or list(rows))[0]
+    values = {cell_text(sheet.value(r, layout.value_col)) for r in filled}
+    if len(values) == 1:
+        return filled[0]
+    cells = ", ".join(a1(r, layout.value_col) for r in filled)
+    parsed.findings.append(
+        make_finding(
+            "duplicate-label",
+            replace(where, cell=a1(filled[0], layout.value_col)),
+            indicator=indicator.code,
+            value_raw=" / ".join(sorted(values)),
+            cells=cells,
+        )
+    )
+    return None
+
+
+def _unknown_label(parsed: ParsedFile, hit: Hit, where: Where, cell: str) -> None:
+    labels = [catalog().label(code) for code, _ in hit.match.candidates[:2]]
+    hint = f" (có phải “{'” hoặc “'.join(labels)}”?)" if labels else ""
+    parsed.findings.append(
+        make_finding(
+            "unknown-label",
+            replace(where, cell=cell),
+            value_raw=hit.text,
+            candidates=hint,
+        )
+    )
+
+
+# ------------------------------------------------------------------------------ tables
+
+
+def _is_total_row(view: SheetView, r: int, first_ind: int) -> bool:
+    lay = layouts()
+    return any(lay.total_labels.equals(view.own_text(r, c)) for c in range(first_ind))
+
+
+def _is_numbering_row(sheet: Sheet, r: int, columns: list[int]) -> bool:
+    """The "(1) (2) (3)" row printed under many headers: column numbers, not figures."""
+    numbers = []
+    for c in columns:
+        text = cell_text(sheet.value(r, c)).strip("() ")
+        if not text.isdigit():
+            return False
+        numbers.append(int(text))
+    return len(numbers) >= 3 and all(b - a == 1 for a, b in zip(numbers, numbers[1:], strict=False))
+
+
+def _row_unit(
+    parsed: ParsedFile, sheet: Sheet, view: SheetView, layout: TableLayout, r: int
+) -> UnitFinding | None:
+    ref = parsed.ref
+    reg = registry()
+    if layout.code_col is not None:
+        raw = sheet.value(r, layout.code_col)
+        code = normalize_code(raw, 5)
+        if code:
+            cell = a1(r, layout.code_col)
+            unit = reg.communes.get(code)
+            if unit is None:
+                return UnitFinding("unknown", None, cell_text(raw), cell)
+            status = "ok" if unit.province_code == ref.province_code else "other-province"
+            return UnitFinding(status, unit, cell_text(raw), cell)  # type: ignore[arg-type]
+    name_cols = [layout.name_col] if layout.name_col is not None else range(min(layout.columns))
+    for c in name_cols:
+        text = view.own_text(r, c)
+        if text and any(ch.isalpha() for ch in text):
+            return resolve_commune_name(reg, text, a1(r, c), ref.province_code)
+    return None
+
+
+def _read_table(
+    parsed: ParsedFile,
+    sheet: Sheet,
+    view: SheetView,
+    layout: TableLayout,
+    title: list[TitleCell],
+    reg: Registry,
+) -> None:
+    ref = parsed.ref
+    province = reg.provinces[ref.province_code]
+    named = find_form_unit(
+        reg,
+        [c for c in title if "tinh" in fold(c.text) or "thanh pho" in fold(c.text)],
+        ref.province_code,
+        "",
+    )
+    if (
+        named.status == "other-province"
+        and named.unit is not None
+        and named.unit.level == "province"
+    ):
+        parsed.findings.append(_unit_finding(parsed, named, sheet.name))
+        return
+    parsed.unit_code, parsed.unit_level, parsed.unit_name = province.code, "province", province.name
+    columns = list(layout.columns)
+    first_ind = min(columns)
+    base_where = ref.where(sheet=sheet.name)
+    for code, cols in layout.ambiguous_columns:
+        parsed.findings.append(
+            make_finding(
+                "duplicate-label",
+                replace(base_where, cell=a1(layout.header_row, cols[0])),
+                indicator=code,
+                value_raw=view.text(layout.header_row, cols[0]),
+                cells=", ".join(a1(layout.header_row, c) for c in cols),
+            )
+        )
+    unit_rows: list[int] = []
+    total_row: int | None = None
+    seen_units: dict[str, int] = {}
+    for r in range(layout.header_row + 1, sheet.n_rows):
+        if r in sheet.hidden_rows:
+            continue
+        values = [sheet.value(r, c) for c in columns]
+        if all(v is None for v in values):
+            continue
+        if _is_numbering_row(sheet, r, columns):
+            continue
+        if _is_total_row(view, r, first_ind):
+            total_row = r
+            _add_table_report(
+                parsed, sheet, layout, r, province.code, "province", province.name, "table-total"
+            )
+            continue
+        has_numbers = any(parse_value(v, "integer").status in ("ok", "approximate") for v in values)
+        found = _row_unit(parsed, sheet, view, layout, r)
+        if found is None or not has_numbers:
+            continue
+        if found.status != "ok" or found.unit is None:
+            parsed.findings.append(_unit_finding(parsed, found, sheet.name))
+            continue
+        if found.unit.level != "commune":
+            continue
+        if found.unit.code in seen_units:
+            parsed.findings.append(
+                make_finding(
+                    "duplicate-row",
+                    ref.where(
+                        sheet=sheet.name,
+                        cell=found.cell,
+                        unit_code=found.unit.code,
+                        unit_name=found.unit.name,
+                    ),
+                    value_raw=found.written,
+                    first_row=seen_units[found.unit.code] + 1,
+                )
+            )
+            continue
+        seen_units[found.unit.code] = r
+        unit_rows.append(r)
+        _add_table_report(
+            parsed,
+            sheet,
+            layout,
+            r,
+            found.unit.code,
+            "commune",
+            found.unit.name,
+            "table-row",
+            found.cell,
+        )
+    for hit in layout.weak_columns:
+        if any(sheet.value(r, hit.col) is not None for r in unit_rows):
+            _unknown_label(parsed, hit, base_where, a1(hit.row, hit.col))
+    if total_row is not None:
+        _check_total_row(parsed, sheet, layout, total_row, unit_rows)
+
+
+def _add_table_report(
+    parsed: ParsedFile,
+    sheet: Sheet,
+    layout: TableLayout,
+    r: int,
+    unit_code: str,
+    level,
+    name: str,
+    kind,
+    anchor: str | None = None,
+) -> None:
+    index = len(parsed.reports)
+    parsed.reports.append(
+        Report(index, unit_code, level, name, kind, sheet.name, anchor or a1(r, 0))
+    )
+    for c, code in layout.columns.items():
+        indicator = catalog().indicator(code)
+        if level not in indicator.levels:
+            continue
+        parsed.observations.append(
+            _observation(index, indicator, sheet.value(r, c), sheet.name, a1(r, c))
+        )
+
+
+def _check_total_row(
+    parsed: ParsedFile, sheet: Sheet, layout: TableLayout, total_row: int, unit_rows: list[int]
+) -> None:
+    """A total row that is not the sum of the rows of the table is a warning naming both."""
+    ref = parsed.ref
+    province = registry().provinces[ref.province_code]
+    for c, code in layout.columns.items():
+        indicator = catalog().indicator(code)
+        if indicator.value_type == "category" or "commune" not in indicator.levels:
+            continue
+        total = parse_value(sheet.value(total_row, c), indicator.value_type, indicator)
+        parts = [parse_value(sheet.value(r, c), indicator.value_type, indicator) for r in unit_rows]
+        if total.status != "ok" or any(p.status == "invalid" for p in parts):
+            continue
+        rows_sum = sum(p.value or 0.0 for p in parts if p.status in ("ok", "approximate"))
+        if abs((total.value or 0.0) - rows_sum) > 1e-6:
+            parsed.findings.append(
+                make_finding(
+                    "total-row-mismatch",
+                    ref.where(
+                        sheet=sheet.name,
+                        cell=a1(total_row, c),
+                        unit_code=province.code,
+                        unit_name=province.name,
+                    ),
+                    indicator=code,
+                    value_raw=cell_text(sheet.value(total_row, c)),
+                    value=format_number(total.value),
+                    rows_sum=format_number(rows_sum),
+                )
+            )

@@ -1,0 +1,357 @@
+"""Find the report inside a sheet without a fixed template (SPEC §5).
+
+Both layout families are found from the catalog's labels themselves: a *form* has
+indicator labels stacked down one column with the month's figure in a column to their
+right; a *table* has indicator labels across one to three header rows (merged group
+headers joined to their sub-headers) and one row per unit below.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from antq.schemas.catalog import catalog
+from antq.schemas.layouts import layouts
+from antq.tasks.clean import LabelMatch, match_label, parse_value
+from antq.tasks.read import Sheet
+from rapidfuzz import fuzz
+
+from antq.text import cell_text, fold
+
+# Scanning limits: labels sit in the first columns/rows of any sane report.
+MAX_SCAN_COLS = 80
+MAX_HEADER_ROWS = 60
+MIN_INDICATORS = 3
+
+
+@dataclass(frozen=True)
+class Hit:
+    row: int
+    col: int
+    text: str
+    match: LabelMatch
+
+
+@dataclass(frozen=True)
+class FormLayout:
+    label_col: int
+    value_col: int
+    header_row: int | None  # the row of "STT | Nội dung | ... | Số liệu", when there is one
+    rows: dict[str, tuple[int, ...]]  # indicator -> rows that carry it
+    weak_rows: tuple[Hit, ...]  # labels that look like an indicator but not surely one
+    first_row: int
+
+    @property
+    def title_end(self) -> int:
+        return self.header_row if self.header_row is not None else self.first_row
+
+
+@dataclass(frozen=True)
+class TableLayout:
+    header_top: int
+    header_row: int
+    columns: dict[int, str]  # column -> indicator
+    weak_columns: tuple[Hit, ...]
+    code_col: int | None
+    name_col: int | None
+    ambiguous_columns: tuple[tuple[str, tuple[int, ...]], ...] = field(default=())
+
+    @property
+    def title_end(self) -> int:
+        return self.header_top
+
+
+def _merged_origin(sheet: Sheet) -> dict[tuple[int, int], tuple[int, int]]:
+    origin: dict[tuple[int, int], tuple[int, int]] = {}
+    for r0, c0, r1, c1 in sheet.merged:
+        if (r1 - r0 + 1) * (c1 - c0 + 1) > 4096:  # a whole-row merge says nothing useful
+            continue
+        for r in range(r0, r1 + 1):
+            for c in range(c0, c1 + 1):
+                origin[(r, c)] = (r0, c0)
+    return origin
+
+
+class SheetView:
+    """Text access to a sheet where a merged range reads as its top-left cell everywhere."""
+
+    def __init__(self, sheet: Sheet) -> None:
+        self.sheet = sheet
+        self._origin = _merged_origin(sheet)
+        self.n_cols = min(sheet.n_cols, MAX_SCAN_COLS)
+
+    def text(self, r: int, c: int) -> str:
+        r0, c0 = self._origin.get((r, c), (r, c))
+        value = self.sheet.value(r0, c0)
+        return value.strip() if isinstance(value, str) else ""
+
+    def own_text(self, r: int, c: int) -> str:
+        value = self.sheet.value(r, c)
+        return value.strip() if isinstance(value, str) else ""
+
+    def row_texts(self, r: int) -> list[str]:
+        return [cell_text(v) for v in (self.sheet.rows[r] if r < self.sheet.n_rows else [])]
+
+
+def _is_labelish(text: str) -> bool:
+    return len(text) >= 4 and any(ch.isalpha() for ch in text)
+
+
+def _section_like(text: str) -> bool:
+    """A roman-numeral section heading such as "II. Tuyên truyền, vận động"."""
+    folded = fold(text)
+    for title in catalog().sections.values():
+        if fuzz.ratio(folded.split(" ", 1)[-1], fold(title)) >= 90:
+            return True
+    head = text.strip().split(" ", 1)[0].rstrip(".:-)")
+    return bool(head) and set(head.upper()) <= set("IVXLC") and len(head) <= 4
+
+
+def label_hits(view: SheetView) -> list[Hit]:
+    """Every cell whose own text names an indicator (or nearly does)."""
+    hits = []
+    for r in range(view.sheet.n_rows):
+        row = view.sheet.rows[r]
+        for c in range(min(len(row), MAX_SCAN_COLS)):
+            value = row[c]
+            if not isinstance(value, str):
+                continue
+            text = value.strip()
+            if not _is_labelish(text):
+                continue
+            match = match_label(text)
+            if match.status != "none":
+                hits.append(Hit(r, c, text, match))
+    return hits
+
+
+# ------------------------------------------------------------------------------ form
+
+
+def _is_number_cell(value: object) -> bool:
+    if value is None:
+        return False
+    parsed = parse_value(value, "integer")
+    return parsed.status in ("ok", "approximate")
+
+
+def _header_columns(view: SheetView, row: int, start_col: int) -> tuple[list[int], set[int]]:
+    """In a header row: columns that say "Số liệu"-like, and columns to ignore ("Lũy kế")."""
+    lay = layouts()
+    value_cols, ignored = [], set()
+    for c in range(start_col, view.n_cols):
+        text = view.text(row, c)
+        if not text:
+            continue
+        if lay.ignored_headers.found_in(text):
+            ignored.add(c)
+        elif lay.value_headers.found_in(text):
+            value_cols.append(c)
+    return value_cols, ignored
+
+
+def _find_form_header(
+    view: SheetView, first_row: int, label_col: int
+) -> tuple[int | None, list[int], set[int]]:
+    for r in range(first_row - 1, max(-1, first_row - 8), -1):
+        value_cols, ignored = _header_columns(view, r, label_col + 1)
+        if value_cols or len(ignored) >= 2:
+            return r, value_cols, ignored
+    return None, [], set()
+
+
+def _value_col_by_numbers(
+    view: SheetView, rows: list[int], label_col: int, ignored: set[int]
+) -> int | None:
+    counts: dict[int, int] = defaultdict(int)
+    for r in rows:
+        for c in range(label_col + 1, view.n_cols):
+            if c not in ignored and _is_number_cell(view.sheet.value(r, c)):
+                counts[c] += 1
+    if not counts:
+        return None
+    best = max(counts.values())
+    if best < max(1, len(rows) // 2):
+        return None
+    return min(c for c, n in counts.items() if n == best)
+
+
+def detect_form(view: SheetView, hits: list[Hit], month: int) -> FormLayout | None:
+    by_col: dict[int, set[str]] = defaultdict(set)
+    for hit in hits:
+        if hit.match.status == "ok":
+            by_col[hit.col].add(hit.match.code or "")
+    if not by_col:
+        return None
+    label_col = max(by_col, key=lambda c: (len(by_col[c]), -c))
+    if len(by_col[label_col]) < MIN_INDICATORS:
+        return None
+    near = [h for h in hits if abs(h.col - label_col) <= 1]
+    ok_rows = sorted({h.row for h in near if h.match.status == "ok"})
+    first_row = ok_rows[0]
+    header_row, value_cols, ignored = _find_form_header(view, first_row, label_col)
+    if len(value_cols) > 1:
+        # "Tháng 9 | Tháng 10": the one naming the run's month wins, else the first.
+        named = [c for c in value_cols if str(month) in fold(view.text(header_row or 0, c)).split()]
+        value_cols = named or value_cols
+    value_col = (
+        value_cols[0] if value_cols else _value_col_by_numbers(view, ok_rows, label_col, ignored)
+    )
+    if value_col is None:
+        return None
+    rows: dict[str, list[int]] = defaultdict(list)
+    weak: list[Hit] = []
+    seen_rows: set[int] = set()
+    for hit in sorted(near, key=lambda h: (h.row, abs(h.col - label_col))):
+        if hit.row in seen_rows or hit.row < first_row or hit.col >= value_col:
+            continue
+        seen_rows.add(hit.row)
+        if _section_like(hit.text) and view.sheet.value(hit.row, value_col) is None:
+            continue
+        if hit.match.status == "ok":
+            rows[hit.match.code or ""].append(hit.row)
+        elif view.sheet.value(hit.row, value_col) is not None:
+            weak.append(hit)
+    return FormLayout(
+        label_col=label_col,
+        value_col=value_col,
+        header_row=header_row,
+        rows={code: tuple(rs) for code, rs in rows.items()},
+        weak_rows=tuple(weak),
+        first_row=first_row,
+    )
+
+
+# ------------------------------------------------------------------------------ table
+
+
+def _column_composites(view: SheetView, row: int, col: int) -> list[tuple[str, list[str]]]:
+    """Header texts for a column, from the header row alone up to two group rows above."""
+    texts: list[str] = []
+    for r in (row - 2, row - 1, row):
+        if r < 0:
+            continue
+        text = view.text(r, col)
+        if text and (not texts or texts[-1] != text):
+            texts.append(text)
+    if not texts or not view.text(row, col):
+        return []
+    return [(" ".join(texts[i:]), texts[i:]) for i in range(len(texts))]
+
+
+def _best_column_match(view: SheetView, row: int, col: int) -> tuple[LabelMatch, list[str]] | None:
+    best: tuple[LabelMatch, list[str]] | None = None
+    for composite, parts in _column_composites(view, row, col):
+        match = match_label(composite)
+        if match.status == "none":
+            continue
+        if best is None or (match.score, len(parts)) > (best[0].score, len(best[1])):
+            best = (match, parts)
+    return best
+
+
+def _ignored_column(parts: list[str]) -> bool:
+    """ "Lũy kế" under "Số buổi tuyên truyền" is not the month's figure. The text that is
+    itself the indicator label is not checked: its own words may contain "kế hoạch"."""
+    lay = layouts()
+    return any(
+        lay.ignored_headers.found_in(text) and match_label(text).status != "ok" for text in parts
+    )
+
+
+def _header_row_scores(
+    view: SheetView,
+) -> list[tuple[int, dict[int, tuple[LabelMatch, list[str]]]]]:
+    scored = []
+    for r in range(min(view.sheet.n_rows, MAX_HEADER_ROWS)):
+        columns = {}
+        for c in range(view.n_cols):
+            if not _is_labelish(view.text(r, c)):
+                continue
+            best = _best_column_match(view, r, c)
+            if best:
+                columns[c] = best
+        if columns:
+            scored.append((r, columns))
+    return scored
+
+
+def _unit_columns(
+    view: SheetView, header_top: int, header_row: int, first_ind: int
+) -> tuple[int | None, int | None]:
+    lay = layouts()
+    code_col = name_col = None
+    for c in range(0, first_ind):
+        texts = " ".join(view.text(r, c) for r in range(header_top, header_row + 1))
+        if not texts:
+            continue
+        if code_col is None and lay.code_headers.found_in(texts):
+            code_col = c
+        elif name_col is None and lay.name_headers.found_in(texts):
+            name_col = c
+    return code_col, name_col
+
+
+def detect_table(view: SheetView) -> TableLayout | None:
+    scored = _header_row_scores(view)
+    if not scored:
+        return None
+
+    def distinct(columns: dict[int, tuple[LabelMatch, list[str]]]) -> int:
+        return len({m.code for m, _ in columns.values() if m.status == "ok"})
+
+    header_row, columns = max(scored, key=lambda item: (distinct(item[1]), item[0]))
+    if distinct(columns) < MIN_INDICATORS:
+        return None
+    header_top = header_row
+    while (
+        header_top > 0
+        and header_row - header_top < 2
+        and any(view.text(header_top - 1, c) for c in columns)
+    ):
+        header_top -= 1
+    chosen: dict[str, list[tuple[float, int]]] = defaultdict(list)
+    weak = []
+    for c, (match, parts) in columns.items():
+        if _ignored_column(parts):
+            continue
+        if match.status == "ok":
+            chosen[match.code or ""].append((match.score, c))
+        else:
+            weak.append(Hit(header_row, c, " ".join(parts), match))
+    mapping: dict[int, str] = {}
+    ambiguous = []
+    for code, cols in chosen.items():
+        cols.sort(reverse=True)
+        if len(cols) > 1 and cols[0][0] == cols[1][0]:
+            ambiguous.append((code, tuple(sorted(c for _, c in cols))))
+            continue
+        mapping[cols[0][1]] = code
+    if len(set(mapping.values())) < MIN_INDICATORS:
+        return None
+    code_col, name_col = _unit_columns(view, header_top, header_row, min(mapping))
+    return TableLayout(
+        header_top=header_top,
+        header_row=header_row,
+        columns=dict(sorted(mapping.items())),
+        weak_columns=tuple(weak),
+        code_col=code_col,
+        name_col=name_col,
+        ambiguous_columns=tuple(ambiguous),
+    )
+
+
+def detect_layout(view: SheetView, hits: list[Hit], month: int) -> FormLayout | TableLayout | None:
+    """The layout that explains more of the catalog; forms win ties (one unit per file)."""
+    form = detect_form(view, hits, month)
+    table = detect_table(view)
+    if form and table:
+        form_n, table_n = len(form.rows), len(set(table.columns.values()))
+        return form if form_n >= table_n else table
+    return form or table
+
+
+def indicators_named(hits: list[Hit]) -> int:
+    """How many distinct indicators a sheet names: picks the report among cover sheets."""
+    return len({h.match.code for h in hits if h.match.status == "ok"})

@@ -1,0 +1,84 @@
+"""Records the normalize stage hands on: reports, observations and the parsed file."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+from antq.schemas.catalog import Level
+from antq.tasks.clean import Parsed
+
+from antq.findings import Finding, Where
+
+Layout = Literal["form", "table"]
+ReportKind = Literal["form", "table-row", "table-total"]
+
+
+@dataclass(frozen=True)
+class FileRef:
+    """A received file: where it came from and who sent it (the inbox folder's province)."""
+
+    original_path: str  # relative to the inbox, forward slashes
+    sha256: str
+    province_code: str
+    period: str  # the period the run is for
+    received_at: dt.datetime
+    size: int = 0
+
+    @property
+    def file_name(self) -> str:
+        return self.original_path.rsplit("/", 1)[-1]
+
+    def where(self, **kwargs: object) -> Where:
+        return Where(
+            period=self.period,
+            province_code=self.province_code,
+            original_path=self.original_path,
+            sha256=self.sha256,
+            **kwargs,  # type: ignore[arg-type]
+        )
+
+
+@dataclass(frozen=True)
+class Report:
+    """One unit's figures inside a file: a whole form, one table row, or a total row."""
+
+    index: int
+    unit_code: str
+    unit_level: Level
+    unit_name: str
+    kind: ReportKind
+    sheet: str
+    anchor_cell: str  # the cell naming the unit (table rows) or the table's first cell
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One indicator's cell in one report, blank cells included (blank is not zero)."""
+
+    report: int
+    indicator: str
+    value_raw: str | None
+    parsed: Parsed
+    sheet: str
+    cell: str
+
+
+@dataclass
+class ParsedFile:
+    ref: FileRef
+    format: str = "unknown"
+    layout: Layout | None = None
+    sheet: str | None = None
+    unit_code: str | None = None
+    unit_level: Level | None = None
+    unit_name: str | None = None
+    reports: list[Report] = field(default_factory=list)
+    observations: list[Observation] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def rejected(self) -> bool:
+        """A file-level error: nothing of the file is accepted."""
+        return any(f.is_error and f.scope == "file" for f in self.findings)

@@ -1,0 +1,326 @@
+"""Resolve stage: from validated reports to the month's submissions and facts.
+
+- A file with a file-level error is `rejected`; every other file is `accepted`, with
+  the values its errors name held back.
+- Versions: files of one unit (and layout) are ordered by arrival; the newest accepted
+  one wins and the older ones are `superseded_by` it. Two different new files for one unit
+  in one run are also a `duplicate-submission` warning.
+- A commune's figures come from its own file when it sent one, else from its row in the
+  province's table (SPEC §5); a difference between the two is a warning to the province.
+- A province's own total that is not the sum of its communes' figures is a warning.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from antq.schemas.catalog import catalog
+from antq.schemas.registry import registry
+from antq.tasks.normalize import Observation, ParsedFile
+from antq.tasks.validate import Validation
+
+from antq.findings import Finding, make_finding
+from antq.text import format_number
+
+
+@dataclass
+class Resolution:
+    submissions: pd.DataFrame
+    facts: pd.DataFrame
+    observations: pd.DataFrame
+    findings: list[Finding] = field(default_factory=list)
+    # unit code -> report id of the report its facts come from
+    winners: dict[str, int] = field(default_factory=dict)
+
+
+def _chains(files: list[ParsedFile]) -> dict[tuple[str, str], list[ParsedFile]]:
+    """Files of one unit and layout, oldest first: the versions of that unit's report."""
+    chains: dict[tuple[str, str], list[ParsedFile]] = defaultdict(list)
+    for parsed in files:
+        if parsed.unit_code:
+            chains[(parsed.unit_code, parsed.layout or "")].append(parsed)
+    for chain in chains.values():
+        chain.sort(key=lambda p: (p.ref.received_at, p.ref.original_path))
+    return chains
+
+
+@dataclass(frozen=True)
+class Version:
+    number: int
+    superseded_by: str | None
+    current: bool  # the newest accepted version
+
+
+def _versions(files: list[ParsedFile], known: set[str]) -> tuple[dict[int, Version], list[Finding]]:
+    """Version of each file (by id()), and duplicate warnings for new files of one run."""
+    versions: dict[int, Version] = {}
+    findings: list[Finding] = []
+    for chain in _chains(files).values():
+        accepted = [p for p in chain if not p.rejected]
+        newest = accepted[-1] if accepted else None
+        newest_at = chain.index(newest) if newest else -1
+        for number, parsed in enumerate(chain, start=1):
+            superseded = newest if newest is not None and chain.index(parsed) < newest_at else None
+            versions[id(parsed)] = Version(
+                number, superseded.ref.sha256 if superseded else None, parsed is newest
+            )
+        fresh = [p for p in accepted if p.ref.sha256 not in known]
+        if len({p.ref.sha256 for p in fresh}) > 1 and newest is not None:
+            for parsed in fresh[:-1]:
+                if parsed.ref.sha256 == newest.ref.sha256:
+                    continue
+                findings.append(
+                    make_finding(
+                        "duplicate-submission",
+                        parsed.ref.where(unit_code=parsed.unit_code, unit_name=parsed.unit_name),
+                        count=len({p.ref.sha256 for p in fresh}),
+                        period=parsed.ref.period,
+                        kept=newest.ref.file_name,
+                    )
+                )
+    for parsed in files:
+        versions.setdefault(id(parsed), Version(1, None, not parsed.rejected))
+    return versions, findings
+
+
+def _winners(validation: Validation, versions: dict[int, Version]) -> dict[str, int]:
+    """For each unit, the report its facts come from: own form first, then table row."""
+    own: dict[str, tuple[dt.datetime, int]] = {}
+    table: dict[str, tuple[dt.datetime, int]] = {}
+    for report_id, ref in enumerate(validation.reports):
+        if not versions[id(ref.file)].current:
+            continue
+        key = (ref.file.ref.received_at, report_id)
+        target = own if ref.report.kind in ("form", "table-total") else table
+        unit = ref.report.unit_code
+        if unit not in target or key > target[unit]:
+            target[unit] = key
+    winners = {unit: report_id for unit, (_, report_id) in table.items()}
+    winners.update({unit: report_id for unit, (_, report_id) in own.items()})
+    return winners
+
+
+def _fact_value(obs: Observation) -> tuple[float | None, str | None] | None:
+    if obs.parsed.status not in ("ok", "approximate"):
+        return None
+    if obs.parsed.value is None and obs.parsed.text is None:
+        return None
+    return obs.parsed.value, obs.parsed.text
+
+
+def _facts(validation: Validation, winners: dict[str, int], period: str) -> pd.DataFrame:
+    rows = []
+    for unit, report_id in sorted(winners.items()):
+        ref = validation.reports[report_id]
+        for code in catalog().codes:
+            obs = validation.observations.get((report_id, code))
+            if obs is None or (report_id, code) in validation.held:
+                continue
+            value = _fact_value(obs)
+            if value is None:
+                continue
+            rows.append(
+                {
+                    "unit_code": unit,
+                    "unit_level": ref.report.unit_level,
+                    "province_code": ref.file.ref.province_code,
+                    "indicator": code,
+                    "value": np.nan if value[0] is None else value[0],
+                    "value_text": value[1],
+                    "source_sha256": ref.file.ref.sha256,
+                    "source_cell": obs.cell,
+                }
+            )
+    columns = [
+        "unit_code",
+        "unit_level",
+        "province_code",
+        "indicator",
+        "value",
+        "value_text",
+        "source_sha256",
+        "source_cell",
+    ]
+    return pd.DataFrame(rows, columns=columns).astype({"value": "float64"})
+
+
+def _table_differences(validation: Validation, winners: dict[str, int], versions) -> list[Finding]:
+    """A commune's own file against its row in the province table."""
+    findings = []
+    cat = catalog()
+    for report_id, ref in enumerate(validation.reports):
+        if ref.report.kind != "table-row" or not versions[id(ref.file)].current:
+            continue
+        winner = winners.get(ref.report.unit_code)
+        if winner is None or winner == report_id:
+            continue
+        for code in cat.codes:
+            row_obs = validation.observations.get((report_id, code))
+            own_obs = validation.observations.get((winner, code))
+            if row_obs is None or own_obs is None:
+                continue
+            if row_obs.parsed.status != "ok" or own_obs.parsed.status != "ok":
+                continue
+            if (
+                row_obs.parsed.value == own_obs.parsed.value
+                and row_obs.parsed.text == own_obs.parsed.text
+            ):
+                continue
+            findings.append(
+                make_finding(
+                    "commune-file-differs",
+                    ref.file.ref.where(
+                        unit_code=ref.report.unit_code,
+                        unit_name=ref.report.unit_name,
+                        sheet=row_obs.sheet,
+                        cell=row_obs.cell,
+                    ),
+                    indicator=code,
+                    value_raw=row_obs.value_raw,
+                    value=format_number(own_obs.parsed.value)
+                    if own_obs.parsed.value is not None
+                    else own_obs.parsed.text,
+                    table_value=format_number(row_obs.parsed.value)
+                    if row_obs.parsed.value is not None
+                    else row_obs.parsed.text,
+                    table_cell=row_obs.cell,
+                )
+            )
+    return findings
+
+
+def _province_totals(
+    validation: Validation, winners: dict[str, int], facts: pd.DataFrame
+) -> list[Finding]:
+    """A province's own figure against the sum of its communes' facts."""
+    findings = []
+    cat = catalog()
+    communes = facts[facts["unit_level"] == "commune"]
+    sums = communes.groupby(["province_code", "indicator"])["value"].agg(["sum", "count"])
+    for province_code in registry().provinces:
+        report_id = winners.get(province_code)
+        if report_id is None:
+            continue
+        ref = validation.reports[report_id]
+        for indicator in cat.indicators:
+            if indicator.value_type == "category" or set(indicator.levels) != {
+                "commune",
+                "province",
+            }:
+                continue
+            obs = validation.observations.get((report_id, indicator.code))
+            if (
+                obs is None
+                or obs.parsed.value is None
+                or (report_id, indicator.code) in validation.held
+            ):
+                continue
+            key = (province_code, indicator.code)
+            if key not in sums.index:
+                continue
+            total, n = sums.loc[key]
+            if abs(total - obs.parsed.value) < 1e-6:
+                continue
+            findings.append(
+                make_finding(
+                    "province-total-mismatch",
+                    ref.file.ref.where(
+                        unit_code=province_code,
+                        unit_name=ref.report.unit_name,
+                        sheet=obs.sheet,
+                        cell=obs.cell,
+                    ),
+                    indicator=indicator.code,
+                    value_raw=obs.value_raw,
+                    value=format_number(obs.parsed.value),
+                    communes_sum=format_number(total),
+                    n_communes=int(n),
+                )
+            )
+    return findings
+
+
+def _observations(validation: Validation, winners: dict[str, int]) -> pd.DataFrame:
+    winning = set(winners.values())
+    rows = []
+    for (report_id, code), obs in validation.observations.items():
+        ref = validation.reports[report_id]
+        rows.append(
+            {
+                "source_sha256": ref.file.ref.sha256,
+                "original_path": ref.file.ref.original_path,
+                "province_code": ref.file.ref.province_code,
+                "unit_code": ref.report.unit_code,
+                "unit_level": ref.report.unit_level,
+                "report_kind": ref.report.kind,
+                "indicator": code,
+                "sheet": obs.sheet,
+                "cell": obs.cell,
+                "value_raw": obs.value_raw,
+                "status": obs.parsed.status,
+                "value": obs.parsed.value,
+                "value_text": obs.parsed.text,
+                "accepted": report_id in winning
+                and (report_id, code) not in validation.held
+                and _fact_value(obs) is not None,
+            }
+        )
+    frame = pd.DataFrame(rows, columns=list(rows[0]) if rows else None)
+    return frame.astype({"value": "float64"}) if rows else frame
+
+
+def _submissions(
+    files: list[ParsedFile], versions: dict[int, Version], findings: list[Finding]
+) -> pd.DataFrame:
+    counts: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: {"error": 0, "warning": 0})
+    for finding in findings:
+        counts[(finding.original_path, finding.sha256 or "")][finding.severity] += 1
+    rows = []
+    for parsed in files:
+        version = versions[id(parsed)]
+        count = counts[(parsed.ref.original_path, parsed.ref.sha256)]
+        rows.append(
+            {
+                "sha256": parsed.ref.sha256,
+                "original_path": parsed.ref.original_path,
+                "province_code": parsed.ref.province_code,
+                "unit_code": parsed.unit_code,
+                "received_at": parsed.ref.received_at,
+                "layout": parsed.layout,
+                "status": "rejected" if parsed.rejected else "accepted",
+                "n_errors": count["error"],
+                "n_warnings": count["warning"],
+                "version": version.number,
+                "superseded_by": version.superseded_by,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def resolve(
+    files: list[ParsedFile], validation: Validation, known_sha256: set[str], period: str
+) -> Resolution:
+    """Submissions, facts and the last findings of the month."""
+    versions, duplicate_findings = _versions(files, known_sha256)
+    winners = _winners(validation, versions)
+    facts = _facts(validation, winners, period)
+    cross = _table_differences(validation, winners, versions) + _province_totals(
+        validation, winners, facts
+    )
+    findings = (
+        [f for parsed in files for f in parsed.findings]
+        + validation.findings
+        + duplicate_findings
+        + cross
+    )
+    return Resolution(
+        submissions=_submissions(files, versions, findings),
+        facts=facts,
+        observations=_observations(validation, winners),
+        findings=findings,
+        winners=winners,
+    )

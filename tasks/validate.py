@@ -1,0 +1,263 @@
+"""Validate stage: the month's normalised data through the Great Expectations suites.
+
+One GX validation per suite per run (not one per file): the `observations` suite on the
+long frame of every cell read, then the `reports` suite on the wide frame of every unit
+report built from the values that passed. Each unexpected row comes back as a finding at
+the cell it was read from, and the values an error names are held back from the facts.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+from antq.expectations import gx, load_suite
+from antq.schemas.catalog import catalog
+from antq.tasks.normalize import Observation, ParsedFile, Report
+
+from antq.findings import Finding, make_finding
+from antq.text import format_number
+
+log = logging.getLogger(__name__)
+
+
+class ValidationSystemError(RuntimeError):
+    """GX failed to evaluate an expectation: a bug or a broken suite, not a bad file."""
+
+
+@dataclass(frozen=True)
+class ReportRef:
+    file: ParsedFile
+    report: Report
+
+
+@dataclass
+class Validation:
+    findings: list[Finding] = field(default_factory=list)
+    held: set[tuple[int, str]] = field(default_factory=set)  # (report id, indicator)
+    reports: list[ReportRef] = field(default_factory=list)  # index = report id
+    observations: dict[tuple[int, str], Observation] = field(default_factory=dict)
+
+
+@lru_cache(maxsize=1)
+def _batch_definition(asset: str):  # -> gx BatchDefinition
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = {"globally": False}
+    source = context.data_sources.add_pandas(f"antq_{asset}")
+    return source.add_dataframe_asset(asset).add_batch_definition_whole_dataframe("run")
+
+
+def _validate(
+    frame: pd.DataFrame, suite_name: str, index_column: str
+) -> list[tuple[dict, list[int]]]:
+    """(expectation meta, unexpected row ids) for every failed expectation of the suite."""
+    if frame.empty:
+        return []
+    suite = load_suite(suite_name)
+    batch = _batch_definition(suite_name).get_batch(batch_parameters={"dataframe": frame})
+    result = batch.validate(
+        suite,
+        result_format={
+            "result_format": "COMPLETE",
+            "unexpected_index_column_names": [index_column],
+            "return_unexpected_index_query": False,
+        },
+    )
+    failures = []
+    for item in result.results:
+        if item.exception_info and any(
+            info.get("raised_exception") for info in _exception_infos(item.exception_info)
+        ):
+            raise ValidationSystemError(
+                f"validate: {item.expectation_config.type} failed to run: "
+                f"{_exception_message(item.exception_info)}"
+            )
+        if item.success:
+            continue
+        rows = [
+            int(entry[index_column]) for entry in item.result.get("unexpected_index_list") or []
+        ]
+        failures.append((dict(item.expectation_config.meta or {}), rows))
+    return failures
+
+
+def _exception_infos(info: dict) -> Iterable[dict]:
+    if "raised_exception" in info:
+        return [info]
+    return [value for value in info.values() if isinstance(value, dict)]
+
+
+def _exception_message(info: dict) -> str:
+    return "; ".join(str(i.get("exception_message")) for i in _exception_infos(info))
+
+
+# --------------------------------------------------------------------------- frames
+
+
+def _collect(files: list[ParsedFile]) -> Validation:
+    state = Validation()
+    for parsed in files:
+        if parsed.rejected:
+            continue
+        offset = len(state.reports)
+        state.reports.extend(ReportRef(parsed, report) for report in parsed.reports)
+        for obs in parsed.observations:
+            state.observations[(offset + obs.report, obs.indicator)] = obs
+    return state
+
+
+def observations_frame(state: Validation) -> pd.DataFrame:
+    cat = catalog()
+    keys = list(state.observations)
+    obs = [state.observations[key] for key in keys]
+    return pd.DataFrame(
+        {
+            "obs_id": np.arange(len(keys), dtype="int64"),
+            "report_id": np.array([k[0] for k in keys], dtype="int64"),
+            "indicator": [o.indicator for o in obs],
+            "value_type": [cat.indicator(o.indicator).value_type for o in obs],
+            "value": np.array(
+                [np.nan if o.parsed.value is None else o.parsed.value for o in obs], dtype="float64"
+            ),
+            "value_text": pd.Series([o.parsed.text for o in obs], dtype="object"),
+            "status": [o.parsed.status for o in obs],
+        }
+    )
+
+
+def reports_frame(state: Validation) -> pd.DataFrame:
+    """One row per report; an indicator column holds the value only if it passed the type
+    rules; `reported__<code>` says whether the cell held anything at all."""
+    cat = catalog()
+    frame = pd.DataFrame(
+        {
+            "report_id": np.arange(len(state.reports), dtype="int64"),
+            "unit_level": [ref.report.unit_level for ref in state.reports],
+            "month": [int(ref.file.ref.period[5:7]) for ref in state.reports],
+        }
+    )
+    columns: dict[str, np.ndarray] = {}
+    for code in cat.codes:
+        columns[code] = np.full(len(state.reports), np.nan)
+        columns[f"reported__{code}"] = np.zeros(len(state.reports), dtype=bool)
+    for (report_id, code), obs in state.observations.items():
+        if obs.parsed.status != "blank":
+            columns[f"reported__{code}"][report_id] = True
+        if obs.parsed.value is not None and (report_id, code) not in state.held:
+            columns[code][report_id] = obs.parsed.value
+    return pd.concat([frame, pd.DataFrame(columns)], axis=1)
+
+
+# --------------------------------------------------------------------------- findings
+
+
+def _where(state: Validation, report_id: int, cell: str | None):  # -> Where
+    ref = state.reports[report_id]
+    return ref.file.ref.where(
+        unit_code=ref.report.unit_code,
+        unit_name=ref.report.unit_name,
+        sheet=ref.report.sheet,
+        cell=cell,
+    )
+
+
+def _observation_findings(state: Validation, frame: pd.DataFrame, failures) -> None:
+    cat = catalog()
+    keys = list(state.observations)
+    for meta, rows in failures:
+        rule = meta["rule"]
+        for obs_id in rows:
+            report_id, code = keys[obs_id]
+            obs = state.observations[(report_id, code)]
+            indicator = cat.indicator(code)
+            finding = make_finding(
+                rule,
+                _where(state, report_id, obs.cell),
+                indicator=code,
+                value_raw=obs.value_raw,
+                value=format_number(obs.parsed.value),
+                allowed=", ".join(indicator.categories),
+            )
+            state.findings.append(finding)
+            if finding.is_error:
+                state.held.add((report_id, code))
+
+
+def _cell(state: Validation, report_id: int, code: str | None) -> str | None:
+    obs = state.observations.get((report_id, code)) if code else None
+    return obs.cell if obs else None
+
+
+def _report_context(state: Validation, frame: pd.DataFrame, report_id: int, meta: dict) -> dict:
+    cat = catalog()
+    row = frame.iloc[report_id]
+    code = meta["indicator"]
+    related = meta.get("related") or {}
+    cell = _cell(state, report_id, code)
+    context: dict[str, object] = {
+        "value": format_number(row[code]) if code else "",
+        "place": f"vào ô {cell}" if cell else "vào báo cáo, đúng dòng (cột) theo mẫu",
+    }
+    if related.get("limit"):
+        limit = related["limit"]
+        context |= {
+            "limit_label": cat.label(limit),
+            "limit_value": format_number(row[limit]),
+            "limit_cell": _cell(state, report_id, limit) or "",
+        }
+    if related.get("base"):
+        base = related["base"]
+        base_value = row[base]
+        context |= {
+            "base_label": cat.label(base),
+            "base_label_lower": cat.label(base)[:1].lower() + cat.label(base)[1:],
+            "base_value": format_number(base_value),
+            "base_cell": _cell(state, report_id, base) or "",
+            "ratio": format_number(round(row[code] / base_value)) if base_value else "",
+            "max": format_number(related.get("max")),
+        }
+    if related.get("parts"):
+        parts = related["parts"]
+        context |= {
+            "parts_sum": format_number(sum(row[p] for p in parts)),
+            "parts": ", ".join(cat.label(p) for p in parts),
+        }
+    return context
+
+
+def _report_findings(state: Validation, frame: pd.DataFrame, failures) -> None:
+    for meta, rows in failures:
+        code = meta["indicator"]
+        for report_id in rows:
+            obs = state.observations.get((report_id, code))
+            finding = make_finding(
+                meta["rule"],
+                _where(state, report_id, obs.cell if obs else None),
+                indicator=code,
+                value_raw=obs.value_raw if obs else None,
+                **_report_context(state, frame, report_id, meta),
+            )
+            state.findings.append(finding)
+            if finding.is_error:
+                state.held.update((report_id, held) for held in meta["holds"])
+
+
+def validate_month(files: list[ParsedFile]) -> Validation:
+    """Findings and held-back values for every accepted file of the run."""
+    state = _collect(files)
+    observations = observations_frame(state)
+    _observation_findings(state, observations, _validate(observations, "observations", "obs_id"))
+    reports = reports_frame(state)
+    _report_findings(state, reports, _validate(reports, "reports", "report_id"))
+    log.info(
+        "validate: %d reports, %d values, %d findings, %d values held back",
+        len(state.reports),
+        len(state.observations),
+        len(state.findings),
+        len(state.held),
+    )
+    return state

@@ -1,0 +1,97 @@
+"""The warehouse tables (SPEC §7): names, columns and types, exactly.
+
+Tables are Hive-partitioned by `period`: the files of a month live under
+`<table>/period=YYYY-MM/`, and the `period` column comes from that folder name (DuckDB,
+pandas/pyarrow and Spark all read it so). It is therefore not stored inside the files.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+PARTITION = "period"
+
+SUBMISSIONS = pa.schema(
+    [
+        ("sha256", pa.string()),
+        ("original_path", pa.string()),
+        ("province_code", pa.string()),
+        ("unit_code", pa.string()),
+        ("received_at", pa.timestamp("s", tz="UTC")),
+        ("layout", pa.string()),
+        ("status", pa.string()),
+        ("n_errors", pa.int32()),
+        ("n_warnings", pa.int32()),
+        ("version", pa.int32()),
+        ("superseded_by", pa.string()),
+    ]
+)
+
+FACTS = pa.schema(
+    [
+        ("unit_code", pa.string()),
+        ("unit_level", pa.string()),
+        ("province_code", pa.string()),
+        ("indicator", pa.string()),
+        ("value", pa.float64()),
+        ("value_text", pa.string()),
+        ("source_sha256", pa.string()),
+        ("source_cell", pa.string()),
+    ]
+)
+
+FINDINGS = pa.schema(
+    [
+        ("province_code", pa.string()),
+        ("unit_code", pa.string()),
+        ("original_path", pa.string()),
+        ("sheet", pa.string()),
+        ("cell", pa.string()),
+        ("indicator", pa.string()),
+        ("value_raw", pa.string()),
+        ("rule", pa.string()),
+        ("severity", pa.string()),
+        ("message", pa.string()),
+        ("fix", pa.string()),
+    ]
+)
+
+ROLLUP = pa.schema(
+    [
+        ("unit_code", pa.string()),
+        ("unit_level", pa.string()),
+        ("indicator", pa.string()),
+        ("value", pa.float64()),
+        ("n_reporting", pa.int32()),
+        ("n_expected", pa.int32()),
+    ]
+)
+
+# Not in SPEC §7's list: every cell read, with its sheet and the value as written, so a
+# fact or a finding can be traced to the exact place of the exact file (audit trail).
+OBSERVATIONS = pa.schema(
+    [
+        ("source_sha256", pa.string()),
+        ("original_path", pa.string()),
+        ("province_code", pa.string()),
+        ("unit_code", pa.string()),
+        ("unit_level", pa.string()),
+        ("report_kind", pa.string()),
+        ("indicator", pa.string()),
+        ("sheet", pa.string()),
+        ("cell", pa.string()),
+        ("value_raw", pa.string()),
+        ("status", pa.string()),
+        ("value", pa.float64()),
+        ("value_text", pa.string()),
+        ("accepted", pa.bool_()),
+    ]
+)
+
+TABLES: dict[str, pa.Schema] = {
+    "submissions": SUBMISSIONS,
+    "facts": FACTS,
+    "findings": FINDINGS,
+    "rollup": ROLLUP,
+    "observations": OBSERVATIONS,
+}
