@@ -14,6 +14,7 @@ from pathlib import Path
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 
 import great_expectations as gx  # noqa: E402
+
 from antq.expectations.expect_column_pair_ratio_to_be_at_most import (  # noqa: E402
     ExpectColumnPairRatioToBeAtMost,
 )

@@ -18,6 +18,8 @@ import json
 from pathlib import Path
 
 import great_expectations as gx
+from great_expectations.expectations.row_conditions import Column
+
 from antq.expectations import (
     SUITES_DIR,
     ExpectColumnPairRatioToBeAtMost,
@@ -25,7 +27,6 @@ from antq.expectations import (
     ExpectColumnValuesToBeWholeNumbers,
 )
 from antq.schemas.catalog import Catalog, ConsistencyRule, catalog
-from great_expectations.expectations.row_conditions import Column
 
 NUMERIC = ["integer", "vnd"]
 

@@ -10,6 +10,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import (
+    create_markdown_artifact,
+    create_progress_artifact,
+    create_table_artifact,
+    update_progress_artifact,
+)
+from prefect.cache_policies import NO_CACHE
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from antq.findings import Finding, count_by_severity
 from antq.schemas.registry import registry
 from antq.tasks.clean import parse_period
 from antq.tasks.discover import Discovery, InboxFile, add_archived_versions, discover
@@ -25,17 +36,6 @@ from antq.tasks.resolve import Resolution, resolve
 from antq.tasks.validate import Validation, validate_month
 from antq.warehouse.rollup import compute_rollup
 from antq.warehouse.store import Staged, Warehouse
-from prefect import flow, get_run_logger, task
-from prefect.artifacts import (
-    create_markdown_artifact,
-    create_progress_artifact,
-    create_table_artifact,
-    update_progress_artifact,
-)
-from prefect.cache_policies import NO_CACHE
-from prefect.task_runners import ThreadPoolTaskRunner
-
-from antq.findings import Finding, count_by_severity
 
 
 @dataclass

@@ -10,6 +10,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import yaml
+
 from antq.schemas.catalog import Level
 
 

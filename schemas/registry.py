@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
@@ -105,6 +106,16 @@ class _NameIndex:
         return UnitMatch("unknown")
 
 
+def _best(matches: Iterable[UnitMatch]) -> UnitMatch:
+    """The first sure match, else the first ambiguous one, else unknown."""
+    found = list(matches)
+    for status in ("ok", "ambiguous"):
+        for match in found:
+            if match.status == status:
+                return match
+    return UnitMatch("unknown")
+
+
 def _type_key(unit: Unit) -> str:
     return fold(unit.division_type).replace("thanh pho trung uong", "thanh pho")
 
@@ -163,21 +174,29 @@ class Registry:
         return self.provinces.get(code) if code else None
 
     def match_commune(self, text: str, province_code: str | None) -> UnitMatch:
-        """A commune by its (messy) name, inside one province, or nationally when None."""
-        type_key, bare = split_commune_name(text)
+        """A commune by its (messy) name, inside one province, or nationally when None.
+
+        The text is tried as "<type> <name>" and as a bare name ("Phương Liệt" is a
+        ward's name, not "phường Liệt"); a sure match beats an ambiguous one.
+        """
         index = self._commune_names[province_code] if province_code else self._all_commune_names
-        return index.lookup(type_key, bare)
+        readings = [split_commune_name(text), (None, text.strip())]
+        return _best(index.lookup(type_key, bare) for type_key, bare in readings)
 
     def match_province(self, text: str) -> UnitMatch:
+        """A province by name: "Lào Cai", "Tỉnh Lào Cai", "CÔNG AN TỈNH LÀO CAI", "TP. HCM"."""
         folded = fold(text)
+        readings: list[tuple[str | None, str]] = [(None, text.strip())]
         match = _PROVINCE_PREFIX.match(folded)
         if match:
-            type_key = fold(_PROVINCE_TYPES[match.group("type")])
-            bare = _tail(text, len(match.group("name")))
-        else:
-            agency = _AGENCY_ONLY.match(folded)
-            type_key, bare = None, _tail(text, len(agency.group("name"))) if agency else text
-        return self._province_names.lookup(type_key, bare)
+            readings.insert(
+                0,
+                (fold(_PROVINCE_TYPES[match.group("type")]), _tail(text, len(match.group("name")))),
+            )
+        agency = _AGENCY_ONLY.match(folded)
+        if agency:  # "Cà Mau" folds to "ca mau": the agency reading comes last
+            readings.append((None, _tail(text, len(agency.group("name")))))
+        return _best(self._province_names.lookup(type_key, bare) for type_key, bare in readings)
 
     def province_folder(self, folder_name: str) -> Unit | None:
         """The province an inbox folder belongs to: "01", "01-ha-noi", "Hà Nội", "ha_noi"."""

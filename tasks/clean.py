@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from antq.schemas.catalog import Indicator, ValueType, catalog
 from rapidfuzz import fuzz, process
 
+from antq.schemas.catalog import Indicator, ValueType, catalog
 from antq.text import fold
 
 # --------------------------------------------------------------------------- values

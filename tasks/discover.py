@@ -12,9 +12,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from antq.schemas.registry import registry
-
 from antq.findings import Finding, Where, make_finding
+from antq.schemas.registry import registry
 
 # Office and OS droppings that are not submissions.
 _IGNORED_NAMES = {".ds_store", "thumbs.db", "desktop.ini"}

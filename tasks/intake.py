@@ -17,12 +17,12 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from pathlib import Path
 
-from antq.tasks.discover import InboxFile
-from antq.tasks.normalize import FileRef, ParsedFile, normalize_workbook
-from antq.tasks.read import read_bytes
 from pebble import ProcessExpired, ProcessPool
 
 from antq.findings import make_finding
+from antq.tasks.discover import InboxFile
+from antq.tasks.normalize import FileRef, ParsedFile, normalize_workbook
+from antq.tasks.read import read_bytes
 
 log = logging.getLogger(__name__)
 

@@ -18,11 +18,11 @@ from pathlib import Path
 
 import openpyxl
 import pandas as pd
+
+from antq.findings import Finding
 from antq.schemas.catalog import catalog
 from antq.schemas.periods import period_rules
 from antq.schemas.registry import NATIONAL_CODE, registry
-
-from antq.findings import Finding
 from antq.xlsx import (
     BOLD,
     DECIMAL_FORMAT,

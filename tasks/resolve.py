@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+
+from antq.findings import Finding, make_finding
 from antq.schemas.catalog import catalog
 from antq.schemas.registry import registry
 from antq.tasks.normalize import Observation, ParsedFile
 from antq.tasks.validate import Validation
-
-from antq.findings import Finding, make_finding
 from antq.text import format_number
 
 

@@ -15,11 +15,11 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
+
 from antq.expectations import gx, load_suite
+from antq.findings import Finding, make_finding
 from antq.schemas.catalog import catalog
 from antq.tasks.normalize import Observation, ParsedFile, Report
-
-from antq.findings import Finding, make_finding
 from antq.text import format_number
 
 log = logging.getLogger(__name__)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+
 from antq.schemas.catalog import catalog
 from antq.schemas.periods import period_rules
 from antq.schemas.registry import registry

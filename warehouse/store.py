@@ -24,6 +24,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+
 from antq.warehouse.tables import PARTITION, TABLES
 
 log = logging.getLogger(__name__)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from antq.findings import Finding, Where, make_finding
 from antq.schemas.catalog import Indicator, catalog
 from antq.schemas.layouts import layouts
 from antq.schemas.registry import Registry, normalize_code, registry
@@ -32,8 +33,6 @@ from antq.tasks.normalize.title import (
     title_cells,
 )
 from antq.tasks.read import Sheet, Workbook, a1
-
-from antq.findings import Finding, Where, make_finding
 from antq.text import cell_text, fold, format_number
 
 __all__ = ["FileRef", "Observation", "ParsedFile", "Report", "normalize_workbook"]

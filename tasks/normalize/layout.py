@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from rapidfuzz import fuzz
+
 from antq.schemas.catalog import catalog
 from antq.schemas.layouts import layouts
 from antq.tasks.clean import LabelMatch, match_label, parse_value
 from antq.tasks.read import Sheet
-from rapidfuzz import fuzz
-
 from antq.text import cell_text, fold
 
 # Scanning limits: labels sit in the first columns/rows of any sane report.

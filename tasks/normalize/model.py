@@ -6,10 +6,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal
 
+from antq.findings import Finding, Where
 from antq.schemas.catalog import Level
 from antq.tasks.clean import Parsed
-
-from antq.findings import Finding, Where
 
 Layout = Literal["form", "table"]
 ReportKind = Literal["form", "table-row", "table-total"]

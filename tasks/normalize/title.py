@@ -17,7 +17,6 @@ from antq.schemas.layouts import layouts
 from antq.schemas.registry import Registry, Unit, normalize_code
 from antq.tasks.clean import Period, find_periods, period_of_date
 from antq.tasks.read import Sheet, a1
-
 from antq.text import cell_text, fold
 
 UnitStatus = Literal["ok", "unknown", "ambiguous", "other-province"]
