@@ -5,7 +5,6 @@ a national month is a few dozen task runs, not thousands."""
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from prefect.artifacts import (
 )
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.utilities.annotations import quote
 
 from antq.findings import Finding, count_by_severity
 from antq.schemas.registry import registry
@@ -258,7 +258,7 @@ def monthly_ingest(
             progress=0.0, key=f"antq-intake-{period}", description="Đọc tệp"
         )
         futures = [
-            intake_province.submit(code, files, period, warehouse, workers)
+            intake_province.submit(code, quote(files), period, warehouse, workers)
             for code, files in sorted(discovery.files.items())
         ]
         parsed: list[ParsedFile] = []
@@ -266,18 +266,18 @@ def monthly_ingest(
             parsed.extend(future.result())
             update_progress_artifact(progress, progress=100.0 * i / len(futures))
         parsed = _stable_arrival(parsed, previous)
-        validation = validate_task(parsed)
-        resolution = resolve_task(parsed, validation, previous, period)
-        staged = load_task(warehouse, period, resolution, discovery.findings)
+        validation = validate_task(quote(parsed))
+        resolution = resolve_task(quote(parsed), quote(validation), previous, period)
+        staged = load_task(warehouse, period, quote(resolution), quote(discovery.findings))
         rollup = rollup_task(warehouse, staged, period)
         commit_task(warehouse, staged, period)
     findings = resolution.findings + discovery.findings
     reporting = set(resolution.facts.loc[resolution.facts["unit_level"] == "commune", "unit_code"])
     province_reports = province_reports_task(
-        out_dir, period, findings, resolution.submissions, reporting
+        out_dir, period, quote(findings), resolution.submissions, quote(reporting)
     )
     summary.ministry_workbook = ministry_task(
-        out_dir, period, rollup, resolution.submissions, findings, warehouse
+        out_dir, period, rollup, resolution.submissions, quote(findings), warehouse
     )
     counts = count_by_severity(findings)
     summary.n_files = len(parsed)
@@ -302,4 +302,4 @@ def monthly_ingest(
     return summary
 
 
-__all__ = ["RunSummary", "monthly_ingest", "dt"]
+__all__ = ["RunSummary", "monthly_ingest"]

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from antq.schemas.catalog import Indicator, ValueType, catalog
@@ -223,20 +224,34 @@ def label_keys(text: str) -> tuple[str, ...]:
     return tuple(sorted(keys))
 
 
+@dataclass(frozen=True)
+class _LabelIndex:
+    keys: list[str]
+    codes: list[str]  # distinct indicator codes, in catalog order
+    slices: list[slice]  # keys[slices[i]] are the keys of codes[i]
+
+
 @lru_cache(maxsize=1)
-def _label_index() -> tuple[list[str], list[str]]:
+def _label_index() -> _LabelIndex:
     keys: list[str] = []
     codes: list[str] = []
+    slices: list[slice] = []
     for indicator in catalog().indicators:
+        start = len(keys)
         for text in (indicator.label, *indicator.synonyms):
-            for key in label_keys(text):
-                keys.append(key)
-                codes.append(indicator.code)
-    return keys, codes
+            keys.extend(label_keys(text))
+        codes.append(indicator.code)
+        slices.append(slice(start, len(keys)))
+    return _LabelIndex(keys, codes, slices)
 
 
-def _score(query: str, key: str, **_: object) -> float:
-    return max(fuzz.ratio(query, key), fuzz.token_sort_ratio(query, key))
+def _code_scores(query: str, index: _LabelIndex) -> np.ndarray:
+    """Best score of each indicator for one query: the larger of plain and word-order-free
+    similarity over the indicator's label and synonyms (rapidfuzz, in C)."""
+    plain = process.cdist([query], index.keys, scorer=fuzz.ratio)[0]
+    sorted_words = process.cdist([query], index.keys, scorer=fuzz.token_sort_ratio)[0]
+    best = np.maximum(plain, sorted_words)
+    return np.array([best[s].max() for s in index.slices])
 
 
 @lru_cache(maxsize=32768)
@@ -246,20 +261,16 @@ def match_label(text: str) -> LabelMatch:
     `ok` only when the best indicator scores at least ACCEPT_SCORE and clearly beats the
     next one; `weak` (a finding, with candidates) between WEAK_SCORE and that; else `none`.
     """
-    keys, codes = _label_index()
-    best: dict[str, float] = {}
-    for query in label_keys(text):
-        if len(query) < 3:
-            continue
-        for _key, score, idx in process.extract(query, keys, scorer=_score, limit=12):
-            code = codes[idx]
-            best[code] = max(best.get(code, 0.0), float(score))
-    if not best:
+    index = _label_index()
+    queries = [q for q in label_keys(text) if len(q) >= 3]
+    if not queries:
         return LabelMatch("none", None, 0.0)
-    ranked = sorted(best.items(), key=lambda item: -item[1])
+    scores = np.max([_code_scores(q, index) for q in queries], axis=0)
+    order = np.argsort(-scores, kind="stable")
+    ranked = [(index.codes[i], float(scores[i])) for i in order[:3]]
     top_code, top_score = ranked[0]
     runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
-    candidates = tuple(ranked[:3])
+    candidates = tuple(ranked)
     if top_score >= ACCEPT_SCORE and (top_score == 100.0 or top_score - runner_up >= MIN_MARGIN):
         if top_score == 100.0 and runner_up == 100.0:
             return LabelMatch("weak", None, top_score, candidates)

@@ -27,6 +27,10 @@ from antq.tasks.read import read_bytes
 log = logging.getLogger(__name__)
 
 
+class IntakeError(RuntimeError):
+    """The intake stage itself failed (not a submitted file)."""
+
+
 @dataclass(frozen=True)
 class Limits:
     seconds_per_file: float = 60.0
@@ -151,6 +155,9 @@ def intake(
         except MemoryError:
             parsed = _failed(job, "file-too-large", "vượt giới hạn bộ nhớ khi đọc")
         except Exception as exc:
+            if type(exc).__name__ == "BrokenProcessPool":
+                # Not this file's fault: the worker processes could not run at all.
+                raise IntakeError(f"intake: reader processes unavailable: {exc}") from exc
             log.error("intake: %s: %s: %s", job.file.original_path, type(exc).__name__, exc)
             parsed = _failed(job, "reader-crashed", type(exc).__name__)
         results.append(parsed)

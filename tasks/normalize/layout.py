@@ -260,14 +260,24 @@ def _ignored_column(parts: list[str]) -> bool:
     )
 
 
+def _text_columns(view: SheetView, r: int) -> int:
+    return sum(1 for c in range(view.n_cols) if any(ch.isalpha() for ch in view.text(r, c)))
+
+
 def _header_row_scores(
     view: SheetView,
 ) -> list[tuple[int, dict[int, tuple[LabelMatch, list[str]]]]]:
     scored = []
     for r in range(min(view.sheet.n_rows, MAX_HEADER_ROWS)):
+        # A header row names at least MIN_INDICATORS columns; a form's rows (label and
+        # unit) do not, and skipping them keeps forms from paying for table detection.
+        if _text_columns(view, r) < MIN_INDICATORS:
+            continue
         columns = {}
         for c in range(view.n_cols):
-            if not _is_labelish(view.text(r, c)):
+            # A sub-header may be one short word ("Lớp" under "Tập huấn"): its column
+            # label is the joined group and sub-header, judged as a whole.
+            if not any(ch.isalpha() for ch in view.text(r, c)):
                 continue
             best = _best_column_match(view, r, c)
             if best:
