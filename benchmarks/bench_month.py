@@ -1,0 +1,154 @@
+"""Time and peak memory of a national month: generation, then `antq run`.
+
+Prints figures; it asserts nothing (targets are read by people, not by a test):
+    python benchmarks/bench_month.py [--dir DIR] [--period 2026-10] [--workers 2]
+Memory is the peak resident size of the whole process tree (the flow, its reader
+processes and Prefect's temporary server), sampled from /proc every 0.1 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            pass
+    return found
+
+
+def _rss_kib(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _tree_rss_kib(root: int) -> int:
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        total += _rss_kib(pid)
+        stack.extend(_children(pid))
+    return total
+
+
+class PeakMemory:
+    def __init__(self, pid: int) -> None:
+        self.pid, self.peak, self.main_peak = pid, 0, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.1):
+            self.peak = max(self.peak, _tree_rss_kib(self.pid))
+            self.main_peak = max(self.main_peak, _rss_kib(self.pid))
+
+    def __enter__(self) -> PeakMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def _timed(command: list[str], log: Path) -> tuple[float, PeakMemory]:
+    started = time.monotonic()
+    with open(log, "w") as out:
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
+        with PeakMemory(process.pid) as memory:
+            code = process.wait()
+    if code:
+        sys.exit(f"{' '.join(command)} failed with {code}; see {log}")
+    return time.monotonic() - started, memory
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--dir", type=Path, default=None)
+    parser.add_argument("--period", default="2026-10")
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    root = args.dir or Path(tempfile.mkdtemp(prefix="antq-bench-"))
+    root.mkdir(parents=True, exist_ok=True)
+    bin_dir = Path(sys.executable).parent
+    gen_s, gen_mem = _timed(
+        [
+            sys.executable,
+            "-m",
+            "antq.sample.generate",
+            "--root",
+            str(root),
+            "--period",
+            args.period,
+            "--workers",
+            str(args.workers),
+        ],
+        root / "generate.log",
+    )
+    n_files = sum(1 for p in (root / "inbox" / args.period).rglob("*") if p.is_file())
+    run_s, run_mem = _timed(
+        [
+            str(bin_dir / "antq"),
+            "run",
+            "--period",
+            args.period,
+            "--inbox",
+            str(root / "inbox"),
+            "--warehouse",
+            str(root / "warehouse"),
+            "--reports",
+            str(root / "reports"),
+            "--workers",
+            str(args.workers),
+        ],
+        root / "run.log",
+    )
+    rerun_s, _ = _timed(
+        [
+            str(bin_dir / "antq"),
+            "run",
+            "--period",
+            args.period,
+            "--inbox",
+            str(root / "inbox"),
+            "--warehouse",
+            str(root / "warehouse"),
+            "--reports",
+            str(root / "reports"),
+            "--workers",
+            str(args.workers),
+        ],
+        root / "rerun.log",
+    )
+    print(f"machine           : {os.cpu_count()} cores, workers={args.workers}")
+    print(f"files             : {n_files} in {root / 'inbox' / args.period}")
+    print(f"generate          : {gen_s:6.1f} s, peak {gen_mem.peak / 1024:6.0f} MiB (process tree)")
+    print(
+        f"antq run          : {run_s:6.1f} s, peak {run_mem.peak / 1024:6.0f} MiB (process tree), "
+        f"{run_mem.main_peak / 1024:.0f} MiB (flow process)"
+    )
+    print(f"antq run (again)  : {rerun_s:6.1f} s (idempotent re-run of the same month)")
+    print(
+        f"per file          : {1000 * run_s / max(n_files, 1):6.1f} ms (including Prefect start-up)"
+    )
+    print(f"logs              : {root}/run.log")
+
+
+if __name__ == "__main__":
+    main()

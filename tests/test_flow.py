@@ -1,0 +1,211 @@
+"""The whole monthly flow on a generated month, checked against the generator's truth."""
+
+from __future__ import annotations
+
+import duckdb
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+
+from antq.schemas.catalog import catalog
+from antq.schemas.registry import registry
+from antq.warehouse.store import Warehouse
+from antq.warehouse.tables import TABLES
+
+PERIOD = "2026-10"
+
+
+@pytest.fixture(scope="module")
+def warehouse(month_run):
+    root, _, _ = month_run
+    return Warehouse(root / "warehouse")
+
+
+def test_every_expected_fact_is_loaded_with_its_value_and_cell(month_run, warehouse):
+    _, truth, _ = month_run
+    facts = warehouse.read("facts", PERIOD)
+    merged = truth.facts.merge(facts, on=["unit_code", "indicator"], how="outer", indicator=True)
+    assert (merged["_merge"] == "both").all(), merged[merged["_merge"] != "both"].head()
+    same_value = (merged["value_x"] == merged["value_y"]) | (
+        merged["value_x"].isna() & merged["value_y"].isna()
+    )
+    assert same_value.all()
+    assert (merged["source_cell_x"] == merged["source_cell_y"]).all()
+    assert (merged["value_text_x"].fillna("") == merged["value_text_y"].fillna("")).all()
+
+
+def test_a_commune_nguon_tin_lands_in_facts_with_its_source_cell(month_run, warehouse):
+    _, truth, _ = month_run
+    expected = truth.facts[
+        (truth.facts["indicator"] == "nguon_tin") & (truth.facts["unit_level"] == "commune")
+    ].iloc[0]
+    facts = warehouse.read("facts", PERIOD)
+    row = facts[(facts["unit_code"] == expected["unit_code"]) & (facts["indicator"] == "nguon_tin")]
+    assert len(row) == 1
+    assert row.iloc[0]["value"] == expected["value"]
+    assert row.iloc[0]["source_cell"] == expected["source_cell"]
+    subs = warehouse.read("submissions", PERIOD)
+    source = subs[subs["sha256"] == row.iloc[0]["source_sha256"]].iloc[0]
+    assert source["original_path"] == expected["original_path"]
+
+
+def test_every_injected_mistake_is_found_where_it_was_made(month_run, warehouse):
+    _, truth, _ = month_run
+    found = warehouse.read("findings", PERIOD)
+    for mistake in truth.findings.itertuples():
+        same_file = found[
+            (found["original_path"] == mistake.original_path) & (found["rule"] == mistake.rule)
+        ]
+        assert len(same_file), f"{mistake.rule} not reported for {mistake.original_path}"
+        assert (same_file["severity"] == mistake.severity).all()
+        if isinstance(mistake.cell, str):
+            assert mistake.cell in set(same_file["cell"]), (
+                mistake.rule,
+                mistake.cell,
+                list(same_file["cell"]),
+            )
+
+
+def test_a_negative_value_is_an_error_and_stays_out_of_facts(month_run, warehouse):
+    _, truth, _ = month_run
+    negatives = truth.findings[truth.findings["rule"] == "negative-value"]
+    assert len(negatives)
+    facts = warehouse.read("facts", PERIOD)
+    found = warehouse.read("findings", PERIOD)
+    for mistake in negatives.itertuples():
+        if not isinstance(mistake.unit_code, str):
+            continue
+        row = found[
+            (found["original_path"] == mistake.original_path) & (found["cell"] == mistake.cell)
+        ]
+        assert list(row["rule"]) == ["negative-value"] and list(row["severity"]) == ["error"]
+        fact = facts[
+            (facts["unit_code"] == mistake.unit_code) & (facts["indicator"] == mistake.indicator)
+        ]
+        assert fact.empty or fact.iloc[0]["source_cell"] != mistake.cell
+
+
+def test_file_statuses(month_run, warehouse):
+    _, truth, summary = month_run
+    subs = warehouse.read("submissions", PERIOD)
+    merged = truth.files.merge(subs, on="original_path", how="left")
+    assert (merged["status"] == merged["expected_status"]).all()
+    assert summary.n_rejected == int((truth.files["expected_status"] == "rejected").sum()) > 0
+
+
+def test_rollup_adds_communes_up_to_provinces_and_the_nation(warehouse):
+    facts = warehouse.read("facts", PERIOD)
+    rollup = warehouse.read("rollup", PERIOD).set_index(["unit_code", "indicator"])
+    communes = facts[facts["unit_level"] == "commune"]
+    for code in ("nguon_tin", "buoi_tuyen_truyen", "mo_hinh_tong", "kinh_phi_xa_hoi_hoa"):
+        rows = communes[communes["indicator"] == code]
+        assert rollup.loc[("VN", code), "value"] == pytest.approx(rows["value"].sum())
+        assert rollup.loc[("VN", code), "n_reporting"] == len(rows)
+        for province, group in rows.groupby("province_code"):
+            assert rollup.loc[(province, code), "value"] == pytest.approx(group["value"].sum())
+            assert rollup.loc[(province, code), "n_expected"] == len(
+                registry().communes_of(province)
+            )
+    assert rollup.loc[("VN", "nguon_tin"), "n_expected"] == 3321
+
+
+def test_ratios_are_recomputed_from_sums_not_averaged(warehouse):
+    facts = warehouse.read("facts", PERIOD)
+    wide = facts[facts["unit_level"] == "commune"].pivot(
+        index="unit_code", columns="indicator", values="value"
+    )
+    both = wide[["nguon_tin_co_gia_tri", "nguon_tin"]].dropna()
+    expected = both["nguon_tin_co_gia_tri"].sum() / both["nguon_tin"].sum()
+    averaged = (both["nguon_tin_co_gia_tri"] / both["nguon_tin"].replace(0, np.nan)).mean()
+    rollup = warehouse.read("rollup", PERIOD).set_index(["unit_code", "indicator"])
+    assert rollup.loc[("VN", "ty_le_nguon_tin_co_gia_tri"), "value"] == pytest.approx(expected)
+    assert expected != pytest.approx(averaged)
+
+
+def test_completeness_counts_communes_with_accepted_reports(warehouse):
+    facts = warehouse.read("facts", PERIOD)
+    reporting = (
+        facts[facts["unit_level"] == "commune"].groupby("province_code")["unit_code"].nunique()
+    )
+    rollup = warehouse.read("rollup", PERIOD).set_index(["unit_code", "indicator"])
+    for province, n in reporting.items():
+        expected = len(registry().communes_of(province))
+        assert rollup.loc[(province, "ty_le_bao_cao"), "n_reporting"] == n
+        assert rollup.loc[(province, "ty_le_bao_cao"), "value"] == pytest.approx(n / expected)
+    assert rollup.loc[("VN", "ty_le_bao_cao"), "n_expected"] == 3321
+
+
+def test_warehouse_tables_have_the_spec_columns_and_read_in_duckdb(warehouse):
+    for table, schema in TABLES.items():
+        described = duckdb.sql(
+            f"DESCRIBE SELECT * FROM read_parquet('{warehouse.glob(table)}')"
+        ).df()
+        assert list(described["column_name"]) == [*schema.names, "period"]
+    periods = duckdb.sql(
+        f"SELECT DISTINCT period FROM read_parquet('{warehouse.glob('facts')}')"
+    ).fetchall()
+    assert periods == [(PERIOD,)]
+    facts = pd.read_parquet(warehouse.root / "facts")
+    assert set(facts["unit_code"].str.len()) <= {2, 5}
+
+
+def test_province_report_holds_only_its_own_units(month_run):
+    root, truth, summary = month_run
+    reg = registry()
+    checked = 0
+    for path in summary.province_reports:
+        code = path.parent.name[:2]
+        sheet = openpyxl.load_workbook(path, read_only=True)["Lỗi cần sửa"]
+        rows = [r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] is not None]
+        checked += len(rows)
+        for row in rows:
+            unit_code, file = row[1], row[3]
+            assert (
+                file.split("/")[1][:2] == code
+                or reg.province_folder(file.split("/")[1]).code == code
+            )
+            if unit_code and len(unit_code) == 5 and row[10] != "unit-outside-province":
+                assert reg.communes[unit_code].province_code == code
+    assert checked > 50
+
+
+def test_province_report_lists_the_communes_that_have_not_reported(month_run, warehouse):
+    root, _, summary = month_run
+    facts = warehouse.read("facts", PERIOD)
+    province = sorted(facts["province_code"].unique())[0]
+    reporting = set(facts[(facts["unit_level"] == "commune")]["unit_code"])
+    missing = {u.code for u in registry().communes_of(province)} - reporting
+    path = next(p for p in summary.province_reports if f"-{province}-" in p.name)
+    cells = [
+        c
+        for row in openpyxl.load_workbook(path)["Tổng hợp"].iter_rows(values_only=True)
+        for c in row
+        if c
+    ]
+    assert missing and missing <= set(cells)
+
+
+def test_ministry_workbook_has_provinces_and_the_national_total(month_run, warehouse):
+    _, _, summary = month_run
+    ws = openpyxl.load_workbook(summary.ministry_workbook)["Chỉ tiêu"]
+    rows = [r for r in ws.iter_rows(values_only=True) if r and r[0]]
+    header = next(r for r in rows if r[0] == "Mã")
+    total = next(r for r in rows if r[0] == "VN")
+    column = header.index(catalog().label("nguon_tin"))
+    rollup = warehouse.read("rollup", PERIOD).set_index(["unit_code", "indicator"])
+    assert total[column] == rollup.loc[("VN", "nguon_tin"), "value"]
+    assert sum(1 for r in rows if r[0] in registry().provinces) == 34
+
+
+def test_rerunning_the_month_changes_nothing(month_run, warehouse):
+    from antq.flows.monthly import monthly_ingest
+
+    root, _, _ = month_run
+    before = {t: warehouse.read(t, PERIOD) for t in ("facts", "submissions", "rollup", "findings")}
+    monthly_ingest(
+        period=PERIOD, inbox=root / "inbox", warehouse=root / "warehouse", reports=root / "reports"
+    )
+    for table, frame in before.items():
+        after = warehouse.read(table, PERIOD)
+        pd.testing.assert_frame_equal(frame, after, obj=table)

@@ -1,0 +1,146 @@
+"""Normalize: layouts found without a template, units and periods read, cells kept."""
+
+from __future__ import annotations
+
+import openpyxl
+from builders import CLEAN, _save, form_bytes, form_cell, normalize
+
+from antq.schemas.registry import registry
+
+
+def _facts(parsed):
+    return {
+        (o.indicator, o.cell): o.parsed.value
+        for o in parsed.observations
+        if o.parsed.value is not None
+    }
+
+
+def test_a_form_gives_every_indicator_with_its_cell():
+    parsed = normalize(form_bytes())
+    assert (parsed.layout, parsed.unit_code, parsed.unit_level) == ("form", "02923", "commune")
+    observed = {o.indicator: o for o in parsed.observations}
+    assert observed["nguon_tin"].cell == form_cell("nguon_tin")
+    assert observed["nguon_tin"].parsed.value == 9.0
+    assert observed["kinh_phi_xa_hoi_hoa"].parsed.value == 15_000_000.0
+    assert observed["xa_dat_chuan"].parsed.value == 1.0
+    assert not [f for f in parsed.findings if f.is_error]
+
+
+def test_the_year_to_date_column_is_never_read_as_the_month():
+    parsed = normalize(form_bytes())
+    assert all(o.cell.startswith("D") for o in parsed.observations)
+    assert 999.0 not in {o.parsed.value for o in parsed.observations}
+
+
+def test_blank_and_dash_are_not_reported_not_zero():
+    values = {**CLEAN, "tin_bai": "-", "doi_thoai": None}
+    parsed = normalize(form_bytes(values))
+    observed = {o.indicator: o.parsed for o in parsed.observations}
+    assert observed["tin_bai"].status == "blank" and observed["tin_bai"].value is None
+    assert observed["doi_thoai"].status == "blank"
+
+
+def test_messy_labels_still_find_their_indicator():
+    labels = {
+        "nguon_tin": "3. SO NGUON TIN DO QUAN CHUNG CUNG CAP",
+        "tin_bai": "c) SL tin, bài, phóng sự đăng phát (tin)",
+    }
+    parsed = normalize(form_bytes(labels=labels))
+    assert {o.indicator for o in parsed.observations} >= {"nguon_tin", "tin_bai"}
+
+
+def test_an_unknown_label_with_a_value_is_reported_not_guessed():
+    parsed = normalize(form_bytes(extra_rows=[("Số buổi tuyên truyền miệng", 7)]))
+    assert [(f.rule, f.severity) for f in parsed.findings] == [("unknown-label", "warning")]
+    assert "Số buổi tuyên truyền, vận động" in parsed.findings[0].message
+
+
+def test_unit_by_code_wins_and_lost_zeros_come_back():
+    parsed = normalize(form_bytes(title=("CÔNG AN TỈNH LÀO CAI", "Mã đơn vị: 2923")))
+    assert parsed.unit_code == "02923"
+
+
+def test_a_commune_of_another_province_is_rejected_in_the_sender_s_report():
+    parsed = normalize(
+        form_bytes(title=("CÔNG AN XÃ GIA PHÚ",)), province="01", path="2026-10/01/x.xlsx"
+    )
+    assert [(f.rule, f.province_code) for f in parsed.findings] == [("unit-outside-province", "01")]
+    assert parsed.rejected and not parsed.observations
+
+
+def test_an_unknown_commune_rejects_the_file():
+    parsed = normalize(form_bytes(title=("CÔNG AN XÃ KHÔNG CÓ THẬT",)))
+    assert [(f.rule, f.cell) for f in parsed.findings] == [("unit-unknown", "A1")]
+    assert parsed.rejected
+
+
+def test_the_wrong_month_rejects_the_file_and_points_at_the_title():
+    parsed = normalize(form_bytes(period_line="Tháng 9 năm 2026"))
+    assert [(f.rule, f.cell) for f in parsed.findings] == [("period-mismatch", "A5")]
+    assert "9/2026" in parsed.findings[0].message and "10/2026" in parsed.findings[0].message
+
+
+def test_a_month_only_in_the_file_name_is_enough():
+    parsed = normalize(form_bytes(period_line="BÁO CÁO THÁNG"), path="2026-10/15/BC T10-2026.xlsx")
+    assert not parsed.rejected
+
+
+def _table() -> bytes:
+    communes = registry().communes_of("15")[:3]
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A1"] = "CÔNG AN TỈNH LÀO CAI"
+    ws["A2"] = "BẢNG TỔNG HỢP THÁNG 10/2026"
+    headers = {
+        "A4": "STT",
+        "B4": "Mã xã",
+        "C4": "Tên xã, phường",
+        "D4": "Nguồn tin do quần chúng cung cấp",
+        "D5": "Tổng số",
+        "E5": "Trong đó có giá trị",
+        "F4": "Số buổi tuyên truyền",
+        "G4": "Tập huấn",
+        "G5": "Lớp",
+        "H5": "Lượt người",
+        "I4": "Lũy kế số buổi tuyên truyền",
+    }
+    for ref, text in headers.items():
+        ws[ref] = text
+    for merged in ("A4:A5", "B4:B5", "C4:C5", "D4:E4", "F4:F5", "G4:H4", "I4:I5"):
+        ws.merge_cells(merged)
+    ws.append(["(1)", "(2)", "(3)", "(4)", "(5)", "(6)", "(7)", "(8)", "(9)"])
+    rows = [(10, 4, 3, 1, 25), (7, 2, 2, 0, 0), (5, 5, 1, 1, 12)]
+    for i, (unit, row) in enumerate(zip(communes, rows, strict=True), start=1):
+        ws.append([i, int(unit.code), unit.name.upper(), *row, 99])
+    ws.append([None, None, "Tổng cộng", 22, 11, 6, 2, 40, 300])
+    ws.append([None, "Ghi chú: số liệu từ 15/9/2026 đến 14/10/2026"])
+    return _save(wb)
+
+
+def test_a_wide_table_gives_each_commune_and_the_province_total():
+    parsed = normalize(_table())
+    assert parsed.layout == "table"
+    kinds = [(r.unit_code, r.kind) for r in parsed.reports]
+    codes = [u.code for u in registry().communes_of("15")[:3]]
+    assert kinds == [
+        (codes[0], "table-row"),
+        (codes[1], "table-row"),
+        (codes[2], "table-row"),
+        ("15", "table-total"),
+    ]
+    first = {o.indicator: (o.parsed.value, o.cell) for o in parsed.observations if o.report == 0}
+    assert first == {
+        "nguon_tin": (10.0, "D7"),
+        "nguon_tin_co_gia_tri": (4.0, "E7"),
+        "buoi_tuyen_truyen": (3.0, "F7"),
+        "lop_tap_huan": (1.0, "G7"),
+        "luot_tap_huan": (25.0, "H7"),
+    }
+
+
+def test_a_total_row_that_is_not_the_sum_is_a_warning_naming_both_figures():
+    parsed = normalize(_table())
+    [finding] = [f for f in parsed.findings if f.rule == "total-row-mismatch"]
+    assert (finding.cell, finding.severity) == ("H10", "warning")
+    assert "40" in finding.message and "37" in finding.message

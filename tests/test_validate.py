@@ -1,0 +1,87 @@
+"""Validate: the GX suites over the month's frames, findings at the cells to fix."""
+
+from __future__ import annotations
+
+import pytest
+from builders import CLEAN, form_bytes, form_cell, normalize
+
+from antq.tasks.validate import validate_month
+
+
+def _findings(values):
+    parsed = normalize(form_bytes(values))
+    validation = validate_month([parsed])
+    return parsed, validation
+
+
+def _flat(validation):
+    return sorted((f.cell, f.rule, f.severity) for f in validation.findings)
+
+
+def test_a_clean_report_has_no_findings():
+    _, validation = _findings(CLEAN)
+    assert validation.findings == [] and validation.held == set()
+
+
+@pytest.mark.parametrize(
+    ("code", "written", "rule", "severity"),
+    [
+        ("tin_bai", -3, "negative-value", "error"),
+        ("tin_bai", "mười hai", "not-a-number", "error"),
+        ("tin_bai", 2.5, "not-an-integer", "error"),
+        ("tin_bai", "khoảng 20", "approximate-value", "warning"),
+        ("xa_dat_chuan", "có lẽ", "invalid-binary", "error"),
+        ("xa_dat_chuan", 2, "invalid-binary", "error"),
+        ("tin_bai", None, "missing-required", "error"),
+    ],
+)
+def test_type_rules_point_at_the_cell(code, written, rule, severity):
+    _, validation = _findings({**CLEAN, code: written})
+    assert _flat(validation) == [(form_cell(code), rule, severity)]
+    assert ((0, code) in validation.held) == (severity == "error")
+
+
+def test_part_exceeding_whole_holds_back_both_values():
+    values = {**CLEAN, "nguon_tin_co_gia_tri": 12}
+    _, validation = _findings(values)
+    assert _flat(validation) == [(form_cell("nguon_tin_co_gia_tri"), "part-exceeds-whole", "error")]
+    assert {(0, "nguon_tin"), (0, "nguon_tin_co_gia_tri")} <= validation.held
+    finding = validation.findings[0]
+    assert (
+        "12" in finding.message and "9" in finding.message and form_cell("nguon_tin") in finding.fix
+    )
+
+
+def test_a_total_that_is_not_the_sum_of_its_parts():
+    _, validation = _findings({**CLEAN, "mo_hinh_tong": 15})
+    assert _flat(validation) == [(form_cell("mo_hinh_tong"), "total-not-sum-of-parts", "error")]
+    assert "15" in validation.findings[0].message and "12" in validation.findings[0].message
+
+
+def test_people_without_sessions():
+    _, validation = _findings({**CLEAN, "buoi_tuyen_truyen": 0})
+    assert _flat(validation) == [
+        (form_cell("luot_nguoi_tham_gia"), "nonzero-without-base", "error")
+    ]
+
+
+def test_too_many_people_per_session_is_a_warning_and_keeps_the_value():
+    _, validation = _findings({**CLEAN, "buoi_tuyen_truyen": 1, "luot_nguoi_tham_gia": 6000})
+    assert _flat(validation) == [(form_cell("luot_nguoi_tham_gia"), "ratio-too-high", "warning")]
+    assert validation.held == set()
+
+
+def test_more_teams_than_members():
+    _, validation = _findings({**CLEAN, "to_tu_quan": 70})
+    assert _flat(validation) == [(form_cell("to_tu_quan"), "fewer-members-than-teams", "error")]
+
+
+def test_a_negative_part_is_not_also_blamed_on_the_total():
+    """Values failing a type rule do not reach the consistency rules."""
+    _, validation = _findings({**CLEAN, "mo_hinh_khac": -1, "mo_hinh_tong": 10})
+    assert _flat(validation) == [(form_cell("mo_hinh_khac"), "negative-value", "error")]
+
+
+def test_rejected_files_are_not_validated():
+    parsed = normalize(form_bytes({**CLEAN, "tin_bai": -3}, period_line="Tháng 9 năm 2026"))
+    assert validate_month([parsed]).findings == []
