@@ -54,6 +54,13 @@ class Unit:
     division_type: str
 
     @property
+    def display_name(self) -> str:
+        """The name as a letter heading writes it: "Tỉnh Lào Cai", "Thành phố Hà Nội"."""
+        if self.level == "province" and self.division_type == "tỉnh":
+            return f"Tỉnh {self.name}"
+        return self.name
+
+    @property
     def bare_name(self) -> str:
         """The name without its division type: "Phường Hoàn Kiếm" -> "Hoàn Kiếm"."""
         for prefix in ("Thành phố ", "Tỉnh ", "Phường ", "Xã ", "Đặc khu "):

@@ -57,8 +57,7 @@ def _window_line(period: str) -> str:
 
 
 def _province_title(code: str) -> str:
-    unit = registry().provinces[code]
-    return unit.name if unit.name.startswith("Thành phố") else f"Tỉnh {unit.name}"
+    return registry().provinces[code].display_name
 
 
 @dataclass(frozen=True)

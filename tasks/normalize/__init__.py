@@ -130,7 +130,7 @@ def _unit_finding(parsed: ParsedFile, found: UnitFinding, sheet: str) -> Finding
     ref = parsed.ref
     reg = registry()
     where = ref.where(
-        sheet=sheet, cell=found.cell, unit_name=found.unit.name if found.unit else None
+        sheet=sheet, cell=found.cell, unit_name=found.unit.display_name if found.unit else None
     )
     rule = _UNIT_RULES[found.status]
     if rule == "unit-unknown":
@@ -149,8 +149,8 @@ def _unit_finding(parsed: ParsedFile, found: UnitFinding, sheet: str) -> Finding
         where,
         value_raw=found.written,
         unit_code=found.unit.code,
-        other_province=reg.provinces[found.unit.province_code].name,
-        province_name=reg.provinces[ref.province_code].name,
+        other_province=reg.provinces[found.unit.province_code].display_name,
+        province_name=reg.provinces[ref.province_code].display_name,
     )
 
 
@@ -181,19 +181,19 @@ def _read_form(
         parsed.findings.append(_unit_finding(parsed, found, sheet.name))
         return
     unit = found.unit
-    parsed.unit_code, parsed.unit_level, parsed.unit_name = unit.code, unit.level, unit.name
+    parsed.unit_code, parsed.unit_level, parsed.unit_name = unit.code, unit.level, unit.display_name
     parsed.reports.append(
         Report(
             0,
             unit.code,
             unit.level,
-            unit.name,
+            unit.display_name,
             "form",
             sheet.name,
             a1(layout.first_row, layout.label_col),
         )
     )
-    where = ref.where(unit_code=unit.code, unit_name=unit.name, sheet=sheet.name)
+    where = ref.where(unit_code=unit.code, unit_name=unit.display_name, sheet=sheet.name)
     for indicator in catalog().for_level(unit.level):
         rows = layout.rows.get(indicator.code, ())
         if not rows:
@@ -314,7 +314,11 @@ def _read_table(
     ):
         parsed.findings.append(_unit_finding(parsed, named, sheet.name))
         return
-    parsed.unit_code, parsed.unit_level, parsed.unit_name = province.code, "province", province.name
+    parsed.unit_code, parsed.unit_level, parsed.unit_name = (
+        province.code,
+        "province",
+        province.display_name,
+    )
     columns = list(layout.columns)
     first_ind = min(columns)
     base_where = ref.where(sheet=sheet.name)
@@ -342,7 +346,14 @@ def _read_table(
         if _is_total_row(view, r, first_ind):
             total_row = r
             _add_table_report(
-                parsed, sheet, layout, r, province.code, "province", province.name, "table-total"
+                parsed,
+                sheet,
+                layout,
+                r,
+                province.code,
+                "province",
+                province.display_name,
+                "table-total",
             )
             continue
         has_numbers = any(parse_value(v, "integer").status in ("ok", "approximate") for v in values)
@@ -362,7 +373,7 @@ def _read_table(
                         sheet=sheet.name,
                         cell=found.cell,
                         unit_code=found.unit.code,
-                        unit_name=found.unit.name,
+                        unit_name=found.unit.display_name,
                     ),
                     value_raw=found.written,
                     first_row=seen_units[found.unit.code] + 1,
@@ -378,7 +389,7 @@ def _read_table(
             r,
             found.unit.code,
             "commune",
-            found.unit.name,
+            found.unit.display_name,
             "table-row",
             found.cell,
         )
@@ -436,7 +447,7 @@ def _check_total_row(
                         sheet=sheet.name,
                         cell=a1(total_row, c),
                         unit_code=province.code,
-                        unit_name=province.name,
+                        unit_name=province.display_name,
                     ),
                     indicator=code,
                     value_raw=cell_text(sheet.value(total_row, c)),
