@@ -23,7 +23,8 @@ from antq.text import fold
 
 # --------------------------------------------------------------------------- values
 
-ValueStatus = Literal["ok", "blank", "approximate", "invalid"]
+# "formula": a formula cell with no calculated value that could not be evaluated here.
+ValueStatus = Literal["ok", "blank", "approximate", "invalid", "formula"]
 
 # Cells that mean "nothing to report": recorded as not reported, never as 0.
 _BLANKS = {"", "-", "--", "---", "—", "–", "x", "k", "kh", "n/a", "na", "không", "khong", "/", "."}
@@ -45,6 +46,8 @@ _GROUPED_COMMA = re.compile(r"^\d{1,3}(?:,\d{3})+$")
 _GROUPED_SPACE = re.compile(r"^\d{1,3}(?: \d{3})+$")
 _PLAIN = re.compile(r"^\d+$")
 _DECIMAL = re.compile(r"^\d+[.,]\d+$")
+
+_FRACTION = re.compile(r"^(?P<num>\d[\d.,]*)\s*/\s*(?P<den>\d[\d.,]*)$")
 
 _BINARY_TRUE = {"dat", "x", "co", "1", "yes", "true", "da dat"}
 _BINARY_FALSE = {"chua dat", "khong dat", "0", "khong", "no", "false"}
@@ -126,11 +129,18 @@ def _is_blank(raw: object) -> bool:
     return raw is None or (isinstance(raw, str) and _plain_text(raw) in _BLANKS)
 
 
-def parse_value(raw: object, value_type: ValueType, indicator: Indicator | None = None) -> Parsed:
+def parse_value(
+    raw: object,
+    value_type: ValueType,
+    indicator: Indicator | None = None,
+    fraction: bool = False,
+) -> Parsed:
     """The value a cell holds for an indicator of `value_type`.
 
     Blank-like cells are `blank` (not reported). Approximations ("khoảng 200") are
-    `approximate` with their number. Anything else that is not a sure number is `invalid`.
+    `approximate` with their number. With `fraction`, "27/27" (27 of 27) is the numerator:
+    only for indicators that count a part of a whole. Anything else that is not a sure
+    number is `invalid`.
     """
     if value_type == "binary" and isinstance(raw, str) and fold(raw) == "x":
         return Parsed("ok", 1.0)
@@ -151,6 +161,12 @@ def parse_value(raw: object, value_type: ValueType, indicator: Indicator | None 
     number = parse_vn_number(text)
     if number is not None:
         return Parsed("ok", number)
+    fraction_match = _FRACTION.match(text) if fraction else None
+    if fraction_match:
+        part, whole = parse_vn_number(fraction_match["num"]), parse_vn_number(fraction_match["den"])
+        if part is not None and whole is not None and part <= whole:
+            return Parsed("ok", part)
+        return INVALID
     folded = fold(text) if not text.startswith(("~", ">", "<")) else text
     approx = _APPROX.match(folded) or _APPROX_SUFFIX.match(text)
     if approx:
@@ -294,6 +310,29 @@ class Period:
     def matches(self, period: str) -> bool:
         year, month = (int(part) for part in period.split("-"))
         return self.month == month and (self.year is None or self.year == year)
+
+
+_SUM = re.compile(r"^=\s*SUM\s*\((?P<args>[^()]*)\)\s*$", re.IGNORECASE)
+_RANGE = re.compile(
+    r"^\$?([A-Z]{1,3})\$?(\d{1,7})(?::\$?([A-Z]{1,3})\$?(\d{1,7}))?$", re.IGNORECASE
+)
+MAX_SUM_CELLS = 100_000
+
+
+def sum_formula_ranges(formula: str) -> list[tuple[str, str]] | None:
+    """The (first, last) cell of each range of "=SUM(D10:D15, D17)", or None when the
+    formula is anything else (another function, arithmetic, another sheet's cells)."""
+    match = _SUM.match(formula.strip())
+    if not match:
+        return None
+    ranges = []
+    for arg in match["args"].split(","):
+        ref = _RANGE.match(arg.strip())
+        if not ref:
+            return None
+        first = f"{ref[1]}{ref[2]}"
+        ranges.append((first, f"{ref[3]}{ref[4]}" if ref[3] else first))
+    return ranges
 
 
 def parse_period(period: str) -> Period:

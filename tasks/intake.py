@@ -64,7 +64,7 @@ def process_file(job: Job) -> ParsedFile:
         received_at=job.file.received_at,
         size=len(data),
     )
-    return normalize_workbook(read_bytes(data), ref)
+    return normalize_workbook(read_bytes(data, Path(job.file.original_path).stem), ref)
 
 
 def _failed(job: Job, rule: str, detail: str) -> ParsedFile:

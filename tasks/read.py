@@ -1,34 +1,57 @@
-"""Read a submitted file into plain grids of cell values. The one module that opens Excel.
+"""Read a submitted file into plain grids of cell values. The one module that opens files.
 
-A file is recognised by its content, not its extension (government systems save HTML or
-CSV under an .xls name). python-calamine reads .xlsx/.xlsm/.xls/.ods fast; what it cannot
-read becomes a `ReadProblem` (a rule id of rules.yaml and a detail), never an exception.
+A file is recognised by its content, not its extension: government systems save HTML
+tables or CSV under an .xls name. python-calamine reads .xlsx/.xlsm/.xls/.ods fast;
+openpyxl adds what calamine does not tell (hidden rows, formulas that were never
+calculated) when a workbook has any; lxml reads HTML tables; the csv module reads CSV.
+What cannot be read becomes a `ReadProblem` (a rule id of rules.yaml and a detail),
+never an exception.
 """
 
 from __future__ import annotations
 
+import codecs
+import csv
 import datetime as dt
 import io
+import re
+import unicodedata
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
 from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
 Format = Literal["xlsx", "xlsm", "xls", "ods", "xlsb", "html", "csv", "unknown"]
-CellValue = str | float | int | bool | dt.date | dt.datetime | dt.time | dt.timedelta | None
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A formula cell that carries no calculated value (the file was never recalculated)."""
+
+    text: str  # as written, with its leading "="
+
+
+CellValue = (
+    str | float | int | bool | dt.date | dt.datetime | dt.time | dt.timedelta | Formula | None
+)
 
 
 @dataclass(frozen=True)
 class Sheet:
-    """One worksheet as a grid: rows[r][c] is the cell at row r+1, column c+1 (A1 = [0][0])."""
+    """One worksheet as a grid: rows[r][c] is the cell at row r+1, column c+1 (A1 = [0][0]).
+
+    `preamble` holds text printed above an HTML table but outside it (titles), which has
+    no cell of its own.
+    """
 
     name: str
     rows: list[list[CellValue]]
     merged: tuple[tuple[int, int, int, int], ...] = ()
     hidden_rows: frozenset[int] = frozenset()
     visible: bool = True
+    preamble: tuple[str, ...] = ()
 
     @property
     def n_rows(self) -> int:
@@ -73,6 +96,20 @@ def a1(r: int, c: int) -> str:
     return f"{column_letter(c)}{r + 1}"
 
 
+def parse_a1(ref: str) -> tuple[int, int] | None:
+    """ "D14" -> (13, 3); None when it is not a plain A1 reference."""
+    match = re.fullmatch(r"\$?([A-Za-z]{1,3})\$?(\d{1,7})", ref.strip())
+    if not match:
+        return None
+    col = 0
+    for ch in match.group(1).upper():
+        col = col * 26 + ord(ch) - 64
+    return int(match.group(2)) - 1, col - 1
+
+
+# ------------------------------------------------------------------------- sniffing
+
+
 def sniff_format(head: bytes, names: list[str] | None = None) -> Format:
     """What the bytes are, whatever the file is called."""
     if head.startswith(b"PK\x03\x04") and names is not None:
@@ -85,17 +122,50 @@ def sniff_format(head: bytes, names: list[str] | None = None) -> Format:
         return "unknown"
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return "xls"
-    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if text.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml")) or b"<table" in text:
+    text = _decode_head(head).lstrip("\ufeff \t\r\n").lower()
+    if text.startswith(("<!doctype html", "<html", "<table", "<meta", "<head", "<body")) or (
+        "<table" in text and text.startswith("<")
+    ):
         return "html"
+    if text and _looks_like_csv(text):
+        return "csv"
     return "unknown"
+
+
+def _decode_head(head: bytes) -> str:
+    for encoding in ("utf-8", "utf-16"):
+        try:
+            if encoding == "utf-16" and not head.startswith(
+                (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+            ):
+                continue
+            return head.decode(encoding)
+        except UnicodeDecodeError as exc:
+            if encoding == "utf-8" and exc.start > len(head) - 4:  # cut mid-character
+                return head[: exc.start].decode("utf-8")
+    return head.decode("cp1258", errors="replace")
+
+
+def _looks_like_csv(text: str) -> bool:
+    """Printable text where most lines (title lines aside) share one delimiter."""
+    lines = [line for line in text.splitlines() if line.strip()][:30]
+    if len(lines) < 2 or "\x00" in text:
+        return False
+    printable = sum(ch.isprintable() or ch in "\r\n\t" for ch in text) / max(len(text), 1)
+    if printable < 0.97:
+        return False
+    for delimiter in (",", ";", "\t", "|"):
+        with_it = sum(delimiter in line for line in lines)
+        if with_it >= min(3, len(lines)) and with_it >= 0.4 * len(lines):
+            return True
+    return False
 
 
 def _zip_names(data: bytes) -> list[str] | None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             return archive.namelist()
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, ValueError, OSError):
         return None
 
 
@@ -107,6 +177,9 @@ _FOREIGN_MAGIC = {
     b"GIF8": "ảnh GIF",
     b"Rar!": "tệp nén RAR",
     b"7z\xbc\xaf": "tệp nén 7z",
+    b"\x1f\x8b": "tệp nén gzip",
+    b"MZ": "chương trình (.exe)",
+    b"\x7fELF": "chương trình",
 }
 
 
@@ -126,6 +199,13 @@ def _is_encrypted_ole(data: bytes) -> bool:
     # An encrypted .xlsx is an OLE2 container holding an "EncryptedPackage" stream; the
     # stream names are stored in UTF-16 in the directory sectors.
     return "EncryptedPackage".encode("utf-16-le") in data
+
+
+def _is_word_ole(data: bytes) -> bool:
+    return "WordDocument".encode("utf-16-le") in data and "Workbook".encode("utf-16-le") not in data
+
+
+# ------------------------------------------------------------------- spreadsheets
 
 
 def _calamine_sheets(data: bytes) -> tuple[Sheet, ...]:
@@ -151,40 +231,205 @@ def _calamine_sheets(data: bytes) -> tuple[Sheet, ...]:
     return tuple(sheets)
 
 
+_HIDDEN_ROW = re.compile(rb"<row\b[^>]*\bhidden=\"(?:1|true)\"")
+_FORMULA = re.compile(rb"<f[\s>/]")
+
+
+def _needs_cell_detail(data: bytes, names: list[str]) -> bool:
+    """Whether any worksheet has hidden rows or formulas: only then is openpyxl worth it."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in names:
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                xml = archive.read(name)
+                if _HIDDEN_ROW.search(xml) or _FORMULA.search(xml):
+                    return True
+    return False
+
+
+def _with_cell_detail(
+    data: bytes, sheets: tuple[Sheet, ...]
+) -> tuple[tuple[Sheet, ...], tuple[str, ...]]:
+    """Hidden rows and uncalculated formulas from openpyxl, laid over calamine's grids."""
+    import openpyxl  # defusedxml is installed, so openpyxl parses without entity expansion
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), data_only=False)
+    except Exception as exc:  # openpyxl is stricter than calamine on odd files
+        return sheets, (f"openpyxl: {type(exc).__name__}",)
+    detailed = []
+    for sheet in sheets:
+        if sheet.name not in book.sheetnames:
+            detailed.append(sheet)
+            continue
+        ws = book[sheet.name]
+        hidden = frozenset(r - 1 for r, dim in ws.row_dimensions.items() if dim.hidden)
+        rows = [list(row) for row in sheet.rows]
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type != "f":
+                    continue
+                r, c = cell.row - 1, cell.column - 1
+                current = rows[r][c] if r < len(rows) and c < len(rows[r]) else None
+                if current is None:
+                    while len(rows) <= r:
+                        rows.append([])
+                    while len(rows[r]) <= c:
+                        rows[r].append(None)
+                    rows[r][c] = Formula(str(getattr(cell.value, "text", cell.value)))
+        detailed.append(replace(sheet, rows=rows, hidden_rows=hidden))
+    return tuple(detailed), ()
+
+
+# --------------------------------------------------------------------- html, csv
+
+
+def _html_sheets(data: bytes) -> tuple[Sheet, ...]:
+    """One sheet per top-level <table>: cells placed with their row and column spans, a
+    spanned cell read as a merged range holding its value at the top-left."""
+    from lxml import html as lxml_html
+
+    parser = lxml_html.HTMLParser(no_network=True, remove_comments=True, huge_tree=False)
+    root = lxml_html.document_fromstring(data, parser=parser)
+    sheets = []
+    preamble: list[str] = []
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        if element.tag == "table" and not any(a.tag == "table" for a in element.iterancestors()):
+            sheets.append(_html_table(element, f"Table{len(sheets) + 1}", tuple(preamble)))
+            preamble = []
+        elif element.tag in (
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "p",
+            "div",
+            "title",
+            "caption",
+            "span",
+            "b",
+        ) and not any(a.tag == "table" for a in element.iterancestors()):
+            text = " ".join((element.text or "").split())
+            if text:
+                preamble.append(text)
+    return tuple(sheets)
+
+
+def _html_table(table, name: str, preamble: tuple[str, ...]) -> Sheet:
+    grid: dict[tuple[int, int], str | None] = {}
+    merged = []
+    taken: set[tuple[int, int]] = set()
+    rows = table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")
+    for r, tr in enumerate(rows):
+        c = 0
+        for cell in tr.xpath("./td|./th"):
+            while (r, c) in taken:
+                c += 1
+            rowspan = _span(cell.get("rowspan"))
+            colspan = _span(cell.get("colspan"))
+            text = " ".join(cell.text_content().split())
+            grid[(r, c)] = text or None
+            for dr in range(rowspan):
+                for dc in range(colspan):
+                    taken.add((r + dr, c + dc))
+            if rowspan > 1 or colspan > 1:
+                merged.append((r, c, r + rowspan - 1, c + colspan - 1))
+            c += colspan
+    n_rows = max((r for r, _ in taken), default=-1) + 1
+    n_cols = max((c for _, c in taken), default=-1) + 1
+    cells = [[grid.get((r, c)) for c in range(n_cols)] for r in range(n_rows)]
+    return Sheet(name=name, rows=cells, merged=tuple(merged), preamble=preamble)
+
+
+def _span(raw: str | None) -> int:
+    """A rowspan/colspan as written; nonsense and absurd values count as 1 or are capped."""
+    try:
+        return max(1, min(int(str(raw).strip()), 1000))
+    except (TypeError, ValueError):
+        return 1
+
+
+def _decode_text(data: bytes) -> str | None:
+    if data.startswith(codecs.BOM_UTF8):
+        return data[3:].decode("utf-8", errors="strict")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16")
+    for encoding in ("utf-8", "cp1258"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+def _csv_sheets(data: bytes, name: str) -> tuple[Sheet, ...]:
+    text = _decode_text(data)
+    if text is None:
+        raise ValueError("không đọc được bảng mã ký tự")
+    text = unicodedata.normalize("NFC", text)  # Windows-1258 text arrives decomposed
+    sample = text[:8192]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
+    except csv.Error:
+        dialect = csv.excel
+    rows = [
+        [cell.strip() or None for cell in row] for row in csv.reader(io.StringIO(text), dialect)
+    ]
+    return (Sheet(name=name or "CSV", rows=[list(r) for r in rows]),)
+
+
+# ---------------------------------------------------------------------------- entry
+
+
 def read_workbook(path: Path) -> Workbook:
     """Every sheet of the file at `path`, or the reason it cannot be read."""
-    data = path.read_bytes()
-    return read_bytes(data)
+    return read_bytes(path.read_bytes(), path.stem)
 
 
-def read_bytes(data: bytes) -> Workbook:
+def read_bytes(data: bytes, name: str = "") -> Workbook:
+    """Every sheet of a file's bytes; `name` (the file's stem) names a CSV's only sheet."""
     if not data:
         return Workbook("unknown", problem=ReadProblem("file-empty", "0 byte"))
     names = _zip_names(data) if data.startswith(b"PK") else None
-    fmt = sniff_format(data[:2048], names)
-    if fmt == "unknown" or fmt == "xls":
-        foreign = _describe_foreign(data, names)
-        if foreign:
-            return Workbook("unknown", problem=ReadProblem("file-format-unsupported", foreign))
-    if fmt == "xls" and _is_encrypted_ole(data):
-        return Workbook("xls", problem=ReadProblem("file-encrypted", "encrypted"))
-    if fmt == "xlsb":
-        return Workbook(
-            fmt, problem=ReadProblem("file-format-unsupported", "Excel nhị phân (.xlsb)")
-        )
-    if fmt in ("html", "csv"):
-        return Workbook(fmt, problem=ReadProblem("file-format-unsupported", f"{fmt.upper()}"))
-    if data.startswith(b"PK") and names is None:
-        return Workbook("unknown", problem=ReadProblem("file-unreadable", "tệp nén bị hỏng"))
-    if fmt == "unknown":
-        return Workbook(fmt, problem=ReadProblem("file-unreadable", "không nhận ra định dạng"))
+    fmt = sniff_format(data[:4096], names)
+    problem = _format_problem(data, fmt, names)
+    if problem is not None:
+        return Workbook(fmt, problem=problem)
+    notes: tuple[str, ...] = ()
     try:
-        sheets = _calamine_sheets(data)
-    except Exception as exc:  # calamine raises its own error types for every corruption kind
+        if fmt == "html":
+            sheets = _html_sheets(data)
+        elif fmt == "csv":
+            sheets = _csv_sheets(data, name)
+        else:
+            sheets = _calamine_sheets(data)
+            if fmt in ("xlsx", "xlsm") and names and _needs_cell_detail(data, names):
+                sheets, notes = _with_cell_detail(data, sheets)
+    except Exception as exc:  # every reader raises its own error types for corruption
         kind = type(exc).__name__
         if "Password" in kind:
             return Workbook(fmt, problem=ReadProblem("file-encrypted", kind))
         return Workbook(fmt, problem=ReadProblem("file-unreadable", f"{kind}: {str(exc)[:120]}"))
     if not any(any(v is not None for v in row) for sheet in sheets for row in sheet.rows):
         return Workbook(fmt, sheets, problem=ReadProblem("file-empty", "không có ô nào có dữ liệu"))
-    return Workbook(fmt, sheets)
+    return Workbook(fmt, sheets, notes=notes)
+
+
+def _format_problem(data: bytes, fmt: Format, names: list[str] | None) -> ReadProblem | None:
+    if fmt in ("unknown", "xls"):
+        foreign = _describe_foreign(data, names)
+        if foreign:
+            return ReadProblem("file-format-unsupported", foreign)
+    if fmt == "xls" and _is_encrypted_ole(data):
+        return ReadProblem("file-encrypted", "encrypted")
+    if fmt == "xls" and _is_word_ole(data):
+        return ReadProblem("file-format-unsupported", "văn bản Word (.doc)")
+    if fmt == "xlsb":
+        return ReadProblem("file-format-unsupported", "Excel nhị phân (.xlsb)")
+    if data.startswith(b"PK") and names is None:
+        return ReadProblem("file-unreadable", "tệp nén bị hỏng")
+    if fmt == "unknown":
+        return ReadProblem("file-unreadable", "không nhận ra định dạng")
+    return None

@@ -100,4 +100,4 @@ def normalize(
     ref = FileRef(
         path, "f" * 64, province, "2026-10", dt.datetime(2026, 10, 12, tzinfo=dt.UTC), len(data)
     )
-    return normalize_workbook(read_bytes(data), ref)
+    return normalize_workbook(read_bytes(data, path.rsplit("/", 1)[-1].rsplit(".", 1)[0]), ref)

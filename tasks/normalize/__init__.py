@@ -13,7 +13,7 @@ from antq.findings import Finding, Where, make_finding
 from antq.schemas.catalog import Indicator, catalog
 from antq.schemas.layouts import layouts
 from antq.schemas.registry import Registry, normalize_code, registry
-from antq.tasks.clean import Period, parse_value
+from antq.tasks.clean import MAX_SUM_CELLS, Parsed, Period, parse_value, sum_formula_ranges
 from antq.tasks.normalize.layout import (
     FormLayout,
     Hit,
@@ -32,10 +32,13 @@ from antq.tasks.normalize.title import (
     resolve_commune_name,
     title_cells,
 )
-from antq.tasks.read import Sheet, Workbook, a1
+from antq.tasks.read import Formula, Sheet, Workbook, a1, parse_a1
 from antq.text import cell_text, fold, format_number
 
 __all__ = ["FileRef", "Observation", "ParsedFile", "Report", "normalize_workbook"]
+
+# Indicators that count a part of a whole: "27/27" in their cell means 27 (of 27).
+_PARTS = frozenset(rule.value for rule in catalog().consistency if rule.check == "not_greater")
 
 
 def normalize_workbook(book: Workbook, ref: FileRef) -> ParsedFile:
@@ -158,17 +161,73 @@ def _unit_finding(parsed: ParsedFile, found: UnitFinding, sheet: str) -> Finding
 
 
 def _observation(
-    report: int, indicator: Indicator, value: object, sheet: str, cell: str
-) -> Observation:
+    parsed: ParsedFile,
+    report: int,
+    indicator: Indicator,
+    sheet: Sheet,
+    r: int,
+    c: int,
+    where: Where,
+) -> None:
+    """Read one indicator cell; a formula with no calculated value is computed when it is a
+    plain SUM over cells of the sheet, otherwise reported, never read as 0."""
+    value = sheet.value(r, c)
+    cell = a1(r, c)
+    if isinstance(value, Formula):
+        total = evaluate_sum(sheet, value)
+        result = Parsed("ok", total) if total is not None else Parsed("formula")
+        if total is None:
+            parsed.findings.append(
+                make_finding(
+                    "formula-without-value",
+                    replace(where, cell=cell),
+                    indicator=indicator.code,
+                    value_raw=value.text,
+                )
+            )
+        parsed.observations.append(
+            Observation(report, indicator.code, value.text, result, sheet.name, cell)
+        )
+        return
     raw = cell_text(value) if value is not None else None
-    return Observation(
-        report=report,
-        indicator=indicator.code,
-        value_raw=raw or None,
-        parsed=parse_value(value, indicator.value_type, indicator),
-        sheet=sheet,
-        cell=cell,
+    parsed.observations.append(
+        Observation(
+            report=report,
+            indicator=indicator.code,
+            value_raw=raw or None,
+            parsed=parse_value(
+                value, indicator.value_type, indicator, fraction=indicator.code in _PARTS
+            ),
+            sheet=sheet.name,
+            cell=cell,
+        )
     )
+
+
+def evaluate_sum(sheet: Sheet, formula: Formula, depth: int = 0) -> float | None:
+    """The value Excel would show for "=SUM(D10:D15)": numbers summed, text and blanks
+    ignored; None for any other formula or a range holding an uncomputable formula."""
+    ranges = sum_formula_ranges(formula.text)
+    if ranges is None or depth > 8:
+        return None
+    total = 0.0
+    for first, last in ranges:
+        start, end = parse_a1(first), parse_a1(last)
+        if start is None or end is None:
+            return None
+        (r0, r1), (c0, c1) = sorted((start[0], end[0])), sorted((start[1], end[1]))
+        if (r1 - r0 + 1) * (c1 - c0 + 1) > MAX_SUM_CELLS:
+            return None
+        for r in range(r0, r1 + 1):
+            for c in range(c0, c1 + 1):
+                value = sheet.value(r, c)
+                if isinstance(value, Formula):
+                    value = evaluate_sum(sheet, value, depth + 1)
+                    if value is None:
+                        return None
+                if isinstance(value, int | float) and not isinstance(value, bool):
+                    total += value
+    return total
 
 
 def _read_form(
@@ -200,10 +259,7 @@ def _read_form(
             continue
         row = _form_row(parsed, sheet, layout, indicator, rows, where)
         if row is not None:
-            value = sheet.value(row, layout.value_col)
-            parsed.observations.append(
-                _observation(0, indicator, value, sheet.name, a1(row, layout.value_col))
-            )
+            _observation(parsed, 0, indicator, sheet, row, layout.value_col, where)
     for hit in layout.weak_rows:
         _unknown_label(parsed, hit, where, a1(hit.row, layout.value_col))
 
@@ -415,13 +471,12 @@ def _add_table_report(
     parsed.reports.append(
         Report(index, unit_code, level, name, kind, sheet.name, anchor or a1(r, 0))
     )
+    where = parsed.ref.where(unit_code=unit_code, unit_name=name, sheet=sheet.name)
     for c, code in layout.columns.items():
         indicator = catalog().indicator(code)
         if level not in indicator.levels:
             continue
-        parsed.observations.append(
-            _observation(index, indicator, sheet.value(r, c), sheet.name, a1(r, c))
-        )
+        _observation(parsed, index, indicator, sheet, r, c, where)
 
 
 def _check_total_row(

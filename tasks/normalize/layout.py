@@ -112,6 +112,8 @@ def label_hits(view: SheetView) -> list[Hit]:
     """Every cell whose own text names an indicator (or nearly does)."""
     hits = []
     for r in range(view.sheet.n_rows):
+        if r in view.sheet.hidden_rows:  # hidden rows hold stale or working figures
+            continue
         row = view.sheet.rows[r]
         for c in range(min(len(row), MAX_SCAN_COLS)):
             value = row[c]
@@ -203,9 +205,12 @@ def detect_form(view: SheetView, hits: list[Hit], month: int) -> FormLayout | No
     rows: dict[str, list[int]] = defaultdict(list)
     weak: list[Hit] = []
     seen_rows: set[int] = set()
+    last_row = ok_rows[-1]
     for hit in sorted(near, key=lambda h: (h.row, abs(h.col - label_col))):
         if hit.row in seen_rows or hit.row < first_row or hit.col >= value_col:
             continue
+        if hit.match.status != "ok" and hit.row > last_row + 2:
+            continue  # notes and signatures below the table are not unknown indicators
         seen_rows.add(hit.row)
         if _section_like(hit.text) and view.sheet.value(hit.row, value_col) is None:
             continue
@@ -294,7 +299,7 @@ def _unit_columns(
     code_col = name_col = None
     for c in range(0, first_ind):
         texts = " ".join(view.text(r, c) for r in range(header_top, header_row + 1))
-        if not texts:
+        if not texts or lay.ignored_headers.found_in(texts):  # "Đơn vị tính" is no unit name
             continue
         if code_col is None and lay.code_headers.found_in(texts):
             code_col = c

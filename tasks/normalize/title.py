@@ -16,7 +16,7 @@ from typing import Literal
 from antq.schemas.layouts import layouts
 from antq.schemas.registry import Registry, Unit, normalize_code
 from antq.tasks.clean import Period, find_periods, period_of_date
-from antq.tasks.read import Sheet, a1
+from antq.tasks.read import Formula, Sheet, a1
 from antq.text import cell_text, fold
 
 UnitStatus = Literal["ok", "unknown", "ambiguous", "other-province"]
@@ -41,19 +41,25 @@ class UnitFinding:
 
 @dataclass(frozen=True)
 class TitleCell:
-    row: int
+    row: int  # -1: text above an HTML table, with no cell of its own
     col: int
     text: str
     value: object
 
+    @property
+    def ref(self) -> str | None:
+        return a1(self.row, self.col) if self.row >= 0 else None
+
 
 def title_cells(sheet: Sheet, end_row: int) -> list[TitleCell]:
+    """Every non-empty cell above the report's table, then text printed above an HTML
+    table (row -1: it has no cell)."""
     cells = []
     for r in range(min(end_row, sheet.n_rows)):
         for c, value in enumerate(sheet.rows[r]):
-            if value is not None:
+            if value is not None and not isinstance(value, Formula):
                 cells.append(TitleCell(r, c, cell_text(value), value))
-    return cells
+    return cells + [TitleCell(-1, -1, text, text) for text in sheet.preamble]
 
 
 def _strip_unit_prefix(text: str) -> str:
@@ -73,7 +79,7 @@ def _code_cells(cells: list[TitleCell]) -> list[tuple[str, str]]:
         folded = fold(cell.text)
         match = _CODE_IN_TEXT.search(folded)
         if match and folded.startswith("ma"):
-            found.append((match.group("code"), a1(cell.row, cell.col)))
+            found.append((match.group("code"), cell.ref))
             continue
         if layouts().code_labels.equals(cell.text.rstrip(": ")):
             for dc in (1, 2):
@@ -124,9 +130,9 @@ def find_form_unit(
         text = _strip_unit_prefix(cell.text)
         folded = fold(text)
         if _COMMUNE_LINE.match(folded):
-            commune_lines.append((text, a1(cell.row, cell.col)))
+            commune_lines.append((text, cell.ref))
         elif _PROVINCE_LINE.match(folded):
-            province_lines.append((text, a1(cell.row, cell.col)))
+            province_lines.append((text, cell.ref))
     for text, cell in commune_lines:
         found = resolve_commune_name(registry, text, cell, province)
         if found.status == "ok":
@@ -178,12 +184,10 @@ def find_period(cells: list[TitleCell], sheet_name: str, original_path: str) -> 
         if isinstance(cell.value, str):
             periods = find_periods(cell.value)
             if periods:
-                return PeriodFinding(periods[0], "title", a1(cell.row, cell.col), cell.text)
+                return PeriodFinding(periods[0], "title", cell.ref, cell.text)
     for cell in cells:
         if isinstance(cell.value, dt.date):
-            return PeriodFinding(
-                period_of_date(cell.value), "date-cell", a1(cell.row, cell.col), cell.text
-            )
+            return PeriodFinding(period_of_date(cell.value), "date-cell", cell.ref, cell.text)
     periods = find_periods(sheet_name)
     if periods:
         return PeriodFinding(periods[0], "sheet", None, sheet_name)
