@@ -15,6 +15,9 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 
 import great_expectations as gx  # noqa: E402
 
+from antq.expectations.expect_column_pair_drop_to_be_at_most import (  # noqa: E402
+    ExpectColumnPairDropToBeAtMost,
+)
 from antq.expectations.expect_column_pair_ratio_to_be_at_most import (  # noqa: E402
     ExpectColumnPairRatioToBeAtMost,
 )
@@ -29,6 +32,7 @@ SUITES_DIR = Path(__file__).parent / "suites"
 
 __all__ = [
     "SUITES_DIR",
+    "ExpectColumnPairDropToBeAtMost",
     "ExpectColumnPairRatioToBeAtMost",
     "ExpectColumnToEqualSumOfColumns",
     "ExpectColumnValuesToBeWholeNumbers",

@@ -22,6 +22,7 @@ from great_expectations.expectations.row_conditions import Column
 
 from antq.expectations import (
     SUITES_DIR,
+    ExpectColumnPairDropToBeAtMost,
     ExpectColumnPairRatioToBeAtMost,
     ExpectColumnToEqualSumOfColumns,
     ExpectColumnValuesToBeWholeNumbers,
@@ -138,8 +139,37 @@ def _consistency(rule: ConsistencyRule) -> gx.expectations.Expectation:
     raise ValueError(f"catalog.yaml: unknown check {rule.check!r} in {rule}")
 
 
+def _history(cat: Catalog) -> list:
+    """Each count against the unit's own past (columns prepared by the validate stage:
+    previous__<code> for stocks, zscore__<code> for flows)."""
+    history = cat.history
+    expectations = []
+    for indicator in cat.indicators:
+        if not indicator.is_count:
+            continue
+        if indicator.kind == "stock":
+            expectations.append(
+                ExpectColumnPairDropToBeAtMost(
+                    column_A=indicator.code,
+                    column_B=f"previous__{indicator.code}",
+                    max_drop=history.max_drop,
+                    meta=_meta(history.stock_drop_rule, indicator.code, [], {"history": "stock"}),
+                )
+            )
+        else:
+            expectations.append(
+                gx.expectations.ExpectColumnValuesToBeBetween(
+                    column=f"zscore__{indicator.code}",
+                    min_value=-history.max_z,
+                    max_value=history.max_z,
+                    meta=_meta(history.flow_outlier_rule, indicator.code, [], {"history": "flow"}),
+                )
+            )
+    return expectations
+
+
 def reports_suite(cat: Catalog) -> gx.ExpectationSuite:
-    expectations = _required(cat) + [_consistency(rule) for rule in cat.consistency]
+    expectations = _required(cat) + [_consistency(rule) for rule in cat.consistency] + _history(cat)
     return gx.ExpectationSuite(name="reports", expectations=expectations)
 
 

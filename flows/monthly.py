@@ -21,6 +21,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
 from antq.findings import Finding, count_by_severity
+from antq.schemas.catalog import catalog
 from antq.schemas.registry import registry
 from antq.tasks.clean import parse_period
 from antq.tasks.discover import Discovery, InboxFile, add_archived_versions, discover
@@ -93,8 +94,10 @@ def intake_province(
 
 
 @task(name="validate", cache_policy=NO_CACHE)
-def validate_task(files: list[ParsedFile]) -> Validation:
-    validation = validate_month(files)
+def validate_task(files: list[ParsedFile], warehouse: Path, period: str) -> Validation:
+    months = catalog().history.months
+    history = Warehouse(warehouse).read_history(period, months, ["unit_code", "indicator", "value"])
+    validation = validate_month(files, history)
     get_run_logger().info(
         "Kiểm tra (Great Expectations): %d báo cáo, %d ô số liệu, %d phát hiện",
         len(validation.reports),
@@ -266,7 +269,7 @@ def monthly_ingest(
             parsed.extend(future.result())
             update_progress_artifact(progress, progress=100.0 * i / len(futures))
         parsed = _stable_arrival(parsed, previous)
-        validation = validate_task(quote(parsed))
+        validation = validate_task(quote(parsed), warehouse, period)
         resolution = resolve_task(quote(parsed), quote(validation), previous, period)
         staged = load_task(warehouse, period, quote(resolution), quote(discovery.findings))
         rollup = rollup_task(warehouse, staged, period)

@@ -47,6 +47,11 @@ class Indicator:
     def province_only(self) -> bool:
         return self.levels == ("province",)
 
+    @property
+    def is_count(self) -> bool:
+        """Counted quantities (not 0/1 flags nor categories): what history checks judge."""
+        return self.value_type in ("integer", "vnd")
+
 
 @dataclass(frozen=True)
 class ConsistencyRule:
@@ -76,6 +81,16 @@ class Derived:
 
 
 @dataclass(frozen=True)
+class History:
+    months: int
+    stock_drop_rule: str
+    max_drop: float
+    flow_outlier_rule: str
+    max_z: float
+    min_months: int
+
+
+@dataclass(frozen=True)
 class RuleDef:
     id: str
     title: str
@@ -93,6 +108,7 @@ class Catalog:
     indicators: tuple[Indicator, ...]
     consistency: tuple[ConsistencyRule, ...]
     derived: tuple[Derived, ...]
+    history: History
     rules: dict[str, RuleDef] = field(repr=False)
 
     def __post_init__(self) -> None:
@@ -148,6 +164,17 @@ def _consistency(raw: dict) -> ConsistencyRule:
     )
 
 
+def _history(raw: dict) -> History:
+    return History(
+        months=int(raw["months"]),
+        stock_drop_rule=raw["stock_drop"]["rule"],
+        max_drop=float(raw["stock_drop"]["max_drop"]),
+        flow_outlier_rule=raw["flow_outlier"]["rule"],
+        max_z=float(raw["flow_outlier"]["max_z"]),
+        min_months=int(raw["flow_outlier"]["min_months"]),
+    )
+
+
 def _check_references(catalog: Catalog) -> None:
     """Fail at load time, not in the middle of a month, when the YAML names a code twice or
     a rule names an indicator or rule id that does not exist."""
@@ -159,6 +186,9 @@ def _check_references(catalog: Catalog) -> None:
         unknown = [code for code in rule.indicators if not catalog.has(code)]
         if unknown or rule.rule not in catalog.rules:
             raise ValueError(f"catalog.yaml: rule {rule} names unknown {unknown or rule.rule}")
+    for rule_id in (catalog.history.stock_drop_rule, catalog.history.flow_outlier_rule):
+        if rule_id not in catalog.rules:
+            raise ValueError(f"catalog.yaml: history names unknown rule {rule_id}")
     for ind in catalog.indicators:
         if ind.value_type == "category" and not ind.categories:
             raise ValueError(f"catalog.yaml: category indicator {ind.code} has no categories")
@@ -174,6 +204,7 @@ def load_catalog(catalog_path: Path | None = None, rules_path: Path | None = Non
         indicators=tuple(_indicator(item) for item in raw["indicators"]),
         consistency=tuple(_consistency(item) for item in raw.get("consistency", ())),
         derived=tuple(Derived(**item) for item in raw.get("derived", ())),
+        history=_history(raw["history"]),
         rules=rules,
     )
     _check_references(catalog)

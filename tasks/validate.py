@@ -129,9 +129,10 @@ def observations_frame(state: Validation) -> pd.DataFrame:
     )
 
 
-def reports_frame(state: Validation) -> pd.DataFrame:
+def reports_frame(state: Validation, history: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per report; an indicator column holds the value only if it passed the type
-    rules; `reported__<code>` says whether the cell held anything at all."""
+    rules; `reported__<code>` says whether the cell held anything at all;
+    `previous__<code>` and `zscore__<code>` hold the unit's history (see `_history_columns`)."""
     cat = catalog()
     frame = pd.DataFrame(
         {
@@ -149,7 +150,66 @@ def reports_frame(state: Validation) -> pd.DataFrame:
             columns[f"reported__{code}"][report_id] = True
         if obs.parsed.value is not None and (report_id, code) not in state.held:
             columns[code][report_id] = obs.parsed.value
-    return pd.concat([frame, pd.DataFrame(columns)], axis=1)
+    frame = pd.concat([frame, pd.DataFrame(columns)], axis=1)
+    units = [ref.report.unit_code for ref in state.reports]
+    return pd.concat([frame, _history_columns(frame, units, history)], axis=1)
+
+
+def _history_columns(
+    frame: pd.DataFrame, units: list[str], history: pd.DataFrame | None
+) -> pd.DataFrame:
+    """From the unit's facts of earlier months (columns unit_code, indicator, period, value):
+    for stocks the last reported value and its month; for flows the modified z-score of
+    this month's value against the unit's past months (Iglewicz & Hoaglin: 0.6745 (x -
+    median) / MAD, with 1.2533 x the mean absolute deviation when the MAD is 0)."""
+    cat = catalog()
+    out: dict[str, object] = {}
+    past = history.astype({"value": "float64"}) if history is not None and len(history) else None
+    for indicator in cat.indicators:
+        if not indicator.is_count:
+            continue
+        code = indicator.code
+        rows = past[past["indicator"] == code] if past is not None else None
+        if rows is not None and rows.empty:
+            rows = None
+        if indicator.kind == "stock":
+            latest = (
+                rows.sort_values("period").groupby("unit_code").last() if rows is not None else None
+            )
+            out[f"previous__{code}"] = _lookup(units, latest, "value", np.nan)
+            out[f"previous_period__{code}"] = _lookup(units, latest, "period", None)
+            continue
+        stats = _robust_stats(rows) if rows is not None else None
+        median = _lookup(units, stats, "median", np.nan)
+        spread = _lookup(units, stats, "spread", np.nan)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            zscore = 0.6745 * (frame[code].to_numpy() - median) / spread
+        out[f"zscore__{code}"] = np.where(np.isfinite(zscore), zscore, np.nan)
+        out[f"median__{code}"] = median
+    return pd.DataFrame(out, index=frame.index)
+
+
+def _robust_stats(rows: pd.DataFrame) -> pd.DataFrame:
+    min_months = catalog().history.min_months
+    grouped = rows.groupby("unit_code")["value"]
+    median = grouped.median()
+    deviation = (rows["value"] - rows["unit_code"].map(median)).abs()
+    mad = deviation.groupby(rows["unit_code"]).median()
+    mean_ad = deviation.groupby(rows["unit_code"]).mean()
+    # z = 0.6745 (x - median) / spread gives (x - median) / (1.2533 MeanAD) when MAD is 0
+    spread = mad.where(mad > 0, 0.6745 * 1.253314 * mean_ad)
+    stats = pd.DataFrame({"median": median, "spread": spread, "n": grouped.count()})
+    return stats[(stats["n"] >= min_months) & (stats["spread"] > 0)]
+
+
+def _lookup(
+    units: list[str], table: pd.DataFrame | None, column: str, missing: object
+) -> np.ndarray:
+    if table is None or table.empty:
+        return np.full(len(units), missing, dtype=object if missing is None else float)
+    mapping = table[column].to_dict()
+    values = [mapping.get(unit, missing) for unit in units]
+    return np.array(values, dtype=object if missing is None else float)
 
 
 # --------------------------------------------------------------------------- findings
@@ -220,6 +280,14 @@ def _report_context(state: Validation, frame: pd.DataFrame, report_id: int, meta
             "ratio": format_number(round(row[code] / base_value)) if base_value else "",
             "max": format_number(related.get("max")),
         }
+    if related.get("history") == "stock":
+        previous_period = row[f"previous_period__{code}"]
+        context |= {
+            "previous": format_number(row[f"previous__{code}"]),
+            "previous_period": _vi_month(previous_period),
+        }
+    if related.get("history") == "flow":
+        context["median"] = format_number(row[f"median__{code}"])
     if related.get("parts"):
         parts = related["parts"]
         context |= {
@@ -227,6 +295,11 @@ def _report_context(state: Validation, frame: pd.DataFrame, report_id: int, meta
             "parts": ", ".join(cat.label(p) for p in parts),
         }
     return context
+
+
+def _vi_month(period: object) -> str:
+    text = str(period)
+    return f"{int(text[5:7])}/{text[:4]}" if len(text) == 7 else text
 
 
 def _report_findings(state: Validation, frame: pd.DataFrame, failures) -> None:
@@ -246,12 +319,13 @@ def _report_findings(state: Validation, frame: pd.DataFrame, failures) -> None:
                 state.held.update((report_id, held) for held in meta["holds"])
 
 
-def validate_month(files: list[ParsedFile]) -> Validation:
-    """Findings and held-back values for every accepted file of the run."""
+def validate_month(files: list[ParsedFile], history: pd.DataFrame | None = None) -> Validation:
+    """Findings and held-back values for every accepted file of the run; `history` is
+    the facts of the months before (unit_code, indicator, period, value), if any."""
     state = _collect(files)
     observations = observations_frame(state)
     _observation_findings(state, observations, _validate(observations, "observations", "obs_id"))
-    reports = reports_frame(state)
+    reports = reports_frame(state, history)
     _report_findings(state, reports, _validate(reports, "reports", "report_id"))
     log.info(
         "validate: %d reports, %d values, %d findings, %d values held back",

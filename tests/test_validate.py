@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from builders import CLEAN, form_bytes, form_cell, normalize
 
@@ -85,3 +86,48 @@ def test_a_negative_part_is_not_also_blamed_on_the_total():
 def test_rejected_files_are_not_validated():
     parsed = normalize(form_bytes({**CLEAN, "tin_bai": -3}, period_line="Tháng 9 năm 2026"))
     assert validate_month([parsed]).findings == []
+
+
+def _history(code: str, values: list[float], unit: str = "02923") -> pd.DataFrame:
+    periods = [f"{2025 + (9 + i) // 12}-{(9 + i) % 12 + 1:02d}" for i in range(len(values))]
+    return pd.DataFrame({"unit_code": unit, "indicator": code, "period": periods, "value": values})
+
+
+def test_a_stock_that_halves_since_last_month_is_a_warning():
+    parsed = normalize(form_bytes(CLEAN))
+    history = _history("mo_hinh_tong", [30.0])  # 2025-10
+    validation = validate_month([parsed], history)
+    assert _flat(validation) == [(form_cell("mo_hinh_tong"), "stock-drop", "warning")]
+    assert "30" in validation.findings[0].message and "10/2025" in validation.findings[0].message
+    assert validation.held == set()
+
+
+def test_a_stock_that_holds_is_fine_and_other_units_history_does_not_count():
+    parsed = normalize(form_bytes(CLEAN))
+    history = pd.concat(
+        [_history("mo_hinh_tong", [13.0]), _history("mo_hinh_tong", [99.0], unit="00070")]
+    )
+    assert validate_month([parsed], history).findings == []
+
+
+def test_a_flow_far_outside_its_last_twelve_months_is_a_warning():
+    values = {**CLEAN, "buoi_tuyen_truyen": 50}
+    parsed = normalize(form_bytes(values))
+    history = _history("buoi_tuyen_truyen", [4, 5, 6, 5, 4, 6, 5, 5, 4, 6, 5, 5])
+    validation = validate_month([parsed], history)
+    assert _flat(validation) == [
+        (form_cell("buoi_tuyen_truyen", values), "flow-outlier", "warning")
+    ]
+    assert "trung vị 5" in validation.findings[0].message
+
+
+def test_a_flow_within_its_usual_range_or_with_too_little_history_is_fine():
+    parsed = normalize(form_bytes({**CLEAN, "buoi_tuyen_truyen": 6}))
+    assert (
+        validate_month(
+            [parsed], _history("buoi_tuyen_truyen", [4, 5, 6, 5, 4, 6, 5, 5, 4, 6, 5, 5])
+        ).findings
+        == []
+    )
+    parsed = normalize(form_bytes({**CLEAN, "buoi_tuyen_truyen": 50}))
+    assert validate_month([parsed], _history("buoi_tuyen_truyen", [4, 5, 6])).findings == []

@@ -119,6 +119,17 @@ class Warehouse:
             return empty
         return pd.concat(frames, ignore_index=True)
 
+    def read_history(self, period: str, months: int, columns: list[str]) -> pd.DataFrame:
+        """Facts of the `months` calendar months before `period` (not `period` itself)."""
+        year, month = (int(x) for x in period.split("-"))
+        index = year * 12 + month - 1
+        start = f"{(index - months) // 12}-{(index - months) % 12 + 1:02d}"
+        window = [p for p in self.periods("facts") if start <= p < period]
+        frames = [self.read("facts", p)[[*columns, "period"]] for p in window]
+        if not frames:
+            return pd.DataFrame(columns=[*columns, "period"])
+        return pd.concat(frames, ignore_index=True)
+
     def periods(self, table: str) -> list[str]:
         directory = self.root / table
         if not directory.is_dir():
