@@ -8,14 +8,20 @@ strings are forced to the string type.
 
 from __future__ import annotations
 
+import datetime as dt
+import math
+import re
 from collections.abc import Iterable, Sequence
 
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import quote_sheetname
+from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+MAX_CELL_TEXT = 32767  # Excel refuses to open a file with a longer cell text
 
 HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -27,6 +33,11 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 ERROR_FILL = PatternFill("solid", fgColor="F8CBAD")
 WARNING_FILL = PatternFill("solid", fgColor="FFE699")
 TOTAL_FILL = PatternFill("solid", fgColor="DDEBF7")
+# The cells to fix in an annotated copy, and the severity in the report that points at
+# them: the same red and yellow, so "ô tô đỏ" means one thing in both files.
+MARK_ERROR_FILL = PatternFill("solid", fgColor="FF8080")
+MARK_WARNING_FILL = PatternFill("solid", fgColor="FFFF00")
+LINK_FONT = Font(color="0563C1", underline="single")
 
 INTEGER_FORMAT = "#,##0"
 RATIO_FORMAT = "0.0%"
@@ -40,15 +51,86 @@ def csv_safe(value: object) -> object:
     return value
 
 
+def clean_text(text: str) -> str:
+    """Text an Excel file can hold: control characters XML forbids become "\ufffd" (openpyxl
+    would raise on them), and at most 32,767 characters."""
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)[:MAX_CELL_TEXT]
+
+
 def put(ws: Worksheet, row: int, col: int, value: object, number_format: str | None = None) -> Cell:
     """Write one value; strings always as text (never as a formula)."""
     cell = ws.cell(row=row, column=col)
-    cell.value = value
     if isinstance(value, str):
+        cell.value = clean_text(value)
         cell.data_type = "s"
-    elif number_format and value is not None:
+        return cell
+    cell.value = value
+    if number_format and value is not None:
         cell.number_format = number_format
     return cell
+
+
+_CELL_TYPES = (str, bool, int, float, dt.date, dt.time, dt.timedelta)
+
+
+def put_copied(ws: Worksheet, row: int, col: int, value: object) -> Cell | None:
+    """Write a value read from a submission into a copy of it: text as text, numbers, dates
+    and booleans as they were, anything else as its text. Blank stays blank."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        value = value.replace(tzinfo=None)  # Excel has no time zones; openpyxl refuses them
+    elif not isinstance(value, _CELL_TYPES) or (
+        isinstance(value, float) and not math.isfinite(value)
+    ):
+        value = str(value)
+    return put(ws, row, col, value)
+
+
+# A relative link to a file beside the report: plain ASCII path parts, none starting with
+# a dot, no colon. Nothing Excel could take for a URL scheme, an absolute path or a way up.
+_SAFE_FILE_LINK = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*")
+
+
+def link_file(cell: Cell, target: str) -> Cell:
+    """Make `cell` a hyperlink to the file at the relative path `target`."""
+    if not _SAFE_FILE_LINK.fullmatch(target):
+        raise ValueError(f"not a plain relative file link: {target!r}")
+    cell.hyperlink = Hyperlink(ref=cell.coordinate, target=target)
+    cell.font = LINK_FONT
+    return cell
+
+
+def link_cell(cell: Cell, sheet: str, ref: str) -> Cell:
+    """Make `cell` a hyperlink to the cell `ref` of the sheet `sheet` in the same workbook."""
+    cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"{quote_sheetname(sheet)}!{ref}")
+    cell.font = LINK_FONT
+    return cell
+
+
+_SHEET_TITLE_FORBIDDEN = re.compile(r"[\\/*?:\[\]\x00-\x1f]")
+
+
+def sheet_title(name: str, taken: Iterable[str]) -> str:
+    """A sheet name Excel accepts, close to `name` and unlike every name in `taken`
+    (Excel compares sheet names without case)."""
+    used = {t.casefold() for t in taken}
+    base = _SHEET_TITLE_FORBIDDEN.sub(" ", name).strip().strip("'")[:31].strip() or "Trang"
+    title, n = base, 1
+    while title.casefold() in used:
+        n += 1
+        title = f"{base[: 31 - len(str(n)) - 1]} {n}"
+    return title
+
+
+def printable(ws: Worksheet, title_rows: str | None = None) -> None:
+    """Landscape, as wide as one page, header rows repeated on every printed page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if title_rows:
+        ws.print_title_rows = title_rows
 
 
 def write_title(ws: Worksheet, lines: Sequence[str], width: int) -> int:

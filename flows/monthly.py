@@ -5,6 +5,7 @@ a national month is a few dozen task runs, not thousands."""
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -155,9 +156,15 @@ def province_reports_task(
     findings: list[Finding],
     submissions: pd.DataFrame,
     reporting: set[str],
+    warehouse: Path,
 ) -> list[ProvinceReport]:
+    """One report per province, with annotated copies of its files that have errors (the
+    originals come from the archive, where intake kept them)."""
+    archive_path = Warehouse(warehouse).archive_path
     return [
-        write_province_report(out_dir, code, period, findings, submissions, reporting)
+        write_province_report(
+            out_dir, code, period, findings, submissions, reporting, archive_path=archive_path
+        )
         for code in sorted(registry().provinces)
     ]
 
@@ -202,6 +209,8 @@ def _stable_arrival(files: list[ParsedFile], previous: pd.DataFrame) -> list[Par
 
 
 def _artifacts(summary: RunSummary, resolution: Resolution, reports: list[ProvinceReport]) -> None:
+    """What the data team sees in Prefect: a table of provinces, a table of problems per
+    province, and a markdown summary of the run."""
     rows = []
     subs = resolution.submissions
     for report in reports:
@@ -209,7 +218,7 @@ def _artifacts(summary: RunSummary, resolution: Resolution, reports: list[Provin
         rows.append(
             {
                 "Mã": report.province_code,
-                "Tỉnh, thành phố": registry().provinces[report.province_code].name,
+                "Tỉnh, thành phố": registry().provinces[report.province_code].display_name,
                 "Tệp": len(own),
                 "Chấp nhận": int((own["status"] == "accepted").sum()) if len(own) else 0,
                 "Từ chối": int((own["status"] == "rejected").sum()) if len(own) else 0,
@@ -217,13 +226,32 @@ def _artifacts(summary: RunSummary, resolution: Resolution, reports: list[Provin
                 "Cảnh báo": report.n_warnings,
             }
         )
+        problems = Counter(
+            (f.rule, f.severity)
+            for f in resolution.findings
+            if f.province_code == report.province_code
+        )
+        create_table_artifact(
+            table=[
+                {
+                    "Vấn đề": catalog().rule(rule).title,
+                    "Mã quy tắc": rule,
+                    "Mức độ": severity,
+                    "Số lần": n,
+                }
+                for (rule, severity), n in problems.most_common()
+            ]
+            or [{"Vấn đề": "Không có", "Mã quy tắc": "", "Mức độ": "", "Số lần": 0}],
+            key=f"antq-{summary.period}-province-{report.province_code}",
+            description=f"Các vấn đề của {registry().provinces[report.province_code].display_name}",
+        )
     create_table_artifact(
         table=rows,
-        key=f"antq-provinces-{summary.period}",
+        key=f"antq-{summary.period}-provinces",
         description="Kết quả tiếp nhận theo tỉnh",
     )
     create_markdown_artifact(
-        key=f"antq-run-{summary.period}",
+        key=f"antq-{summary.period}-run",
         markdown=(
             f"# Tổng hợp {vi_period(summary.period)}\n\n"
             f"- Tệp nhận: **{summary.n_files}** (chấp nhận {summary.n_accepted}, từ chối {summary.n_rejected})\n"
@@ -258,7 +286,7 @@ def monthly_ingest(
     with Warehouse(warehouse).writer():
         discovery, previous = discover_files(inbox, period, warehouse)
         progress = create_progress_artifact(
-            progress=0.0, key=f"antq-intake-{period}", description="Đọc tệp"
+            progress=0.0, key=f"antq-{period}-intake", description="Đọc tệp"
         )
         futures = [
             intake_province.submit(code, quote(files), period, warehouse, workers)
@@ -277,7 +305,7 @@ def monthly_ingest(
     findings = resolution.findings + discovery.findings
     reporting = set(resolution.facts.loc[resolution.facts["unit_level"] == "commune", "unit_code"])
     province_reports = province_reports_task(
-        out_dir, period, quote(findings), resolution.submissions, quote(reporting)
+        out_dir, period, quote(findings), resolution.submissions, quote(reporting), warehouse
     )
     summary.ministry_workbook = ministry_task(
         out_dir, period, rollup, resolution.submissions, quote(findings), warehouse

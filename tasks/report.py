@@ -1,42 +1,65 @@
 """Report stage: the province error reports and the ministry workbook, in Vietnamese.
 
-Each province gets one workbook per run about its own units only (summary with
-completeness, findings sorted by unit with the cell to fix, files received) and the same
-findings as JSON for machines. The ministry gets one workbook for the period: provinces
-as rows with the national total, the derived ratios, and reporting progress.
+Each province gets one folder per run about its own units only: a workbook (summary with
+completeness and how to use the report, findings sorted by unit with the cell to fix,
+files received), the same findings as JSON for machines, and under `ban-sua/` an
+annotated copy of every file with errors (tasks/annotate.py). The ministry gets one
+workbook for the period: provinces as rows with the national total, the derived ratios,
+and reporting progress.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
+import math
 import re
 import unicodedata
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import openpyxl
 import pandas as pd
+from openpyxl.styles import Alignment, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from antq.findings import Finding
 from antq.schemas.catalog import catalog
 from antq.schemas.periods import period_rules
-from antq.schemas.registry import NATIONAL_CODE, registry
+from antq.schemas.registry import NATIONAL_CODE, Unit, registry
+from antq.tasks.annotate import annotate_submission, findings_by_file
+from antq.text import fold
 from antq.xlsx import (
     BOLD,
     DECIMAL_FORMAT,
     ERROR_FILL,
     INTEGER_FORMAT,
+    MARK_ERROR_FILL,
+    MARK_WARNING_FILL,
     RATIO_FORMAT,
+    TITLE_FONT,
     TOTAL_FILL,
     WARNING_FILL,
+    link_file,
+    printable,
     put,
     write_table,
     write_title,
 )
 
+log = logging.getLogger(__name__)
+
 SEVERITY_VI = {"error": "Lỗi", "warning": "Cảnh báo"}
+COPY_DIR = "ban-sua"
+COPY_SUFFIX = ".sua-loi.xlsx"
+
+# Where the archive keeps a received file: (sha256, original suffix) -> path, as
+# `Warehouse.archive_path`.
+ArchivePath = Callable[[str, str], Path]
 
 
 def slug(text: str) -> str:
@@ -67,12 +90,25 @@ class ProvinceReport:
     json: Path
     n_errors: int
     n_warnings: int
+    copies: tuple[Path, ...] = ()
 
 
 def _sort_key(finding: Finding) -> tuple:
+    """By unit: the province's own report first, then its communes by name, then the
+    files whose unit is unknown; inside a unit by file, errors first, then by cell."""
+    unit = registry().unit(finding.unit_code) if finding.unit_code else None
+    if unit is not None and unit.level == "province":
+        level = 0
+    elif finding.unit_code or finding.unit_name:
+        level = 1
+    else:
+        level = 2
+    name = finding.unit_name or (unit.name if unit else "")
     return (
-        finding.unit_name or "~",
-        finding.unit_code or "~",
+        level,
+        fold(name),
+        name,
+        finding.unit_code or "",
         finding.original_path,
         0 if finding.is_error else 1,
         _cell_order(finding.cell),
@@ -89,19 +125,100 @@ def _cell_order(cell: str | None) -> tuple[int, int]:
     return (int(match.group(2)), col)
 
 
+def _file_name(path: str) -> str:
+    return path.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def _severity_fill(severity: str) -> PatternFill:
+    return MARK_ERROR_FILL if severity == "error" else MARK_WARNING_FILL
+
+
+# ------------------------------------------------------------------ annotated copies
+
+# Windows will not create a file named like a device, whatever its extension.
+_DEVICE_NAMES = re.compile(r"(con|prn|aux|nul|com[0-9]|lpt[0-9])")
+
+
+def copy_names(files: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """A file name for the annotated copy of each (original_path, sha256): the original's
+    name in plain ASCII ("01/Báo cáo T10.xls" -> "bao-cao-t10.sua-loi.xlsx"), at most
+    about 130 characters, no path separator; originals that would share a name get their
+    SHA-256 prefix. The same files always get the same names."""
+    names: dict[tuple[str, str], str] = {}
+    taken: set[str] = set()
+    for path, sha256 in sorted(set(files)):
+        stem = _copy_stem(path)
+        name, n = f"{stem}{COPY_SUFFIX}", 1
+        while name in taken:
+            n += 1
+            tail = sha256[:8] if n == 2 else f"{sha256[:8]}-{n}"
+            name = f"{stem}-{tail}{COPY_SUFFIX}"
+        taken.add(name)
+        names[(path, sha256)] = name
+    return names
+
+
+def _copy_stem(original_path: str) -> str:
+    """ "2026-10/04/01738_Ca_Thanh/Báo cáo tháng 10.xlsx" -> "01738-ca-thanh-bao-cao-thang-10":
+    the file's name with the folders it sits in below the province folder, since communes
+    often send files with the same name."""
+    parts = PurePosixPath(original_path.replace("\\", "/")).parts
+    if parts and re.fullmatch(r"\d{4}-\d{2}", parts[0]):
+        parts = parts[1:]
+    folders, name = parts[1:-1], parts[-1] if parts else "x"
+    stem = slug(PurePosixPath(name).stem)
+    if folders:
+        stem = f"{slug('-'.join(folders))[:40].strip('-')}-{stem}"
+    return f"tep-{stem}" if _DEVICE_NAMES.fullmatch(stem) else stem
+
+
+def _annotated_copies(
+    folder: Path, findings: list[Finding], archive_path: ArchivePath
+) -> dict[tuple[str, str], str]:
+    """An annotated copy of every file with errors, under `ban-sua/`: (original_path,
+    sha256) -> the copy's path relative to the report. Copies of an earlier run go first,
+    so a file fixed since has none left behind."""
+    copy_dir = folder / COPY_DIR
+    if copy_dir.is_dir():
+        for stale in copy_dir.glob(f"*{COPY_SUFFIX}"):
+            stale.unlink()
+    groups = findings_by_file(findings)
+    with_errors = [
+        (path, sha256)
+        for (path, sha256), group in groups.items()
+        if sha256 and any(f.is_error for f in group)
+    ]
+    made: dict[tuple[str, str], str] = {}
+    for (path, sha256), name in copy_names(with_errors).items():
+        suffix = PurePosixPath(path.replace("\\", "/")).suffix
+        original = archive_path(sha256, suffix)
+        if not original.is_file():
+            log.warning("Không tìm thấy tệp gốc %s (%s) trong kho lưu trữ", path, original)
+            continue
+        out = annotate_submission(
+            original.read_bytes(), suffix, groups[(path, sha256)], copy_dir / name
+        )
+        if out is not None:
+            made[(path, sha256)] = f"{COPY_DIR}/{out.name}"
+    return made
+
+
+# ------------------------------------------------------------------ summary sheet
+
+SUMMARY_WIDTHS = [40, 14, 10, 10, 52, 62]
+
+
 def _summary_sheet(
-    ws,
+    ws: Worksheet,
     code: str,
     period: str,
     findings: list[Finding],
     submissions: pd.DataFrame,
     reporting: set[str],
+    copies: dict[tuple[str, str], str] | None,
 ) -> None:
-    reg = registry()
-    expected = reg.communes_of(code)
-    reported = [u for u in expected if u.code in reporting]
+    expected = registry().communes_of(code)
     missing = [u for u in expected if u.code not in reporting]
-    errors = sum(f.is_error for f in findings)
     row = write_title(
         ws,
         [
@@ -110,59 +227,201 @@ def _summary_sheet(
             _window_line(period),
             f"Lập lúc {dt.datetime.now(period_rules().timezone):%H:%M ngày %d/%m/%Y}",
         ],
-        4,
+        len(SUMMARY_WIDTHS),
     )
-    stats = [
-        ("Số tệp đã nhận", len(submissions)),
+    row = _stats_block(
+        ws, row, code, findings, submissions, len(expected) - len(missing), len(expected), copies
+    )
+    row = _guide_block(ws, row + 2, copies is not None)
+    row = _top_problems_block(ws, row + 2, findings)
+    _missing_block(ws, row + 3, missing, findings, submissions)
+    for col, width in enumerate(SUMMARY_WIDTHS, start=1):
+        ws.column_dimensions[get_column_letter(col)].width = width
+    ws.freeze_panes = None
+    printable(ws)
+
+
+def _stats_block(
+    ws: Worksheet,
+    row: int,
+    code: str,
+    findings: list[Finding],
+    subs: pd.DataFrame,
+    n_reported: int,
+    n_expected: int,
+    copies: dict[tuple[str, str], str] | None,
+) -> int:
+    status = subs["status"] if len(subs) else pd.Series(dtype="object")
+    own = status[subs["unit_code"] == code] if len(subs) else status
+    errors = [f for f in findings if f.is_error]
+    stats: list[tuple[str, object]] = [
+        ("Số tệp đã nhận", len(subs)),
+        ("Số tệp được chấp nhận", int((status == "accepted").sum())),
+        ("Số tệp bị từ chối (phải gửi lại)", int((status == "rejected").sum())),
+        ("Số lỗi phải sửa", len(errors)),
+        ("Số cảnh báo cần xem lại", len(findings) - len(errors)),
+        ("Số đơn vị có lỗi phải sửa", len({f.unit_code or f.original_path for f in errors})),
+    ]
+    if copies is not None:
+        stats.append(("Số bản sao đánh dấu lỗi (thư mục “ban-sua”)", len(copies)))
+    stats += [
         (
-            "Số tệp được chấp nhận",
-            int((submissions["status"] == "accepted").sum()) if len(submissions) else 0,
+            "Báo cáo của Công an tỉnh",
+            "Đã nhận, được chấp nhận"
+            if (own == "accepted").any()
+            else "Bị từ chối, phải gửi lại"
+            if len(own)
+            else "Chưa nhận",
         ),
-        (
-            "Số tệp bị từ chối (phải gửi lại)",
-            int((submissions["status"] == "rejected").sum()) if len(submissions) else 0,
-        ),
-        ("Số lỗi phải sửa", errors),
-        ("Số cảnh báo cần xem lại", len(findings) - errors),
-        ("Số xã, phường đã báo cáo", f"{len(reported)}/{len(expected)}"),
-        ("Tỷ lệ báo cáo", len(reported) / len(expected) if expected else 0.0),
+        ("Số xã, phường đã có báo cáo được chấp nhận", f"{n_reported}/{n_expected}"),
+        ("Tỷ lệ báo cáo", n_reported / n_expected if n_expected else 0.0),
     ]
     for label, value in stats:
         put(ws, row, 1, label).font = BOLD
-        put(ws, row, 2, value, RATIO_FORMAT if isinstance(value, float) else INTEGER_FORMAT)
+        cell = put(ws, row, 2, value, RATIO_FORMAT if isinstance(value, float) else INTEGER_FORMAT)
+        cell.alignment = Alignment(horizontal="left")
         row += 1
-    row += 1
-    put(ws, row, 1, "Các lỗi gặp nhiều nhất").font = BOLD
-    top = Counter((f.rule, f.severity) for f in findings).most_common(10)
-    row = write_table(
-        ws,
-        row + 1,
-        ["Vấn đề", "Mức độ", "Số lần", "Cách sửa"],
-        [
+    return row - 1
+
+
+def _guide_block(ws: Worksheet, row: int, with_copies: bool) -> int:
+    """How to use the report, for a province officer opening it the first time."""
+    steps = [
+        "Trang “Lỗi cần sửa” liệt kê từng lỗi, xếp theo đơn vị: tệp, trang tính, ô, giá trị đã "
+        "ghi, nội dung lỗi và cách sửa. Bấm nút lọc ở dòng tiêu đề để xem riêng một đơn vị.",
+    ]
+    if with_copies:
+        steps.append(
+            "Mỗi tệp có lỗi có một bản sao trong thư mục “ban-sua” (cùng thư mục với tệp này): ô "
+            "tô đỏ là lỗi, ô tô vàng là cảnh báo, di chuột vào ô để đọc ghi chú. Bấm vào tên bản "
+            "sao ở cột cuối trang “Lỗi cần sửa” để mở."
+        )
+    steps += [
+        "Sửa các ô tô đỏ trong tệp báo cáo của đơn vị, lưu lại rồi gửi lại tệp đã sửa theo cách "
+        "gửi thường lệ; bản gửi sau thay cho bản trước.",
+        "Lỗi (đỏ): số liệu, hoặc cả tệp, chưa được nhận, phải sửa và gửi lại. Cảnh báo (vàng): "
+        "số liệu đã được nhận, đề nghị kiểm tra lại; nếu số liệu đúng thì không phải gửi lại.",
+        "Tệp không mở được (hỏng, có mật khẩu, không phải bảng tính) không có bản sao: đọc nội "
+        "dung lỗi và gửi lại đúng tệp báo cáo dạng .xlsx.",
+        "Các xã, phường ở danh sách cuối trang này chưa có báo cáo được chấp nhận: cần gửi, "
+        "hoặc sửa rồi gửi lại, báo cáo tháng này.",
+    ]
+    put(ws, row, 1, "Hướng dẫn sử dụng báo cáo").font = TITLE_FONT
+    for i, step in enumerate(steps, start=1):
+        row += 1
+        put(ws, row, 1, f"{i}. {step}").alignment = Alignment(wrap_text=True, vertical="top")
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(SUMMARY_WIDTHS))
+        ws.row_dimensions[row].height = 15 * math.ceil(len(step) / 150) + 3
+    return row
+
+
+def _top_problems_block(ws: Worksheet, row: int, findings: list[Finding]) -> int:
+    """The ten most frequent problems (errors before warnings), each with a real example
+    from this month and the fix written for it."""
+    put(ws, row, 1, "Các vấn đề gặp nhiều nhất").font = TITLE_FONT
+    groups: dict[tuple[str, str], list[Finding]] = defaultdict(list)
+    for finding in findings:
+        groups[(finding.rule, finding.severity)].append(finding)
+    ranked = sorted(groups.items(), key=lambda kv: (kv[0][1] != "error", -len(kv[1]), kv[0][0]))
+    if not ranked:
+        put(ws, row + 1, 1, "Không có lỗi hay cảnh báo nào trong tháng.")
+        return row + 1
+    rows = []
+    for (rule, severity), group in ranked[:10]:
+        example = min(group, key=_sort_key)
+        where = example.unit_name or f"Tệp “{_file_name(example.original_path)}”"
+        if example.cell:
+            where += f", ô {example.cell}"
+        if (
+            not example.unit_name
+            and not example.cell
+            and _file_name(example.original_path) in example.message
+        ):
+            where = ""  # the message names the file already
+        rows.append(
             (
                 catalog().rule(rule).title,
                 SEVERITY_VI[severity],
-                n,
-                catalog().rule(rule).fix.split("{")[0].strip(),
+                len(group),
+                len({f.unit_code or f.original_path for f in group}),
+                f"{where}: {example.message}" if where else example.message,
+                example.fix,
             )
-            for (rule, severity), n in top
-        ],
-        [42, 12, 10, 70],
-        [None, None, INTEGER_FORMAT, None],
+        )
+    last = write_table(
+        ws,
+        row + 1,
+        ["Vấn đề", "Mức độ", "Số lần", "Số đơn vị", "Ví dụ", "Cách sửa (theo ví dụ)"],
+        rows,
+        SUMMARY_WIDTHS,
+        [None, None, INTEGER_FORMAT, INTEGER_FORMAT, None, None],
         filters=False,
     )
-    row += 2
-    put(ws, row, 1, f"Các xã, phường chưa có báo cáo được chấp nhận ({len(missing)})").font = BOLD
+    for r, (_, severity) in enumerate((key for key, _ in ranked[:10]), start=row + 2):
+        ws.cell(r, 2).fill = _severity_fill(severity)
+    return last
+
+
+def _missing_block(
+    ws: Worksheet, row: int, missing: list[Unit], findings: list[Finding], subs: pd.DataFrame
+) -> None:
+    """The communes without an accepted report, and why: not sent, rejected, or sent with
+    errors that hold back its values."""
+    put(
+        ws, row, 1, f"Các xã, phường chưa có báo cáo được chấp nhận ({len(missing)})"
+    ).font = TITLE_FONT
+    if not missing:
+        put(ws, row + 1, 1, "Tất cả các xã, phường đã có báo cáo được chấp nhận.")
+        return
+    files: dict[str, dict[str, str]] = defaultdict(dict)  # unit -> file -> status
+    for s in subs.itertuples() if len(subs) else ():
+        if s.unit_code:
+            files[s.unit_code][s.original_path] = s.status
+    errors: dict[str, set[str]] = defaultdict(set)
+    for f in findings:
+        if f.unit_code and f.is_error:
+            errors[f.unit_code].add(f.original_path)
+            files[f.unit_code].setdefault(f.original_path, "")
+    unknown = {f.original_path for f in findings if f.is_error and not f.unit_code}
+    if unknown:
+        row += 1
+        put(
+            ws,
+            row,
+            1,
+            f"Có {len(unknown)} tệp bị lỗi chưa xác định được của đơn vị nào (xem trang “Lỗi cần "
+            "sửa”); một số đơn vị dưới đây có thể đã gửi các tệp đó.",
+        )
+    rows = []
+    for unit in missing:
+        sent = files.get(unit.code, {})
+        if "rejected" in sent.values():
+            state, rank = "Báo cáo bị từ chối: sửa lỗi rồi gửi lại", 0
+        elif unit.code in errors:
+            state, rank = "Số liệu có lỗi nên chưa được nhận: sửa lỗi rồi gửi lại", 1
+        elif sent:
+            state, rank = "Đã gửi nhưng chưa có số liệu nào được nhận", 2
+        else:
+            state, rank = "Chưa nhận được báo cáo", 3
+        names = "; ".join(sorted(_file_name(p) for p in sent))
+        rows.append(
+            (
+                rank,
+                fold(unit.name),
+                (unit.name, unit.code, unit.division_type, len(sent), state, names),
+            )
+        )
     write_table(
         ws,
         row + 1,
-        ["Mã đơn vị", "Tên đơn vị", "Loại", "Ghi chú"],
-        [(u.code, u.name, u.division_type, "Chưa gửi hoặc báo cáo bị từ chối") for u in missing],
-        [42, 12, 10, 70],
-        filters=False,
+        ["Tên đơn vị", "Mã đơn vị", "Loại", "Số tệp đã gửi", "Tình trạng", "Tệp đã gửi"],
+        [r for _, _, r in sorted(rows)],
+        SUMMARY_WIDTHS,
+        [None, None, None, INTEGER_FORMAT, None, None],
     )
-    ws.freeze_panes = None
 
+
+# ------------------------------------------------------------------ findings sheet
 
 FINDING_HEADERS = [
     "STT",
@@ -178,19 +437,32 @@ FINDING_HEADERS = [
     "Mã quy tắc",
     "Nội dung",
     "Cách sửa",
+    "Bản sao đánh dấu lỗi",
 ]
-FINDING_WIDTHS = [6, 10, 24, 36, 14, 7, 34, 16, 10, 26, 22, 60, 60]
+FINDING_WIDTHS = [6, 10, 24, 36, 14, 7, 34, 16, 10, 26, 22, 60, 60, 34]
+_COPY_COL = len(FINDING_HEADERS)
 
 
-def _findings_sheet(ws, findings: list[Finding]) -> None:
+def _findings_sheet(
+    ws: Worksheet, findings: list[Finding], copies: dict[tuple[str, str], str] | None
+) -> None:
     cat = catalog()
+    ordered = sorted(findings, key=_sort_key)
+    with_errors = {(f.original_path, f.sha256) for f in findings if f.is_error}
     rows = []
-    for i, f in enumerate(sorted(findings, key=_sort_key), start=1):
+    for i, f in enumerate(ordered, start=1):
+        key = (f.original_path, f.sha256)
+        if copies is None:
+            copy = ""
+        elif key in copies:
+            copy = copies[key].rsplit("/", 1)[-1]
+        else:
+            copy = "Không có bản sao (tệp không mở được)" if key in with_errors else ""
         rows.append(
             (
                 i,
                 f.unit_code or "",
-                f.unit_name or "",
+                f.unit_name or ("" if f.unit_code else "(chưa xác định)"),
                 f.original_path,
                 f.sheet or "",
                 f.cell or "",
@@ -201,16 +473,32 @@ def _findings_sheet(ws, findings: list[Finding]) -> None:
                 f.rule,
                 f.message,
                 f.fix,
+                copy,
             )
         )
-    last = write_table(ws, 1, FINDING_HEADERS, rows, FINDING_WIDTHS, [INTEGER_FORMAT] + [None] * 12)
-    for r in range(2, last + 1):
-        fill = ERROR_FILL if ws.cell(r, 9).value == SEVERITY_VI["error"] else WARNING_FILL
-        ws.cell(r, 9).fill = fill
+    last = write_table(
+        ws, 1, FINDING_HEADERS, rows, FINDING_WIDTHS, [INTEGER_FORMAT] + [None] * (_COPY_COL - 1)
+    )
+    for r, f in enumerate(ordered, start=2):
+        fill = _severity_fill(f.severity)
+        ws.cell(r, 9).fill = ws.cell(r, 6).fill = fill
+        target = (copies or {}).get((f.original_path, f.sha256))
+        if target:
+            link_file(ws.cell(r, _COPY_COL), target)
+    ws.freeze_panes = "D2" if last > 1 else "A2"
+    printable(ws, "1:1")
 
 
-def _files_sheet(ws, submissions: pd.DataFrame) -> None:
+# ------------------------------------------------------------------ files sheet
+
+
+def _files_sheet(
+    ws: Worksheet, submissions: pd.DataFrame, copies: dict[tuple[str, str], str] | None
+) -> None:
     status_vi = {"accepted": "Chấp nhận", "rejected": "Từ chối"}
+    ordered = (
+        list(submissions.sort_values("original_path").itertuples()) if len(submissions) else []
+    )
     rows = [
         (
             s.original_path,
@@ -228,10 +516,11 @@ def _files_sheet(ws, submissions: pd.DataFrame) -> None:
             pd.Timestamp(s.received_at)
             .tz_convert(period_rules().timezone)
             .strftime("%d/%m/%Y %H:%M"),
+            (copies or {}).get((s.original_path, s.sha256), "").rsplit("/", 1)[-1],
         )
-        for s in submissions.sort_values("original_path").itertuples()
+        for s in ordered
     ]
-    last = write_table(
+    write_table(
         ws,
         1,
         [
@@ -244,14 +533,19 @@ def _files_sheet(ws, submissions: pd.DataFrame) -> None:
             "Số cảnh báo",
             "Lần gửi",
             "Thời điểm nhận",
+            "Bản sao đánh dấu lỗi",
         ],
         rows,
-        [44, 10, 26, 16, 12, 9, 11, 9, 17],
-        [None, None, None, None, None, INTEGER_FORMAT, INTEGER_FORMAT, INTEGER_FORMAT, None],
+        [44, 10, 26, 16, 12, 9, 11, 9, 17, 34],
+        [None, None, None, None, None, INTEGER_FORMAT, INTEGER_FORMAT, INTEGER_FORMAT, None, None],
     )
-    for r in range(2, last + 1):
-        if ws.cell(r, 5).value == status_vi["rejected"]:
+    for r, s in enumerate(ordered, start=2):
+        if s.status == "rejected":
             ws.cell(r, 5).fill = ERROR_FILL
+        target = (copies or {}).get((s.original_path, s.sha256))
+        if target:
+            link_file(ws.cell(r, 10), target)
+    printable(ws, "1:1")
 
 
 def write_province_report(
@@ -261,25 +555,39 @@ def write_province_report(
     findings: list[Finding],
     submissions: pd.DataFrame,
     reporting: set[str],
+    *,
+    archive_path: ArchivePath | None = None,
 ) -> ProvinceReport:
-    """The error report of one province: only its own units' findings and files."""
+    """The error report of one province: only its own units' findings and files.
+
+    With `archive_path` (how the archive finds a received file, e.g.
+    `Warehouse(root).archive_path`), every file with errors also gets an annotated copy
+    under `ban-sua/`, linked from the findings."""
     own = [f for f in findings if f.province_code == code]
     subs = submissions[submissions["province_code"] == code] if len(submissions) else submissions
     folder = out_dir / f"{code}-{slug(registry().provinces[code].name)}"
     folder.mkdir(parents=True, exist_ok=True)
+    copies = _annotated_copies(folder, own, archive_path) if archive_path else None
     wb = openpyxl.Workbook()
-    _summary_sheet(wb.active, code, period, own, subs, reporting)
+    _summary_sheet(wb.active, code, period, own, subs, reporting, copies)
     wb.active.title = "Tổng hợp"
-    _findings_sheet(wb.create_sheet("Lỗi cần sửa"), own)
-    _files_sheet(wb.create_sheet("Tệp đã nhận"), subs)
+    _findings_sheet(wb.create_sheet("Lỗi cần sửa"), own, copies)
+    _files_sheet(wb.create_sheet("Tệp đã nhận"), subs, copies)
     path = folder / f"bao-cao-kiem-tra-{code}-{period}.xlsx"
     wb.save(path)
+    n_errors = sum(f.is_error for f in own)
     json_path = folder / f"bao-cao-kiem-tra-{code}-{period}.json"
     json_path.write_text(
         json.dumps(
             {
                 "period": period,
                 "province_code": code,
+                "n_errors": n_errors,
+                "n_warnings": len(own) - n_errors,
+                "annotated_copies": [
+                    {"original_path": p, "sha256": s, "copy": c}
+                    for (p, s), c in sorted((copies or {}).items())
+                ],
                 "findings": [f.record() for f in sorted(own, key=_sort_key)],
             },
             ensure_ascii=False,
@@ -288,8 +596,8 @@ def write_province_report(
         ),
         encoding="utf-8",
     )
-    n_errors = sum(f.is_error for f in own)
-    return ProvinceReport(code, path, json_path, n_errors, len(own) - n_errors)
+    made = tuple(folder / c for _, c in sorted((copies or {}).items()))
+    return ProvinceReport(code, path, json_path, n_errors, len(own) - n_errors, made)
 
 
 # ------------------------------------------------------------------------- ministry

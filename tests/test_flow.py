@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import duckdb
 import numpy as np
 import openpyxl
@@ -209,3 +211,52 @@ def test_rerunning_the_month_changes_nothing(month_run, warehouse):
     for table, frame in before.items():
         after = warehouse.read(table, PERIOD)
         pd.testing.assert_frame_equal(frame, after, obj=table)
+
+
+def test_the_run_summary_is_in_prefect_as_artifacts(month_run):
+    from prefect.client.orchestration import get_client
+
+    _, truth, summary = month_run
+    province = sorted(truth.files["province_code"].unique())[0]
+    with get_client(sync_client=True) as client:
+        # The REST filter directly: this Prefect's client sends null run filters that its
+        # own server then matches to nothing.
+        response = client.request(
+            "POST",
+            "/artifacts/filter",
+            json={
+                "artifacts": {"key": {"like_": f"antq-{PERIOD}-%"}},
+                "limit": 200,
+                "offset": 0,
+                "sort": "CREATED_DESC",
+            },
+        )
+    by_key = {a["key"]: a for a in response.json()}
+    assert {
+        f"antq-{PERIOD}-run",
+        f"antq-{PERIOD}-provinces",
+        f"antq-{PERIOD}-province-{province}",
+    } <= set(by_key)
+    assert f"**{summary.n_files}**" in by_key[f"antq-{PERIOD}-run"]["data"]
+    table = json.loads(by_key[f"antq-{PERIOD}-provinces"]["data"])
+    assert len(table) == 34
+    assert sum(row["Từ chối"] for row in table) == summary.n_rejected
+    assert sum(row["Tệp"] for row in table) == summary.n_files
+
+
+def test_a_file_with_an_error_comes_back_annotated_at_that_cell(month_run):
+    root, truth, summary = month_run
+    mistake = truth.findings[
+        (truth.findings["rule"] == "negative-value") & truth.findings["unit_code"].notna()
+    ].iloc[0]
+    report = next(
+        p for p in summary.province_reports if p.parent.name.startswith(mistake["province_code"])
+    )
+    copies = json.loads(report.with_suffix(".json").read_text(encoding="utf-8"))["annotated_copies"]
+    [entry] = [c for c in copies if c["original_path"] == mistake["original_path"]]
+    sheet = openpyxl.load_workbook(report.parent / entry["copy"])[mistake["sheet"]]
+    commented = {cell.coordinate for row in sheet.iter_rows() for cell in row if cell.comment}
+    found = Warehouse(root / "warehouse").read("findings", PERIOD)
+    cells = set(found[found["original_path"] == mistake["original_path"]]["cell"].dropna())
+    assert mistake["cell"] in commented and commented == cells
+    assert "không được âm" in sheet[mistake["cell"]].comment.text
