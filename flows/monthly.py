@@ -31,6 +31,7 @@ from antq.tasks.normalize import ParsedFile
 from antq.tasks.report import (
     ProvinceReport,
     vi_period,
+    write_ministry_page,
     write_ministry_workbook,
     write_province_report,
 )
@@ -179,6 +180,7 @@ def ministry_task(
     warehouse: Path,
 ) -> Path:
     previous = _previous_rollup(Warehouse(warehouse), period)
+    write_ministry_page(out_dir, period, rollup)
     return write_ministry_workbook(out_dir, period, rollup, submissions, findings, previous)
 
 

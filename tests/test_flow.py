@@ -260,3 +260,18 @@ def test_a_file_with_an_error_comes_back_annotated_at_that_cell(month_run):
     cells = set(found[found["original_path"] == mistake["original_path"]]["cell"].dropna())
     assert mistake["cell"] in commented and commented == cells
     assert "không được âm" in sheet[mistake["cell"]].comment.text
+
+
+def test_the_ministry_web_page_shows_the_same_national_figures(month_run, warehouse):
+    _, _, summary = month_run
+    from antq.text import format_number
+
+    page = summary.ministry_workbook.with_suffix(".html").read_text(encoding="utf-8")
+    rollup = warehouse.read("rollup", PERIOD).set_index(["unit_code", "indicator"])
+    national_row = page.split("<tr class=total><td>VN</td>")[2]  # progress, values, ratios
+    assert (
+        f">{format_number(rollup.loc[('VN', 'nguon_tin'), 'value'])}<"
+        in national_row.split("</tr>")[0]
+    )
+    assert page.count("<tr class=total>") == 3
+    assert all(registry().provinces[c].display_name in page for c in registry().provinces)

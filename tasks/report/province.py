@@ -1,4 +1,4 @@
-"""Report stage: the province error reports and the ministry workbook, in Vietnamese.
+"""The province error report: one folder per province per run, its own units only.
 
 Each province gets one folder per run about its own units only: a workbook (summary with
 completeness and how to use the report, findings sorted by unit with the cell to fix,
@@ -15,8 +15,7 @@ import json
 import logging
 import math
 import re
-import unicodedata
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -30,20 +29,18 @@ from openpyxl.worksheet.worksheet import Worksheet
 from antq.findings import Finding
 from antq.schemas.catalog import catalog
 from antq.schemas.periods import period_rules
-from antq.schemas.registry import NATIONAL_CODE, Unit, registry
+from antq.schemas.registry import Unit, registry
 from antq.tasks.annotate import annotate_submission, findings_by_file
+from antq.tasks.report.common import SEVERITY_VI, province_title, slug, vi_period, window_line
 from antq.text import fold
 from antq.xlsx import (
     BOLD,
-    DECIMAL_FORMAT,
     ERROR_FILL,
     INTEGER_FORMAT,
     MARK_ERROR_FILL,
     MARK_WARNING_FILL,
     RATIO_FORMAT,
     TITLE_FONT,
-    TOTAL_FILL,
-    WARNING_FILL,
     link_file,
     printable,
     put,
@@ -53,34 +50,12 @@ from antq.xlsx import (
 
 log = logging.getLogger(__name__)
 
-SEVERITY_VI = {"error": "Lỗi", "warning": "Cảnh báo"}
 COPY_DIR = "ban-sua"
 COPY_SUFFIX = ".sua-loi.xlsx"
 
 # Where the archive keeps a received file: (sha256, original suffix) -> path, as
 # `Warehouse.archive_path`.
 ArchivePath = Callable[[str, str], Path]
-
-
-def slug(text: str) -> str:
-    """ "Thành phố Hà Nội" -> "thanh-pho-ha-noi" (safe in any file system)."""
-    decomposed = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
-    ascii_text = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn").lower()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")[:60] or "x"
-
-
-def vi_period(period: str) -> str:
-    year, month = period.split("-")
-    return f"tháng {int(month)}/{year}"
-
-
-def _window_line(period: str) -> str:
-    start, end = period_rules().window(period)
-    return f"Số liệu từ ngày {start:%d/%m/%Y} đến ngày {end:%d/%m/%Y}"
-
-
-def _province_title(code: str) -> str:
-    return registry().provinces[code].display_name
 
 
 @dataclass(frozen=True)
@@ -223,8 +198,8 @@ def _summary_sheet(
         ws,
         [
             "BÁO CÁO KIỂM TRA SỐ LIỆU PHONG TRÀO TOÀN DÂN BẢO VỆ AN NINH TỔ QUỐC",
-            f"{_province_title(code)} — {vi_period(period)}",
-            _window_line(period),
+            f"{province_title(code)} — {vi_period(period)}",
+            window_line(period),
             f"Lập lúc {dt.datetime.now(period_rules().timezone):%H:%M ngày %d/%m/%Y}",
         ],
         len(SUMMARY_WIDTHS),
@@ -598,226 +573,3 @@ def write_province_report(
     )
     made = tuple(folder / c for _, c in sorted((copies or {}).items()))
     return ProvinceReport(code, path, json_path, n_errors, len(own) - n_errors, made)
-
-
-# ------------------------------------------------------------------------- ministry
-
-
-def _pivot(rollup: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
-    table = rollup[rollup["indicator"].isin(codes)].pivot(
-        index="unit_code", columns="indicator", values="value"
-    )
-    return table.reindex(columns=codes)
-
-
-def _unit_rows(table: pd.DataFrame) -> list[tuple[str, str, pd.Series]]:
-    rows = []
-    for code in sorted(registry().provinces):
-        if code in table.index:
-            rows.append((code, _province_title(code), table.loc[code]))
-    if NATIONAL_CODE in table.index:
-        rows.append((NATIONAL_CODE, "TOÀN QUỐC", table.loc[NATIONAL_CODE]))
-    return rows
-
-
-def _values_sheet(
-    ws,
-    title: list[str],
-    rollup: pd.DataFrame,
-    codes: list[str],
-    fmt: str,
-    previous: pd.DataFrame | None,
-) -> None:
-    cat = catalog()
-    table = _pivot(rollup, codes)
-    top = write_title(ws, title, min(len(codes) + 2, 12))
-    rows = [
-        (code, name, *[None if pd.isna(v) else float(v) for v in values])
-        for code, name, values in _unit_rows(table)
-    ]
-    last = write_table(
-        ws,
-        top,
-        ["Mã", "Tỉnh, thành phố", *[cat.label(c) for c in codes]],
-        rows,
-        [6, 26, *[16] * len(codes)],
-        [None, None, *[fmt] * len(codes)],
-    )
-    ws.freeze_panes = ws.cell(row=top + 1, column=3)
-    ws.row_dimensions[top].height = 90
-    for col in range(1, len(codes) + 3):
-        cell = ws.cell(last, col)
-        cell.font, cell.fill = BOLD, TOTAL_FILL
-    if previous is not None and len(previous):
-        _change_block(ws, top, last, codes, table, _pivot(previous, codes), fmt)
-
-
-def _change_block(
-    ws, top: int, last: int, codes: list[str], table: pd.DataFrame, before: pd.DataFrame, fmt: str
-) -> None:
-    """Month-over-month change, to the right of the values."""
-    start = len(codes) + 4
-    put(ws, top - 1, start, "So với tháng trước (tăng/giảm)").font = BOLD
-    for i, code in enumerate(codes):
-        cell = put(ws, top, start + i, catalog().label(code))
-        cell.font = BOLD
-    for r in range(top + 1, last + 1):
-        unit = ws.cell(r, 1).value
-        for i, code in enumerate(codes):
-            now = table.at[unit, code] if unit in table.index else None
-            then = before.at[unit, code] if unit in before.index else None
-            if now is not None and then is not None and not pd.isna(now) and not pd.isna(then):
-                put(ws, r, start + i, float(now - then), fmt)
-
-
-def _progress_sheet(
-    ws, period: str, rollup: pd.DataFrame, submissions: pd.DataFrame, findings: list[Finding]
-) -> None:
-    rate = rollup[rollup["indicator"] == "ty_le_bao_cao"].set_index("unit_code")
-    on_time = rollup[rollup["indicator"] == "ty_le_bao_cao_dung_han"].set_index("unit_code")
-    errors = Counter(f.province_code for f in findings if f.is_error)
-    warnings = Counter(f.province_code for f in findings if not f.is_error)
-    rows = []
-    for code, name, _ in _unit_rows(rate[["value"]].rename(columns={"value": "x"})):
-        subs = (
-            submissions
-            if code == NATIONAL_CODE
-            else submissions[submissions["province_code"] == code]
-        )
-        rows.append(
-            (
-                code,
-                name,
-                int(rate.at[code, "n_expected"]),
-                int(rate.at[code, "n_reporting"]),
-                float(rate.at[code, "value"] or 0.0),
-                int(on_time.at[code, "n_reporting"]),
-                float(on_time.at[code, "value"] or 0.0),
-                len(subs),
-                int((subs["status"] == "rejected").sum()) if len(subs) else 0,
-                sum(errors.values()) if code == NATIONAL_CODE else errors.get(code, 0),
-                sum(warnings.values()) if code == NATIONAL_CODE else warnings.get(code, 0),
-            )
-        )
-    top = write_title(
-        ws, [f"TIẾN ĐỘ BÁO CÁO — {vi_period(period).upper()}", _window_line(period)], 11
-    )
-    last = write_table(
-        ws,
-        top,
-        [
-            "Mã",
-            "Tỉnh, thành phố",
-            "Số xã, phường",
-            "Đã báo cáo",
-            "Tỷ lệ báo cáo",
-            "Đúng hạn",
-            "Tỷ lệ đúng hạn",
-            "Số tệp",
-            "Tệp bị từ chối",
-            "Số lỗi",
-            "Số cảnh báo",
-        ],
-        rows,
-        [6, 26, 12, 12, 12, 12, 12, 10, 12, 10, 12],
-        [
-            None,
-            None,
-            INTEGER_FORMAT,
-            INTEGER_FORMAT,
-            RATIO_FORMAT,
-            INTEGER_FORMAT,
-            RATIO_FORMAT,
-            INTEGER_FORMAT,
-            INTEGER_FORMAT,
-            INTEGER_FORMAT,
-            INTEGER_FORMAT,
-        ],
-    )
-    for col in range(1, 12):
-        ws.cell(last, col).font, ws.cell(last, col).fill = BOLD, TOTAL_FILL
-
-
-def _legend_sheet(ws) -> None:
-    cat = catalog()
-    kinds = {
-        "flow": "Phát sinh trong kỳ (cộng dồn theo thời gian)",
-        "stock": "Hiện có cuối kỳ (lấy số cuối)",
-    }
-    rows = [
-        (i.code, i.label, i.unit_label, kinds[i.kind], ", ".join(i.levels)) for i in cat.indicators
-    ]
-    rows += [
-        (d.code, d.label, "tỷ lệ", f"{d.numerator} / {d.denominator}", "tính từ số liệu các xã")
-        for d in cat.derived
-    ]
-    write_table(
-        ws,
-        1,
-        ["Mã chỉ tiêu", "Tên chỉ tiêu", "Đơn vị tính", "Loại", "Cấp báo cáo"],
-        rows,
-        [26, 60, 14, 44, 22],
-    )
-
-
-def write_ministry_workbook(
-    out_dir: Path,
-    period: str,
-    rollup: pd.DataFrame,
-    submissions: pd.DataFrame,
-    findings: list[Finding],
-    previous: pd.DataFrame | None = None,
-) -> Path:
-    cat = catalog()
-    numeric = [i.code for i in cat.indicators if i.value_type != "category"]
-    ratios = [d.code for d in cat.derived]
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Chỉ tiêu"
-    _values_sheet(
-        ws,
-        [
-            f"KẾT QUẢ PHONG TRÀO TOÀN DÂN BẢO VỆ AN NINH TỔ QUỐC — {vi_period(period).upper()}",
-            _window_line(period),
-            "Số liệu tỉnh = cộng số liệu các xã, phường đã báo cáo; chỉ tiêu chỉ tỉnh báo cáo lấy số của tỉnh.",
-        ],
-        rollup,
-        numeric,
-        INTEGER_FORMAT,
-        previous,
-    )
-    _values_sheet(
-        wb.create_sheet("Tỷ lệ"),
-        [
-            f"CÁC TỶ LỆ — {vi_period(period).upper()}",
-            "Tính lại từ tổng tử số và tổng mẫu số, không lấy trung bình các tỷ lệ.",
-        ],
-        rollup,
-        ratios,
-        RATIO_FORMAT,
-        None,
-    )
-    _mark_targets(wb["Tỷ lệ"], ratios)
-    _progress_sheet(wb.create_sheet("Tiến độ báo cáo"), period, rollup, submissions, findings)
-    _legend_sheet(wb.create_sheet("Giải thích"))
-    path = out_dir / f"tong-hop-bo-cong-an-{period}.xlsx"
-    out_dir.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
-    return path
-
-
-def _mark_targets(ws, ratios: list[str]) -> None:
-    """Ratios under their target (e.g. ≥ 95 %) are shaded."""
-    cat = catalog()
-    header_row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "Mã")
-    for i, code in enumerate(ratios, start=3):
-        target = next(d.target for d in cat.derived if d.code == code)
-        if target is None:
-            continue
-        for r in range(header_row + 1, ws.max_row + 1):
-            value = ws.cell(r, i).value
-            if isinstance(value, float) and value < target:
-                ws.cell(r, i).fill = WARNING_FILL
-
-
-__all__ = ["DECIMAL_FORMAT", "ProvinceReport", "write_ministry_workbook", "write_province_report"]

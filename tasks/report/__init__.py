@@ -1,0 +1,15 @@
+"""Report stage: the province error reports and the ministry outputs, in Vietnamese."""
+
+from antq.tasks.report.common import slug, vi_period
+from antq.tasks.report.ministry import write_ministry_page, write_ministry_workbook
+from antq.tasks.report.province import ProvinceReport, copy_names, write_province_report
+
+__all__ = [
+    "ProvinceReport",
+    "copy_names",
+    "slug",
+    "vi_period",
+    "write_ministry_page",
+    "write_ministry_workbook",
+    "write_province_report",
+]

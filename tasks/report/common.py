@@ -1,0 +1,32 @@
+"""Shared by the province reports and the ministry outputs."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from antq.schemas.periods import period_rules
+from antq.schemas.registry import registry
+
+SEVERITY_VI = {"error": "Lỗi", "warning": "Cảnh báo"}
+
+
+def slug(text: str) -> str:
+    """ "Thành phố Hà Nội" -> "thanh-pho-ha-noi" (safe in any file system)."""
+    decomposed = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
+    ascii_text = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn").lower()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")[:60] or "x"
+
+
+def vi_period(period: str) -> str:
+    year, month = period.split("-")
+    return f"tháng {int(month)}/{year}"
+
+
+def window_line(period: str) -> str:
+    start, end = period_rules().window(period)
+    return f"Số liệu từ ngày {start:%d/%m/%Y} đến ngày {end:%d/%m/%Y}"
+
+
+def province_title(code: str) -> str:
+    return registry().provinces[code].display_name
