@@ -259,7 +259,9 @@ FILE_COLUMNS: dict[str, object] = {
 }
 
 
-def _frame(rows: Sequence[Mapping[str, object]], columns: Mapping[str, object]) -> pd.DataFrame:
+def truth_frame(
+    rows: Sequence[Mapping[str, object]], columns: Mapping[str, object]
+) -> pd.DataFrame:
     """A frame with fixed columns and dtypes, also when there are no rows (a clean month)."""
     frame = pd.DataFrame.from_records(list(rows), columns=list(columns))
     return frame.astype(dict(columns)).reset_index(drop=True)
@@ -635,12 +637,12 @@ _SYLLABLES = (
     "Tân", "Phú", "Hòa", "An", "Bình", "Thạnh", "Đông", "Tây", "Lợi", "Hưng", "Mỹ", "Long",
     "Phước", "Thuận", "Vĩnh", "Quang", "Minh", "Sơn", "Hà", "Trung", "Khánh", "Nghĩa",
 )
-_PEOPLE = (
+PEOPLE = (
     "Nguyễn Văn Hùng", "Trần Thị Lan", "Lê Minh Tuấn", "Phạm Thị Hoa", "Hoàng Văn Nam",
     "Vũ Thị Hạnh", "Đặng Quốc Bảo", "Bùi Thị Thu", "Đỗ Văn Long", "Ngô Thị Mai",
 )
 # fmt: on
-_TYPE_ABBREVIATIONS = {"xã": "X.", "phường": "P.", "đặc khu": "ĐK"}
+TYPE_ABBREVIATIONS = {"xã": "X.", "phường": "P.", "đặc khu": "ĐK"}
 # Vietnamese words are syllables: these start compounds ("khu dân cư", "cơ quan", "nhà
 # trường"), so a merged header never ends on them ("Khu dân" over "Cư tổng số").
 _BOUND_SYLLABLES = frozenset({"dân", "cơ", "nhà", "doanh", "bệnh", "tổ", "khu", "tự"})
@@ -1432,7 +1434,7 @@ def draft_form(
         rows=form_rows(indicators, injected.cells, style),
         date_line=date_line(identity.place, max(1, at.day - footer.randint(0, 2)), written_period),
         signers=signers(unit),
-        signer_names=(footer.choice(_PEOPLE), footer.choice(_PEOPLE)),
+        signer_names=(footer.choice(PEOPLE), footer.choice(PEOPLE)),
         header_row=style.header_row,
         first_col=style.first_col,
         blank_rows_after=style.blank_rows_after,
@@ -1598,7 +1600,7 @@ def table_name(unit: Unit, style: str) -> str:
     names = {
         "full": unit.name,
         "bare": unit.bare_name,
-        "abbreviated": f"{_TYPE_ABBREVIATIONS.get(kind, kind)} {unit.bare_name}",
+        "abbreviated": f"{TYPE_ABBREVIATIONS.get(kind, kind)} {unit.bare_name}",
         "upper": unit.name.upper(),
     }
     for candidate in (names[style], unit.name):
@@ -1827,7 +1829,7 @@ def build_province(plan: ProvincePlan) -> _Output:
 # --------------------------------------------------------------------------- orchestration
 
 
-def _clear_previous(root: Path, period: str) -> None:
+def clear_previous_sample(root: Path, period: str) -> None:
     """Remove an earlier sample of this month; refuse to touch an inbox we did not make."""
     inbox, truth = inbox_dir(root, period), truth_dir(root, period)
     if inbox.exists() and any(inbox.iterdir()):
@@ -1850,9 +1852,9 @@ def _run(plans: Sequence[ProvincePlan], workers: int) -> list[_Output]:
 
 
 def collect_truth(period: str, outputs: Sequence[_Output]) -> SampleTruth:
-    facts = _frame([row for out in outputs for row in out.facts], FACT_COLUMNS)
-    findings = _frame([row for out in outputs for row in out.findings], FINDING_COLUMNS)
-    files = _frame([row for out in outputs for row in out.files], FILE_COLUMNS)
+    facts = truth_frame([row for out in outputs for row in out.facts], FACT_COLUMNS)
+    findings = truth_frame([row for out in outputs for row in out.findings], FINDING_COLUMNS)
+    files = truth_frame([row for out in outputs for row in out.files], FILE_COLUMNS)
     return SampleTruth(
         period=period,
         facts=facts.sort_values(
@@ -1883,7 +1885,7 @@ def generate_month(
     """
     parse_period(period)
     root = Path(root)
-    _clear_previous(root, period)
+    clear_previous_sample(root, period)
     plans = plan_month(root, period, seed, provinces, max_communes, mistakes)
     truth = collect_truth(period, _run(plans, workers))
     truth.write(root)
