@@ -29,6 +29,13 @@ class Phrases:
     def equals(self, text: str) -> bool:
         return fold(text) in {fold(p) for p in self.phrases}
 
+    def only(self, text: str) -> bool:
+        """The text says nothing but these phrases (and numbers): "Tháng 10/2026"."""
+        rest = f" {fold(text)} "
+        for pattern in self._patterns:  # type: ignore[attr-defined]
+            rest = pattern.sub(" ", rest)
+        return bool(fold(text)) and not "".join(ch for ch in rest if not ch.isdigit()).strip()
+
     def first_in(self, text: str) -> str | None:
         folded = fold(text)
         for phrase, pattern in zip(self.phrases, self._patterns, strict=True):  # type: ignore[attr-defined]
@@ -40,6 +47,7 @@ class Phrases:
 @dataclass(frozen=True)
 class Layouts:
     value_headers: Phrases
+    period_headers: Phrases
     ignored_headers: Phrases
     code_headers: Phrases
     name_headers: Phrases

@@ -104,6 +104,22 @@ def parse_vn_number(raw: str) -> float | None:
     return -number * multiplier if negative else number * multiplier
 
 
+@lru_cache(maxsize=1)
+def _unit_words() -> frozenset[str]:
+    """Units written after a number ("660 người", "12 buổi"): the catalog's unit labels."""
+    units = {fold(ind.unit_label) for ind in catalog().indicators if ind.unit_label}
+    return frozenset(units | {"nguoi", "luot", "cai"})
+
+
+def _without_unit(text: str) -> str:
+    """ "khoảng 660 người" -> "khoảng 660": a unit word after the number says nothing more."""
+    words = text.split()
+    for n in (3, 2, 1):
+        if len(words) > n and fold(" ".join(words[-n:])) in _unit_words():
+            return " ".join(words[:-n])
+    return text
+
+
 def _parse_binary(raw: object) -> Parsed:
     if isinstance(raw, bool):
         return Parsed("ok", 1.0 if raw else 0.0)
@@ -157,7 +173,7 @@ def parse_value(
         value = float(raw)
         # Formulas leave float noise (12.000000000001); a real fraction stays a fraction.
         return Parsed("ok", float(round(value)) if abs(value - round(value)) < 1e-9 else value)
-    text = _plain_text(str(raw))
+    text = _without_unit(_plain_text(str(raw)))
     number = parse_vn_number(text)
     if number is not None:
         return Parsed("ok", number)
@@ -191,7 +207,7 @@ _ABBREVIATIONS = {
     "antq": "an ninh to quoc",
     "cqdn": "co quan doanh nghiep",
     "cqdnnt": "co quan doanh nghiep nha truong",
-    "sl": "so luong",
+    "sl": "so",
     "kdc": "khu dan cu",
     "tdp": "to dan pho",
     "xhh": "xa hoi hoa",
@@ -217,14 +233,23 @@ class LabelMatch:
     candidates: tuple[tuple[str, float], ...] = ()
 
 
+# Words that say "this month" or "currently" without naming an indicator: "Số buổi tuyên
+# truyền trong tháng", "Mô hình khác hiện có". "Số lượng" is just "Số".
+_FILLERS = re.compile(
+    r"(?:^| )(?:trong thang nay|trong thang|trong ky bao cao|trong ky|thang nay|ky nay|hien co|hien nay|cac)(?= |$)"
+)
+
+
 def _expand(folded: str) -> str:
-    return " ".join(_ABBREVIATIONS.get(word, word) for word in folded.split())
+    expanded = " ".join(_ABBREVIATIONS.get(word, word) for word in folded.split())
+    expanded = expanded.replace("so luong", "so")
+    return " ".join(_FILLERS.sub(" ", expanded).split())
 
 
 def label_keys(text: str) -> tuple[str, ...]:
     """The folded forms a label is compared under: with and without numbering, a trailing
-    "(buổi)"-style suffix, a leading "Trong đó:" and a leading "Số"."""
-    stripped = text
+    "(buổi)"-style suffix or ":", a leading "Trong đó:" and a leading "Số"."""
+    stripped = text.strip().rstrip(":").strip()
     for _ in range(2):  # "I.1. a)" style double prefixes
         stripped = _NUMBERING.sub("", stripped, count=1)
     variants = {stripped, _TRAILING_PAREN.sub("", stripped)}

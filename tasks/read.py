@@ -195,6 +195,18 @@ def _describe_foreign(data: bytes, names: list[str] | None) -> str | None:
     return None
 
 
+def _macro_enabled(data: bytes) -> bool:
+    """An .xlsm declares itself in its content types, with or without macros inside."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            info = archive.getinfo("[Content_Types].xml")
+            if info.file_size > 1_000_000:
+                return False
+            return b"macroEnabled" in archive.read(info)
+    except (KeyError, zipfile.BadZipFile, ValueError, OSError):
+        return False
+
+
 def _is_encrypted_ole(data: bytes) -> bool:
     # An encrypted .xlsx is an OLE2 container holding an "EncryptedPackage" stream; the
     # stream names are stored in UTF-16 in the directory sectors.
@@ -394,6 +406,8 @@ def read_bytes(data: bytes, name: str = "") -> Workbook:
         return Workbook("unknown", problem=ReadProblem("file-empty", "0 byte"))
     names = _zip_names(data) if data.startswith(b"PK") else None
     fmt = sniff_format(data[:4096], names)
+    if fmt == "xlsx" and _macro_enabled(data):
+        fmt = "xlsm"
     problem = _format_problem(data, fmt, names)
     if problem is not None:
         return Workbook(fmt, problem=problem)

@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -52,56 +51,92 @@ def _chains(files: list[ParsedFile]) -> dict[tuple[str, str], list[ParsedFile]]:
 class Version:
     number: int
     superseded_by: str | None
-    current: bool  # the newest accepted version
 
 
-def _versions(files: list[ParsedFile], known: set[str]) -> tuple[dict[int, Version], list[Finding]]:
-    """Version of each file (by id()), and duplicate warnings for new files of one run."""
-    versions: dict[int, Version] = {}
-    findings: list[Finding] = []
-    for chain in _chains(files).values():
-        accepted = [p for p in chain if not p.rejected]
-        newest = accepted[-1] if accepted else None
-        newest_at = chain.index(newest) if newest else -1
-        for number, parsed in enumerate(chain, start=1):
-            superseded = newest if newest is not None and chain.index(parsed) < newest_at else None
-            versions[id(parsed)] = Version(
-                number, superseded.ref.sha256 if superseded else None, parsed is newest
-            )
-        fresh = [p for p in accepted if p.ref.sha256 not in known]
-        if len({p.ref.sha256 for p in fresh}) > 1 and newest is not None:
-            for parsed in fresh[:-1]:
-                if parsed.ref.sha256 == newest.ref.sha256:
-                    continue
-                findings.append(
-                    make_finding(
-                        "duplicate-submission",
-                        parsed.ref.where(unit_code=parsed.unit_code, unit_name=parsed.unit_name),
-                        count=len({p.ref.sha256 for p in fresh}),
-                        period=parsed.ref.period,
-                        kept=newest.ref.file_name,
-                    )
-                )
-    for parsed in files:
-        versions.setdefault(id(parsed), Version(1, None, not parsed.rejected))
-    return versions, findings
-
-
-def _winners(validation: Validation, versions: dict[int, Version]) -> dict[str, int]:
-    """For each unit, the report its facts come from: own form first, then table row."""
-    own: dict[str, tuple[dt.datetime, int]] = {}
-    table: dict[str, tuple[dt.datetime, int]] = {}
+def _competitions(validation: Validation) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+    """Per unit, its own reports (forms, table total rows) and its rows in province tables,
+    oldest first. The newest of each wins its competition."""
+    own: dict[str, list[int]] = defaultdict(list)
+    rows: dict[str, list[int]] = defaultdict(list)
     for report_id, ref in enumerate(validation.reports):
-        if not versions[id(ref.file)].current:
-            continue
-        key = (ref.file.ref.received_at, report_id)
-        target = own if ref.report.kind in ("form", "table-total") else table
-        unit = ref.report.unit_code
-        if unit not in target or key > target[unit]:
-            target[unit] = key
-    winners = {unit: report_id for unit, (_, report_id) in table.items()}
-    winners.update({unit: report_id for unit, (_, report_id) in own.items()})
+        target = rows if ref.report.kind == "table-row" else own
+        target[ref.report.unit_code].append(report_id)
+    order = lambda rid: (  # noqa: E731
+        validation.reports[rid].file.ref.received_at,
+        validation.reports[rid].file.ref.original_path,
+        rid,
+    )
+    for group in (*own.values(), *rows.values()):
+        group.sort(key=order)
+    return own, rows
+
+
+def _winners(own: dict[str, list[int]], rows: dict[str, list[int]]) -> dict[str, int]:
+    """For each unit, the report its facts come from: its own file first, then its row in
+    the newest province table (SPEC §5)."""
+    winners = {unit: group[-1] for unit, group in rows.items()}
+    winners.update({unit: group[-1] for unit, group in own.items()})
     return winners
+
+
+def _versions(
+    files: list[ParsedFile],
+    validation: Validation,
+    competitions: tuple[dict[str, list[int]], dict[str, list[int]]],
+    known: set[str],
+) -> tuple[dict[int, Version], list[Finding]]:
+    """Version number of each file among its unit's files (a table counts among its
+    province's tables), the newer file that replaced it whole, and duplicate warnings
+    for two new files of one unit in one run."""
+    numbers: dict[int, int] = {}
+    for chain in _chains(files).values():
+        for number, parsed in enumerate(chain, start=1):
+            numbers[id(parsed)] = number
+    beaten_by: dict[int, set[str]] = defaultdict(set)  # file -> files whose reports beat it
+    kept: dict[int, bool] = defaultdict(bool)  # file -> some report of it won
+    duplicates: dict[int, tuple[ParsedFile, int]] = {}
+    for groups in competitions:
+        for group in groups.values():
+            newest = validation.reports[group[-1]].file
+            kept[id(newest)] = True
+            fresh = [
+                validation.reports[rid].file
+                for rid in group
+                if validation.reports[rid].file.ref.sha256 not in known
+            ]
+            distinct = {p.ref.sha256 for p in fresh}
+            for rid in group[:-1]:
+                loser = validation.reports[rid].file
+                if loser is not newest:
+                    beaten_by[id(loser)].add(newest.ref.sha256)
+                if len(distinct) > 1 and loser in fresh and loser.ref.sha256 != newest.ref.sha256:
+                    duplicates[id(loser)] = (newest, len(distinct))
+    newest_own = {
+        unit: validation.reports[group[-1]].file for unit, group in competitions[0].items()
+    }
+    versions = {}
+    for parsed in files:
+        superseded = None
+        if parsed.rejected and parsed.unit_code in newest_own:
+            winner = newest_own[parsed.unit_code]
+            if winner.ref.received_at >= parsed.ref.received_at:
+                superseded = winner.ref.sha256
+        elif not kept[id(parsed)] and len(beaten_by[id(parsed)]) == 1:
+            superseded = next(iter(beaten_by[id(parsed)]))
+        versions[id(parsed)] = Version(numbers.get(id(parsed), 1), superseded)
+    findings = [
+        make_finding(
+            "duplicate-submission",
+            parsed.ref.where(unit_code=parsed.unit_code, unit_name=parsed.unit_name),
+            count=count,
+            period=parsed.ref.period,
+            kept=newest.ref.file_name,
+        )
+        for parsed, (newest, count) in (
+            (p, duplicates[id(p)]) for p in files if id(p) in duplicates
+        )
+    ]
+    return versions, findings
 
 
 def _fact_value(obs: Observation) -> tuple[float | None, str | None] | None:
@@ -148,14 +183,15 @@ def _facts(validation: Validation, winners: dict[str, int], period: str) -> pd.D
     return pd.DataFrame(rows, columns=columns).astype({"value": "float64"})
 
 
-def _table_differences(validation: Validation, winners: dict[str, int], versions) -> list[Finding]:
-    """A commune's own file against its row in the province table."""
+def _table_differences(
+    validation: Validation, winners: dict[str, int], rows: dict[str, list[int]]
+) -> list[Finding]:
+    """A commune's own file against its row in the newest province table."""
     findings = []
     cat = catalog()
-    for report_id, ref in enumerate(validation.reports):
-        if ref.report.kind != "table-row" or not versions[id(ref.file)].current:
-            continue
-        winner = winners.get(ref.report.unit_code)
+    for unit, group in rows.items():
+        report_id, ref = group[-1], validation.reports[group[-1]]
+        winner = winners.get(unit)
         if winner is None or winner == report_id:
             continue
         for code in cat.codes:
@@ -308,10 +344,11 @@ def resolve(
     files: list[ParsedFile], validation: Validation, known_sha256: set[str], period: str
 ) -> Resolution:
     """Submissions, facts and the last findings of the month."""
-    versions, duplicate_findings = _versions(files, known_sha256)
-    winners = _winners(validation, versions)
+    competitions = _competitions(validation)
+    winners = _winners(*competitions)
+    versions, duplicate_findings = _versions(files, validation, competitions, known_sha256)
     facts = _facts(validation, winners, period)
-    cross = _table_differences(validation, winners, versions) + _province_totals(
+    cross = _table_differences(validation, winners, competitions[1]) + _province_totals(
         validation, winners, facts
     )
     findings = (

@@ -189,8 +189,7 @@ def detect_form(view: SheetView, hits: list[Hit], month: int) -> FormLayout | No
     label_col = max(by_col, key=lambda c: (len(by_col[c]), -c))
     if len(by_col[label_col]) < MIN_INDICATORS:
         return None
-    near = [h for h in hits if abs(h.col - label_col) <= 1]
-    ok_rows = sorted({h.row for h in near if h.match.status == "ok"})
+    ok_rows = sorted({h.row for h in hits if h.col == label_col and h.match.status == "ok"})
     first_row = ok_rows[0]
     header_row, value_cols, ignored = _find_form_header(view, first_row, label_col)
     if len(value_cols) > 1:
@@ -204,20 +203,20 @@ def detect_form(view: SheetView, hits: list[Hit], month: int) -> FormLayout | No
         return None
     rows: dict[str, list[int]] = defaultdict(list)
     weak: list[Hit] = []
-    seen_rows: set[int] = set()
-    last_row = ok_rows[-1]
-    for hit in sorted(near, key=lambda h: (h.row, abs(h.col - label_col))):
-        if hit.row in seen_rows or hit.row < first_row or hit.col >= value_col:
+    # Every labelled row of the table block: an indicator, or a figure nobody asked for
+    # (reported, never dropped silently). Below the last indicator only two rows count:
+    # further down are notes and signatures.
+    for r in range(first_row, max(ok_rows) + 3):
+        if r in view.sheet.hidden_rows:
             continue
-        if hit.match.status != "ok" and hit.row > last_row + 2:
-            continue  # notes and signatures below the table are not unknown indicators
-        seen_rows.add(hit.row)
-        if _section_like(hit.text) and view.sheet.value(hit.row, value_col) is None:
+        col, label = _row_label(view, r, label_col, value_col, ignored)
+        if not label:
             continue
-        if hit.match.status == "ok":
-            rows[hit.match.code or ""].append(hit.row)
-        elif view.sheet.value(hit.row, value_col) is not None:
-            weak.append(hit)
+        match = match_label(label)
+        if match.status == "ok":
+            rows[match.code or ""].append(r)
+        elif view.sheet.value(r, value_col) is not None and not _section_like(label):
+            weak.append(Hit(r, col, label, match))
     return FormLayout(
         label_col=label_col,
         value_col=value_col,
@@ -228,11 +227,26 @@ def detect_form(view: SheetView, hits: list[Hit], month: int) -> FormLayout | No
     )
 
 
+def _row_label(
+    view: SheetView, r: int, label_col: int, value_col: int, ignored: set[int]
+) -> tuple[int, str]:
+    """The label of a form row: in the label column, or in the next column when a
+    sub-item is indented into it; never a unit ("ĐVT") or notes column."""
+    for col in (label_col, label_col + 1, label_col - 1):
+        if col < 0 or col == value_col or col in ignored:
+            continue
+        text = view.text(r, col)
+        if _is_labelish(text):
+            return col, text
+    return label_col, ""
+
+
 # ------------------------------------------------------------------------------ table
 
 
 def _column_composites(view: SheetView, row: int, col: int) -> list[tuple[str, list[str]]]:
-    """Header texts for a column, from the header row alone up to two group rows above."""
+    """Header texts for a column, from the header row alone up to two group rows above;
+    sub-headers that only say "this month" ("Trong kỳ") are left out of the label."""
     texts: list[str] = []
     for r in (row - 2, row - 1, row):
         if r < 0:
@@ -242,7 +256,11 @@ def _column_composites(view: SheetView, row: int, col: int) -> list[tuple[str, l
             texts.append(text)
     if not texts or not view.text(row, col):
         return []
-    return [(" ".join(texts[i:]), texts[i:]) for i in range(len(texts))]
+    composites = [(" ".join(texts[i:]), texts[i:]) for i in range(len(texts))]
+    naming = [t for t in texts if not layouts().period_headers.only(t)]
+    if naming and len(naming) < len(texts):
+        composites += [(" ".join(naming[i:]), naming[i:]) for i in range(len(naming))]
+    return composites
 
 
 def _best_column_match(view: SheetView, row: int, col: int) -> tuple[LabelMatch, list[str]] | None:
@@ -308,6 +326,19 @@ def _unit_columns(
     return code_col, name_col
 
 
+def _unnamed_columns(view: SheetView, top: int, row: int, first_ind: int, named: dict) -> list[Hit]:
+    """Headed columns right of the first indicator that name nothing in the catalog: if
+    they hold figures, those are reported rather than dropped."""
+    hits = []
+    for c in range(first_ind, view.n_cols):
+        if c in named:
+            continue
+        parts = [t for t in dict.fromkeys(view.text(r, c) for r in range(top, row + 1)) if t]
+        if parts and _is_labelish(" ".join(parts)) and not _ignored_column(parts):
+            hits.append(Hit(row, c, " ".join(parts), match_label(" ".join(parts))))
+    return hits
+
+
 def detect_table(view: SheetView) -> TableLayout | None:
     scored = _header_row_scores(view)
     if not scored:
@@ -343,8 +374,11 @@ def detect_table(view: SheetView) -> TableLayout | None:
             ambiguous.append((code, tuple(sorted(c for _, c in cols))))
             continue
         mapping[cols[0][1]] = code
+        # A second, less similar column for the same indicator is not it: reported.
+        weak += [Hit(header_row, c, " ".join(columns[c][1]), columns[c][0]) for _, c in cols[1:]]
     if len(set(mapping.values())) < MIN_INDICATORS:
         return None
+    weak += _unnamed_columns(view, header_top, header_row, min(mapping), columns)
     code_col, name_col = _unit_columns(view, header_top, header_row, min(mapping))
     return TableLayout(
         header_top=header_top,

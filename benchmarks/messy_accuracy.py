@@ -1,0 +1,44 @@
+"""Per variation class, the share of messy-month files read fully correctly.
+
+    python benchmarks/messy_accuracy.py [--root DIR] [--provinces 01,79,48] [--per-class 3]
+
+Runs the stages in-process (no Prefect server); see antq.sample.score for what "fully
+correctly" means.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from pathlib import Path
+
+from antq.sample.messy import generate_messy_month
+from antq.sample.score import run_stages, score_files
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--root", type=Path, default=None)
+    parser.add_argument("--period", default="2026-10")
+    parser.add_argument("--provinces", default="01,79,48")
+    parser.add_argument("--per-class", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--verbose", action="store_true")
+    args = parser.parse_args()
+    root = args.root or Path(tempfile.mkdtemp(prefix="antq-messy-"))
+    truth = generate_messy_month(
+        root, args.period, args.seed, args.provinces.split(","), args.per_class
+    )
+    facts, findings = run_stages(root, args.period)
+    table = score_files(truth, facts, findings)
+    summary = table.groupby("variation").agg(files=("ok", "size"), correct=("ok", "sum"))
+    summary["share"] = summary["correct"] / summary["files"]
+    print(summary.to_string())
+    print(f"\nall: {int(table['ok'].sum())}/{len(table)} files read fully correctly")
+    if args.verbose:
+        for row in table[~table["ok"]].itertuples():
+            print(row.variation, row.file, row.detail)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,84 @@
+"""Compare what the pipeline loaded and found with a sample month's ground truth.
+
+A file is read fully correctly when every expected fact of it is in `facts` with its
+value and source cell, no fact comes from it that the truth does not expect, and every
+expected finding of it is reported at its cell with its rule.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+import pandas as pd
+
+from antq.sample.generate import SampleTruth
+from antq.tasks.discover import discover
+from antq.tasks.intake import intake
+from antq.tasks.resolve import resolve
+from antq.tasks.validate import validate_month
+
+
+def run_stages(root: Path, period: str) -> tuple[pd.DataFrame, list]:
+    discovery = discover(root / "inbox", period)
+    files = [f for group in discovery.files.values() for f in group]
+    parsed = intake(files, period, None, workers=0)
+    validation = validate_month(parsed)
+    resolution = resolve(parsed, validation, set(), period)
+    sha_to_path = {p.ref.sha256: p.ref.original_path for p in parsed}
+    facts = resolution.facts.assign(
+        original_path=resolution.facts["source_sha256"].map(sha_to_path)
+    )
+    return facts, resolution.findings + discovery.findings
+
+
+def score_files(truth: SampleTruth, facts: pd.DataFrame, findings: list) -> pd.DataFrame:
+    found = {(f.original_path, f.cell, f.rule) for f in findings}
+    got = {
+        (r.original_path, r.unit_code, r.indicator): (r.value, r.value_text, r.source_cell)
+        for r in facts.itertuples()
+    }
+    expected_by_file = defaultdict(dict)
+    for r in truth.facts.itertuples():
+        expected_by_file[r.original_path][(r.original_path, r.unit_code, r.indicator)] = (
+            r.value,
+            r.value_text,
+            r.source_cell,
+        )
+    rows = []
+    for f in truth.files.itertuples():
+        expected = expected_by_file.get(f.original_path, {})
+        actual = {k: v for k, v in got.items() if k[0] == f.original_path}
+        wrong = [k for k, v in expected.items() if k not in actual or not _same(actual[k], v)]
+        extra = [k for k in actual if k not in expected]
+        mistakes = truth.findings[truth.findings["original_path"] == f.original_path]
+        missed = [
+            (m.cell, m.rule)
+            for m in mistakes.itertuples()
+            if (f.original_path, m.cell if isinstance(m.cell, str) else None, m.rule) not in found
+            and not (
+                not isinstance(m.cell, str)
+                and any(x[0] == f.original_path and x[2] == m.rule for x in found)
+            )
+        ]
+        rows.append(
+            {
+                "variation": f.variation,
+                "format": f.format,
+                "file": f.original_path,
+                "ok": not wrong and not extra and not missed,
+                "wrong": len(wrong),
+                "extra": len(extra),
+                "missed": len(missed),
+                "detail": (wrong[:2], extra[:2], missed[:2]),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _same(a, b) -> bool:
+    va, ta, ca = a
+    vb, tb, cb = b
+    same_value = (pd.isna(va) and pd.isna(vb)) or va == vb
+    same_text = (ta or None) == (tb if isinstance(tb, str) else None)
+    return same_value and same_text and ca == cb
