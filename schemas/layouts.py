@@ -22,6 +22,7 @@ class Phrases:
         patterns = [re.compile(rf"(?:^| ){re.escape(fold(p))}(?: |$)") for p in self.phrases]
         object.__setattr__(self, "_patterns", patterns)
 
+    @lru_cache(maxsize=65536)  # noqa: B019 - a few Phrases live for the whole process
     def found_in(self, text: str) -> bool:
         folded = fold(text)
         return any(p.search(folded) for p in self._patterns)  # type: ignore[attr-defined]
@@ -29,6 +30,7 @@ class Phrases:
     def equals(self, text: str) -> bool:
         return fold(text) in {fold(p) for p in self.phrases}
 
+    @lru_cache(maxsize=65536)  # noqa: B019 - a few Phrases live for the whole process
     def only(self, text: str) -> bool:
         """The text says nothing but these phrases (and numbers): "Tháng 10/2026"."""
         rest = f" {fold(text)} "

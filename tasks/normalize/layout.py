@@ -288,13 +288,13 @@ def _text_columns(view: SheetView, r: int) -> int:
 
 
 def _header_row_scores(
-    view: SheetView,
+    view: SheetView, min_columns: int
 ) -> list[tuple[int, dict[int, tuple[LabelMatch, list[str]]]]]:
     scored = []
     for r in range(min(view.sheet.n_rows, MAX_HEADER_ROWS)):
-        # A header row names at least MIN_INDICATORS columns; a form's rows (label and
-        # unit) do not, and skipping them keeps forms from paying for table detection.
-        if _text_columns(view, r) < MIN_INDICATORS:
+        # A header row naming k indicators has at least k text cells: rows with fewer than
+        # `min_columns` cannot win, and skipping them keeps forms cheap.
+        if _text_columns(view, r) < min_columns:
             continue
         columns = {}
         for c in range(view.n_cols):
@@ -339,8 +339,8 @@ def _unnamed_columns(view: SheetView, top: int, row: int, first_ind: int, named:
     return hits
 
 
-def detect_table(view: SheetView) -> TableLayout | None:
-    scored = _header_row_scores(view)
+def detect_table(view: SheetView, min_columns: int = MIN_INDICATORS) -> TableLayout | None:
+    scored = _header_row_scores(view, min_columns)
     if not scored:
         return None
 
@@ -394,7 +394,8 @@ def detect_table(view: SheetView) -> TableLayout | None:
 def detect_layout(view: SheetView, hits: list[Hit], month: int) -> FormLayout | TableLayout | None:
     """The layout that explains more of the catalog; forms win ties (one unit per file)."""
     form = detect_form(view, hits, month)
-    table = detect_table(view)
+    # A table must name more indicators than the form to win, so it needs more columns.
+    table = detect_table(view, max(MIN_INDICATORS, len(form.rows) + 1 if form else 0))
     if form and table:
         form_n, table_n = len(form.rows), len(set(table.columns.values()))
         return form if form_n >= table_n else table
