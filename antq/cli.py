@@ -62,6 +62,49 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _backfill(args: argparse.Namespace) -> int:
+    from antq.flows.backfill import backfill
+
+    summaries = backfill(
+        first=args.first,
+        last=args.last,
+        inbox=Path(args.inbox),
+        warehouse=Path(args.warehouse),
+        reports=Path(args.reports) if args.reports else None,
+        workers=args.workers,
+    )
+    for summary in summaries:
+        _print_summary(summary)
+    return 0
+
+
+def _query(args: argparse.Namespace) -> int:
+    """SQL over the warehouse: each table is a DuckDB view of its Parquet files."""
+    import duckdb
+
+    from antq.warehouse.store import Warehouse
+    from antq.warehouse.tables import TABLES
+
+    store = Warehouse(Path(args.warehouse))
+    con = duckdb.connect()
+    for table in TABLES:
+        if store.periods(table):
+            con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{store.glob(table)}')")
+    result = con.execute(args.sql)
+    frame = result.df()
+    if args.csv:
+        from antq.xlsx import csv_safe
+
+        frame.map(csv_safe).to_csv(args.csv, index=False)
+        print(f"{len(frame)} rows written to {args.csv}")
+    else:
+        import pandas as pd
+
+        with pd.option_context("display.max_rows", 200, "display.width", 200):
+            print(frame.to_string(index=False))
+    return 0
+
+
 def _suites(args: argparse.Namespace) -> int:
     from antq.expectations.build import write_suites
 
@@ -96,6 +139,21 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=2026)
     demo.add_argument("--workers", type=int, default=2)
     demo.set_defaults(func=_demo)
+
+    back = sub.add_parser("backfill", help="run every month of a range, oldest first")
+    back.add_argument("--from", dest="first", required=True, help="first month, e.g. 2025-07")
+    back.add_argument("--to", dest="last", required=True, help="last month, e.g. 2026-10")
+    back.add_argument("--inbox", required=True, help="folder holding <period>/<province>/...")
+    back.add_argument("--warehouse", required=True)
+    back.add_argument("--reports")
+    back.add_argument("--workers", type=int, default=2)
+    back.set_defaults(func=_backfill)
+
+    query = sub.add_parser("query", help="SQL over the warehouse tables (DuckDB)")
+    query.add_argument("--warehouse", required=True)
+    query.add_argument("sql", help="e.g. \"SELECT * FROM rollup WHERE unit_code = 'VN'\"")
+    query.add_argument("--csv", help="write the result to this CSV file instead of printing it")
+    query.set_defaults(func=_query)
 
     suites = sub.add_parser("suites", help="rewrite expectations/suites/*.json from the catalog")
     suites.set_defaults(func=_suites)

@@ -1,0 +1,51 @@
+"""Backfill and query: the data team's other commands."""
+
+from __future__ import annotations
+
+import openpyxl
+
+from antq.cli import main
+from antq.flows.backfill import backfill, months_between
+from antq.sample.generate import generate_month
+from antq.warehouse.store import Warehouse
+
+
+def test_months_between():
+    assert months_between("2025-11", "2026-02") == ["2025-11", "2025-12", "2026-01", "2026-02"]
+    assert months_between("2026-10", "2026-10") == ["2026-10"]
+
+
+def test_backfill_runs_each_month_in_order_and_compares_with_the_month_before(
+    tmp_path, prefect_harness
+):
+    for period in ("2026-09", "2026-10"):
+        generate_month(tmp_path, period, seed=5, provinces=["15"], max_communes=6, mistakes=False)
+    summaries = backfill(
+        "2026-08", "2026-10", tmp_path / "inbox", tmp_path / "warehouse", tmp_path / "reports"
+    )
+    assert [s.period for s in summaries] == ["2026-09", "2026-10"]  # no 2026-08 folder
+    store = Warehouse(tmp_path / "warehouse")
+    assert store.periods("facts") == ["2026-09", "2026-10"]
+    sheet = openpyxl.load_workbook(summaries[1].ministry_workbook)["Chỉ tiêu"]
+    texts = {c for row in sheet.iter_rows(values_only=True) for c in row if isinstance(c, str)}
+    assert "So với tháng trước (tăng/giảm)" in texts
+
+
+def test_query_reads_the_warehouse_tables(tmp_path, capsys, month_run):
+    root, _, _ = month_run
+    out = tmp_path / "rollup.csv"
+    assert (
+        main(
+            [
+                "query",
+                "--warehouse",
+                str(root / "warehouse"),
+                "--csv",
+                str(out),
+                "SELECT unit_code, value FROM rollup WHERE indicator = 'nguon_tin' AND unit_code = 'VN'",
+            ]
+        )
+        == 0
+    )
+    lines = out.read_text().splitlines()
+    assert lines[0] == "unit_code,value" and lines[1].startswith("VN,")
