@@ -101,38 +101,17 @@ def main() -> None:
         root / "generate.log",
     )
     n_files = sum(1 for p in (root / "inbox" / args.period).rglob("*") if p.is_file())
+    run_command = [
+        str(bin_dir / "antq"), "run", "--period", args.period, "--inbox", str(root / "inbox"),
+        "--warehouse", str(root / "warehouse"), "--reports", str(root / "reports"),
+        "--workers", str(args.workers),
+    ]  # fmt: skip
     run_s, run_mem = _timed(
-        [
-            str(bin_dir / "antq"),
-            "run",
-            "--period",
-            args.period,
-            "--inbox",
-            str(root / "inbox"),
-            "--warehouse",
-            str(root / "warehouse"),
-            "--reports",
-            str(root / "reports"),
-            "--workers",
-            str(args.workers),
-        ],
+        run_command,
         root / "run.log",
     )
     rerun_s, _ = _timed(
-        [
-            str(bin_dir / "antq"),
-            "run",
-            "--period",
-            args.period,
-            "--inbox",
-            str(root / "inbox"),
-            "--warehouse",
-            str(root / "warehouse"),
-            "--reports",
-            str(root / "reports"),
-            "--workers",
-            str(args.workers),
-        ],
+        run_command,
         root / "rerun.log",
     )
     print(f"machine           : {os.cpu_count()} cores, workers={args.workers}")

@@ -1851,10 +1851,14 @@ def _run(plans: Sequence[ProvincePlan], workers: int) -> list[_Output]:
     return [by_index[i] for i in range(len(plans))]
 
 
-def collect_truth(period: str, outputs: Sequence[_Output]) -> SampleTruth:
+def collect_truth(
+    period: str, outputs: Sequence[_Output], file_columns: Mapping[str, object] = FILE_COLUMNS
+) -> SampleTruth:
+    """The truth of a month from its provinces' outputs (anything with facts, findings
+    and files rows), in a stable order."""
     facts = truth_frame([row for out in outputs for row in out.facts], FACT_COLUMNS)
     findings = truth_frame([row for out in outputs for row in out.findings], FINDING_COLUMNS)
-    files = truth_frame([row for out in outputs for row in out.files], FILE_COLUMNS)
+    files = truth_frame([row for out in outputs for row in out.files], file_columns)
     return SampleTruth(
         period=period,
         facts=facts.sort_values(

@@ -76,9 +76,7 @@ from pathlib import Path
 from typing import Literal
 
 from antq.sample.generate import (
-    FACT_COLUMNS,
     FILE_COLUMNS,
-    FINDING_COLUMNS,
     INBOX_DIR,
     PEOPLE,
     TITLE,
@@ -88,6 +86,7 @@ from antq.sample.generate import (
     Value,
     agency_line,
     clear_previous_sample,
+    collect_truth,
     commune_values,
     date_line,
     full_name,
@@ -104,7 +103,6 @@ from antq.sample.generate import (
     rule_free_codes,
     signers,
     strip_marks,
-    truth_frame,
     type_word,
     vn_thousands,
 )
@@ -1862,20 +1860,7 @@ def _run(plans: Sequence[MessyProvincePlan], workers: int) -> list[MessyOutput]:
 
 
 def collect_messy_truth(period: str, outputs: Iterable[MessyOutput]) -> SampleTruth:
-    outputs = list(outputs)
-    facts = truth_frame([row for out in outputs for row in out.facts], FACT_COLUMNS)
-    findings = truth_frame([row for out in outputs for row in out.findings], FINDING_COLUMNS)
-    files = truth_frame([row for out in outputs for row in out.files], MESSY_FILE_COLUMNS)
-    return SampleTruth(
-        period=period,
-        facts=facts.sort_values(
-            ["province_code", "unit_level", "unit_code", "indicator"], ignore_index=True
-        ),
-        findings=findings.sort_values(
-            ["original_path", "cell", "rule"], ignore_index=True, na_position="first"
-        ),
-        files=files.sort_values("original_path", ignore_index=True),
-    )
+    return collect_truth(period, list(outputs), MESSY_FILE_COLUMNS)
 
 
 def generate_messy_month(

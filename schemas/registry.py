@@ -228,26 +228,19 @@ def normalize_code(raw: object, width: int) -> str | None:
     return text.zfill(width)
 
 
+def _unit(entry: Province | Ward, level: UnitLevel) -> Unit:
+    province = entry.code if isinstance(entry, Province) else entry.province_code
+    return Unit(
+        code=f"{int(entry.code):0{2 if level == 'province' else 5}d}",
+        name=entry.name,
+        level=level,
+        province_code=f"{int(province):02d}",
+        division_type=entry.division_type.value,
+    )
+
+
 @lru_cache(maxsize=1)
 def registry() -> Registry:
-    provinces = [
-        Unit(
-            code=f"{int(p.code):02d}",
-            name=p.name,
-            level="province",
-            province_code=f"{int(p.code):02d}",
-            division_type=p.division_type.value,
-        )
-        for p in Province.iter_all()
-    ]
-    communes = [
-        Unit(
-            code=f"{int(w.code):05d}",
-            name=w.name,
-            level="commune",
-            province_code=f"{int(w.province_code):02d}",
-            division_type=w.division_type.value,
-        )
-        for w in Ward.iter_all()
-    ]
+    provinces = [_unit(p, "province") for p in Province.iter_all()]
+    communes = [_unit(w, "commune") for w in Ward.iter_all()]
     return Registry(provinces, communes)
