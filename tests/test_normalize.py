@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import openpyxl
 from builders import CLEAN, _save, form_bytes, form_cell, normalize
 
@@ -144,3 +146,52 @@ def test_a_total_row_that_is_not_the_sum_is_a_warning_naming_both_figures():
     [finding] = [f for f in parsed.findings if f.rule == "total-row-mismatch"]
     assert (finding.cell, finding.severity) == ("H10", "warning")
     assert "40" in finding.message and "37" in finding.message
+
+
+def _cross_table(names: list[str]) -> bytes:
+    """Indicators down the rows, one column per commune, then a total column."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A1"] = "CÔNG AN TỈNH LÀO CAI"
+    ws["A2"] = "TỔNG HỢP THÁNG 10 NĂM 2026"
+    ws.append([])
+    ws.append(["STT", "Chỉ tiêu", *names, "Tổng cộng"])
+    rows = [
+        ("Số buổi tuyên truyền, vận động", [3, 2, 1]),
+        ("Số nguồn tin do quần chúng cung cấp", [9, 8, 7]),
+        ("Trong đó: số nguồn tin có giá trị", [4, 3, 2]),
+        ("Số tin, bài, phóng sự đăng phát", [1, 1, 1]),
+    ]
+    for i, (label, values) in enumerate(rows, start=1):
+        ws.append([i, label, *values[: len(names)], sum(values[: len(names)])])
+    return _save(wb)
+
+
+def test_a_table_with_communes_as_columns_is_read_per_column():
+    communes = registry().communes_of("15")[:3]
+    parsed = normalize(_cross_table([u.name for u in communes]))
+    assert parsed.layout == "table"
+    assert [(r.unit_code, r.kind) for r in parsed.reports] == [
+        *[(u.code, "table-row") for u in communes],
+        ("15", "table-total"),
+    ]
+    second = {o.indicator: (o.parsed.value, o.cell) for o in parsed.observations if o.report == 1}
+    assert second["nguon_tin"] == (8.0, "D6") and second["buoi_tuyen_truyen"] == (2.0, "D5")
+    total = {o.indicator: o.parsed.value for o in parsed.observations if o.report == 3}
+    assert total["nguon_tin"] == 24.0
+
+
+def test_a_commune_column_of_another_province_is_rejected_alone():
+    names = [u.name for u in registry().communes_of("15")[:2]] + ["Phường Hoàn Kiếm"]
+    parsed = normalize(_cross_table(names))
+    assert [f.rule for f in parsed.findings] == ["unit-outside-province"]
+    assert [r.kind for r in parsed.reports] == ["table-row", "table-row", "table-total"]
+
+
+def test_two_unnamed_figure_columns_are_not_guessed_between():
+    wb = openpyxl.load_workbook(io.BytesIO(form_bytes()))
+    ws = wb.active
+    ws["D8"] = None  # no "Số liệu" header, no "Lũy kế" header: D and E both hold figures
+    ws["E8"] = None
+    parsed = normalize(_save(wb))
+    assert [f.rule for f in parsed.findings] == ["layout-unknown"] and parsed.rejected

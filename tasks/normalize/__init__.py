@@ -15,6 +15,7 @@ from antq.schemas.layouts import layouts
 from antq.schemas.registry import Registry, normalize_code, registry
 from antq.tasks.clean import MAX_SUM_CELLS, Parsed, Period, parse_value, sum_formula_ranges
 from antq.tasks.normalize.layout import (
+    CrossLayout,
     FormLayout,
     Hit,
     SheetView,
@@ -57,7 +58,7 @@ def normalize_workbook(book: Workbook, ref: FileRef) -> ParsedFile:
         )
         return parsed
     sheet, view, hits = chosen
-    layout = detect_layout(view, hits, month)
+    layout = detect_layout(view, hits, month, _unit_test(ref.province_code))
     if layout is None:
         parsed.findings.append(
             make_finding(
@@ -74,9 +75,26 @@ def normalize_workbook(book: Workbook, ref: FileRef) -> ParsedFile:
         return parsed
     if isinstance(layout, FormLayout):
         _read_form(parsed, sheet, layout, title, registry())
+    elif isinstance(layout, CrossLayout):
+        _read_cross(parsed, sheet, view, layout, title)
     else:
         _read_table(parsed, sheet, view, layout, title, registry())
     return parsed
+
+
+def _unit_test(province_code: str):  # -> Callable[[str], bool]
+    """Whether a header cell names a commune (of any province: one of another province in
+    a province's table is still a unit column, to be reported, not a figure column)."""
+    reg = registry()
+
+    def is_unit(text: str) -> bool:
+        if not any(ch.isalpha() for ch in text) or len(text) > 80:
+            return False
+        return reg.match_commune(text, province_code).status == "ok" or (
+            reg.match_commune(text, None).status == "ok"
+        )
+
+    return is_unit
 
 
 def _report_sheet(book: Workbook) -> tuple[Sheet, SheetView, list[Hit]] | None:
@@ -257,33 +275,34 @@ def _read_form(
         rows = layout.rows.get(indicator.code, ())
         if not rows:
             continue
-        row = _form_row(parsed, sheet, layout, indicator, rows, where)
+        row = _single_row(parsed, sheet, layout.value_col, indicator, rows, where)
         if row is not None:
             _observation(parsed, 0, indicator, sheet, row, layout.value_col, where)
     for hit in layout.weak_rows:
         _unknown_label(parsed, hit, where, a1(hit.row, layout.value_col))
 
 
-def _form_row(
+def _single_row(
     parsed: ParsedFile,
     sheet: Sheet,
-    layout: FormLayout,
+    col: int,
     indicator: Indicator,
     rows: tuple[int, ...],
     where: Where,
 ) -> int | None:
-    """The one row holding an indicator; two rows with different figures is not guessed."""
-    filled = [r for r in rows if sheet.value(r, layout.value_col) is not None]
+    """The one row holding an indicator in column `col`; two rows with different figures
+    are not guessed between."""
+    filled = [r for r in rows if sheet.value(r, col) is not None]
     if len(filled) <= 1:
         return (filled or list(rows))[0]
-    values = {cell_text(sheet.value(r, layout.value_col)) for r in filled}
+    values = {cell_text(sheet.value(r, col)) for r in filled}
     if len(values) == 1:
         return filled[0]
-    cells = ", ".join(a1(r, layout.value_col) for r in filled)
+    cells = ", ".join(a1(r, col) for r in filled)
     parsed.findings.append(
         make_finding(
             "duplicate-label",
-            replace(where, cell=a1(filled[0], layout.value_col)),
+            replace(where, cell=a1(filled[0], col)),
             indicator=indicator.code,
             value_raw=" / ".join(sorted(values)),
             cells=cells,
@@ -347,6 +366,25 @@ def _row_unit(
     return None
 
 
+def _province_title_ok(parsed: ParsedFile, title: list[TitleCell], sheet: Sheet) -> bool:
+    """A province table whose title names another province is not filed under this one."""
+    reg = registry()
+    named = find_form_unit(
+        reg,
+        [c for c in title if "tinh" in fold(c.text) or "thanh pho" in fold(c.text)],
+        parsed.ref.province_code,
+        "",
+    )
+    if (
+        named.status == "other-province"
+        and named.unit is not None
+        and named.unit.level == "province"
+    ):
+        parsed.findings.append(_unit_finding(parsed, named, sheet.name))
+        return False
+    return True
+
+
 def _read_table(
     parsed: ParsedFile,
     sheet: Sheet,
@@ -357,18 +395,7 @@ def _read_table(
 ) -> None:
     ref = parsed.ref
     province = reg.provinces[ref.province_code]
-    named = find_form_unit(
-        reg,
-        [c for c in title if "tinh" in fold(c.text) or "thanh pho" in fold(c.text)],
-        ref.province_code,
-        "",
-    )
-    if (
-        named.status == "other-province"
-        and named.unit is not None
-        and named.unit.level == "province"
-    ):
-        parsed.findings.append(_unit_finding(parsed, named, sheet.name))
+    if not _province_title_ok(parsed, title, sheet):
         return
     parsed.unit_code, parsed.unit_level, parsed.unit_name = (
         province.code,
@@ -454,6 +481,50 @@ def _read_table(
             _unknown_label(parsed, hit, base_where, a1(hit.row, hit.col))
     if total_row is not None:
         _check_total_row(parsed, sheet, layout, total_row, unit_rows)
+
+
+def _read_cross(
+    parsed: ParsedFile, sheet: Sheet, view: SheetView, layout: CrossLayout, title: list[TitleCell]
+) -> None:
+    """A province's table with its communes as columns: one report per unit column, the
+    total column as the province's own."""
+    if not _province_title_ok(parsed, title, sheet):
+        return
+    ref = parsed.ref
+    reg = registry()
+    province = reg.provinces[ref.province_code]
+    parsed.unit_code, parsed.unit_level, parsed.unit_name = (
+        province.code,
+        "province",
+        province.display_name,
+    )
+    columns: list[tuple[int, str, str, str, str]] = []  # col, unit, level, name, kind
+    for c in layout.unit_cols:
+        found = resolve_commune_name(
+            reg, view.own_text(layout.header_row, c), a1(layout.header_row, c), ref.province_code
+        )
+        if found.status != "ok" or found.unit is None:
+            parsed.findings.append(_unit_finding(parsed, found, sheet.name))
+            continue
+        columns.append((c, found.unit.code, "commune", found.unit.display_name, "table-row"))
+    if layout.total_col is not None:
+        columns.append(
+            (layout.total_col, province.code, "province", province.display_name, "table-total")
+        )
+    for c, unit_code, level, name, kind in columns:
+        index = len(parsed.reports)
+        parsed.reports.append(
+            Report(index, unit_code, level, name, kind, sheet.name, a1(layout.header_row, c))
+        )
+        where = ref.where(unit_code=unit_code, unit_name=name, sheet=sheet.name)
+        for indicator in catalog().for_level(level):  # type: ignore[arg-type]
+            rows = layout.rows.get(indicator.code, ())
+            row = _single_row(parsed, sheet, c, indicator, rows, where) if rows else None
+            if row is not None:
+                _observation(parsed, index, indicator, sheet, row, c, where)
+    base = ref.where(sheet=sheet.name)
+    for hit in layout.weak_rows:
+        _unknown_label(parsed, hit, base, a1(hit.row, hit.col))
 
 
 def _add_table_report(

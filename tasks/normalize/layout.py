@@ -9,6 +9,7 @@ headers joined to their sub-headers) and one row per unit below.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
@@ -45,6 +46,28 @@ class FormLayout:
     @property
     def title_end(self) -> int:
         return self.header_row if self.header_row is not None else self.first_row
+
+
+@dataclass(frozen=True)
+class CrossLayout:
+    """A table the other way round: indicators down the label column, one column per unit
+    (communes named in the header row), maybe a total column for the province."""
+
+    label_col: int
+    header_row: int
+    unit_cols: tuple[int, ...]
+    total_col: int | None
+    rows: dict[str, tuple[int, ...]]
+    weak_rows: tuple[Hit, ...]
+    first_row: int
+
+    @property
+    def title_end(self) -> int:
+        return self.header_row
+
+    @property
+    def value_cols(self) -> tuple[int, ...]:
+        return (*self.unit_cols, *([self.total_col] if self.total_col is not None else []))
 
 
 @dataclass(frozen=True)
@@ -166,20 +189,67 @@ def _find_form_header(
 def _value_col_by_numbers(
     view: SheetView, rows: list[int], label_col: int, ignored: set[int]
 ) -> int | None:
+    """The one column right of the labels that holds figures, when no header names it.
+    Two such columns (the month and the year to date, say) are not told apart by guessing."""
     counts: dict[int, int] = defaultdict(int)
     for r in rows:
         for c in range(label_col + 1, view.n_cols):
             if c not in ignored and _is_number_cell(view.sheet.value(r, c)):
                 counts[c] += 1
-    if not counts:
-        return None
-    best = max(counts.values())
-    if best < max(1, len(rows) // 2):
-        return None
-    return min(c for c, n in counts.items() if n == best)
+    filled = [c for c, n in counts.items() if n >= max(1, len(rows) // 2)]
+    return filled[0] if len(filled) == 1 else None
 
 
-def detect_form(view: SheetView, hits: list[Hit], month: int) -> FormLayout | None:
+UnitTest = Callable[[str], bool]
+
+
+def _cross_header(
+    view: SheetView, first_row: int, label_col: int, is_unit: UnitTest
+) -> tuple[int, list[int], int | None] | None:
+    """A header row above the indicators naming two or more units: the columns are units."""
+    lay = layouts()
+    for r in range(first_row - 1, max(-1, first_row - 6), -1):
+        units, total = [], None
+        for c in range(label_col + 1, view.n_cols):
+            text = view.own_text(r, c)
+            if not text:
+                continue
+            if lay.total_labels.equals(text):
+                total = c
+            elif is_unit(text):
+                units.append(c)
+        if len(units) >= 2:
+            return r, units, total
+    return None
+
+
+def _block_rows(
+    view: SheetView, ok_rows: list[int], label_col: int, value_cols: list[int], ignored: set[int]
+) -> tuple[dict[str, list[int]], list[Hit]]:
+    """Every labelled row of the table block: an indicator, or a figure nobody asked for
+    (reported, never dropped silently). Below the last indicator only two rows count:
+    further down are notes and signatures."""
+    rows: dict[str, list[int]] = defaultdict(list)
+    weak: list[Hit] = []
+    for r in range(ok_rows[0], max(ok_rows) + 3):
+        if r in view.sheet.hidden_rows:
+            continue
+        col, label = _row_label(view, r, label_col, set(value_cols) | ignored)
+        if not label:
+            continue
+        match = match_label(label)
+        if match.status == "ok":
+            rows[match.code or ""].append(r)
+        elif any(view.sheet.value(r, c) is not None for c in value_cols) and not _section_like(
+            label
+        ):
+            weak.append(Hit(r, col, label, match))
+    return rows, weak
+
+
+def detect_form(
+    view: SheetView, hits: list[Hit], month: int, is_unit: UnitTest = lambda _: False
+) -> FormLayout | CrossLayout | None:
     by_col: dict[int, set[str]] = defaultdict(set)
     for hit in hits:
         if hit.match.status == "ok":
@@ -191,6 +261,20 @@ def detect_form(view: SheetView, hits: list[Hit], month: int) -> FormLayout | No
         return None
     ok_rows = sorted({h.row for h in hits if h.col == label_col and h.match.status == "ok"})
     first_row = ok_rows[0]
+    cross = _cross_header(view, first_row, label_col, is_unit)
+    if cross is not None:
+        header_row, unit_cols, total_col = cross
+        value_cols = [*unit_cols, *([total_col] if total_col is not None else [])]
+        rows, weak = _block_rows(view, ok_rows, label_col, value_cols, set())
+        return CrossLayout(
+            label_col=label_col,
+            header_row=header_row,
+            unit_cols=tuple(unit_cols),
+            total_col=total_col,
+            rows={code: tuple(rs) for code, rs in rows.items()},
+            weak_rows=tuple(weak),
+            first_row=first_row,
+        )
     header_row, value_cols, ignored = _find_form_header(view, first_row, label_col)
     if len(value_cols) > 1:
         # "Tháng 9 | Tháng 10": the one naming the run's month wins, else the first.
@@ -201,22 +285,7 @@ def detect_form(view: SheetView, hits: list[Hit], month: int) -> FormLayout | No
     )
     if value_col is None:
         return None
-    rows: dict[str, list[int]] = defaultdict(list)
-    weak: list[Hit] = []
-    # Every labelled row of the table block: an indicator, or a figure nobody asked for
-    # (reported, never dropped silently). Below the last indicator only two rows count:
-    # further down are notes and signatures.
-    for r in range(first_row, max(ok_rows) + 3):
-        if r in view.sheet.hidden_rows:
-            continue
-        col, label = _row_label(view, r, label_col, value_col, ignored)
-        if not label:
-            continue
-        match = match_label(label)
-        if match.status == "ok":
-            rows[match.code or ""].append(r)
-        elif view.sheet.value(r, value_col) is not None and not _section_like(label):
-            weak.append(Hit(r, col, label, match))
+    rows, weak = _block_rows(view, ok_rows, label_col, [value_col], ignored)
     return FormLayout(
         label_col=label_col,
         value_col=value_col,
@@ -227,13 +296,11 @@ def detect_form(view: SheetView, hits: list[Hit], month: int) -> FormLayout | No
     )
 
 
-def _row_label(
-    view: SheetView, r: int, label_col: int, value_col: int, ignored: set[int]
-) -> tuple[int, str]:
+def _row_label(view: SheetView, r: int, label_col: int, skip: set[int]) -> tuple[int, str]:
     """The label of a form row: in the label column, or in the next column when a
-    sub-item is indented into it; never a unit ("ĐVT") or notes column."""
+    sub-item is indented into it; never a value, unit ("ĐVT") or notes column."""
     for col in (label_col, label_col + 1, label_col - 1):
-        if col < 0 or col == value_col or col in ignored:
+        if col < 0 or col in skip:
             continue
         text = view.text(r, col)
         if _is_labelish(text):
@@ -391,9 +458,12 @@ def detect_table(view: SheetView, min_columns: int = MIN_INDICATORS) -> TableLay
     )
 
 
-def detect_layout(view: SheetView, hits: list[Hit], month: int) -> FormLayout | TableLayout | None:
-    """The layout that explains more of the catalog; forms win ties (one unit per file)."""
-    form = detect_form(view, hits, month)
+def detect_layout(
+    view: SheetView, hits: list[Hit], month: int, is_unit: UnitTest = lambda _: False
+) -> FormLayout | CrossLayout | TableLayout | None:
+    """The layout that explains more of the catalog; forms win ties (one unit per file).
+    `is_unit` tells a unit's name (of the submitting province) in a header cell."""
+    form = detect_form(view, hits, month, is_unit)
     # A table must name more indicators than the form to win, so it needs more columns.
     table = detect_table(view, max(MIN_INDICATORS, len(form.rows) + 1 if form else 0))
     if form and table:
