@@ -18,6 +18,7 @@ from prefect.artifacts import (
     update_progress_artifact,
 )
 from prefect.cache_policies import NO_CACHE
+from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
@@ -57,6 +58,7 @@ class RunSummary:
     n_communes_expected: int = 0
     province_reports: list[Path] = field(default_factory=list)
     ministry_workbook: Path | None = None
+    flow_run_id: str | None = None  # where to find this run in Prefect
 
 
 # ---------------------------------------------------------------------------- tasks
@@ -283,7 +285,7 @@ def monthly_ingest(
     inbox, warehouse = Path(inbox).resolve(), Path(warehouse).resolve()
     reports = Path(reports).resolve() if reports else warehouse.parent / "reports"
     out_dir = reports / period
-    summary = RunSummary(period, inbox, warehouse, out_dir)
+    summary = RunSummary(period, inbox, warehouse, out_dir, flow_run_id=flow_run.get_id())
     logger = get_run_logger()
     with Warehouse(warehouse).writer():
         discovery, previous = discover_files(inbox, period, warehouse)

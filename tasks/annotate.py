@@ -36,6 +36,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from antq.findings import Finding
 from antq.schemas.catalog import catalog
+from antq.tasks.guard import check_bytes
 from antq.tasks.read import read_bytes
 from antq.xlsx import (
     BOLD,
@@ -54,9 +55,19 @@ AUTHOR = "antq"
 FILE_SHEET = "Lỗi của tệp"
 SEVERITY_VI = {"error": "Lỗi", "warning": "Cảnh báo"}
 
-# Files the intake could not read within its limits are not opened again here: the
-# report stage has no time or memory limit of its own.
-NOT_REOPENED = frozenset({"file-too-large", "read-timeout", "reader-crashed"})
+# Files the intake could not read (within its limits, or at all) are not opened again
+# here: the report stage runs in the main process, with no time or memory limit.
+NOT_REOPENED = frozenset(
+    {
+        "file-too-large",
+        "read-timeout",
+        "reader-crashed",
+        "file-unreadable",
+        "file-encrypted",
+        "file-format-unsupported",
+        "file-empty",
+    }
+)
 MAX_ORIGINAL_BYTES = 30 * 1024**2
 MAX_REBUILT_CELLS = 1_000_000
 
@@ -85,6 +96,8 @@ def annotate_submission(
     """Write the annotated copy of `original` (a file named `...{suffix}`) to `out_path`
     (an .xlsx); None when the file cannot be read, so it has no copy."""
     if len(original) > MAX_ORIGINAL_BYTES or any(f.rule in NOT_REOPENED for f in findings):
+        return None
+    if check_bytes(original) is not None:  # the same guard the readers work behind
         return None
     findings = list(dict.fromkeys(findings))
     copy = _formatted_copy(original)

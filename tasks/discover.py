@@ -3,12 +3,15 @@
 The inbox holds one folder per province (`inbox/<period>/<province code or name>/...`,
 or the province folders directly). The folder a file arrives in is its submitter. Files
 outside any province folder, and links, are reported, never guessed into a province.
+Links (to files or folders, at any depth) are never followed, since one may point
+outside the inbox; nor are pipes, sockets or devices read, since reading one may block.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,33 +44,64 @@ class Discovery:
 
 
 def month_dir(inbox: Path, period: str) -> Path:
-    """`inbox/<period>` when it exists, else the inbox itself (SPEC §9)."""
+    """`inbox/<period>` when it exists, else the inbox itself (SPEC §9). A link named like
+    the period is not followed (it is then reported like any other link)."""
     candidate = inbox / period
-    return candidate if candidate.is_dir() else inbox
+    return candidate if candidate.is_dir() and not candidate.is_symlink() else inbox
 
 
 def _ignored(name: str) -> bool:
     return name.lower() in _IGNORED_NAMES or name.startswith(("~$", ".~lock"))
 
 
-def _relative(path: Path, inbox: Path) -> str:
-    return path.relative_to(inbox).as_posix()
+def original_path_of(path: Path, inbox: Path) -> str:
+    """The path as recorded and shown (`original_path`): relative to the inbox, in text
+    that every output can hold. A name is bytes on Linux: bytes that are not UTF-8 (a
+    name written in a legacy code page) become `\\xNN`, and characters that print nothing
+    or steer the display (control characters, bidirectional overrides) their escapes;
+    Parquet, Excel and a terminal would each refuse or misshow them."""
+    text = path.relative_to(inbox).as_posix()
+    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode() for ch in text)
 
 
-def _unplaced(discovery: Discovery, inbox: Path, path: Path, why: str) -> None:
-    where = Where(period=discovery.period, province_code="", original_path=_relative(path, inbox))
+def _unplaced(
+    discovery: Discovery, inbox: Path, path: Path, why: str, province_code: str = ""
+) -> None:
+    """A finding for an entry that is not read: in its province's report when it lies in a
+    province folder."""
+    where = Where(
+        period=discovery.period,
+        province_code=province_code,
+        original_path=original_path_of(path, inbox),
+    )
     discovery.findings.append(make_finding("file-outside-province", where, detail=why))
 
 
 def _walk(folder: Path) -> list[Path]:
-    """Regular files under `folder`, links not followed (a link may point anywhere)."""
+    """Entries under `folder` that are not folders, and links to folders (which os.walk
+    lists as folders but never enters): links are not followed, they may point anywhere."""
     found = []
     for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
+        linked = [d for d in dirnames if (Path(dirpath) / d).is_symlink()]
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in linked)
+        for name in sorted(filenames + linked):
             if not _ignored(name):
                 found.append(Path(dirpath) / name)
     return found
+
+
+def _not_a_file(path: Path) -> str | None:
+    """Why `path` is not read as a submission: a link, or not a regular file."""
+    if path.is_symlink():
+        return "liên kết (symlink) không phải tệp báo cáo"
+    try:
+        mode = path.lstat().st_mode
+    except OSError as exc:
+        return f"không đọc được thông tin tệp ({exc.strerror})"
+    if not stat.S_ISREG(mode):
+        return "không phải tệp dữ liệu thông thường (ống, thiết bị...)"
+    return None
 
 
 def discover(inbox: Path, period: str) -> Discovery:
@@ -95,17 +129,18 @@ def discover(inbox: Path, period: str) -> Discovery:
             continue
         files = discovery.files.setdefault(province.code, [])
         for path in _walk(entry):
-            if path.is_symlink():
-                _unplaced(discovery, inbox, path, "liên kết (symlink) không phải tệp báo cáo")
+            why = _not_a_file(path)
+            if why is not None:
+                _unplaced(discovery, inbox, path, why, province.code)
                 continue
-            stat = path.stat()
+            info = path.lstat()
             files.append(
                 InboxFile(
                     path=path,
-                    original_path=_relative(path, inbox),
+                    original_path=original_path_of(path, inbox),
                     province_code=province.code,
-                    received_at=dt.datetime.fromtimestamp(int(stat.st_mtime), tz=dt.UTC),
-                    size=stat.st_size,
+                    received_at=dt.datetime.fromtimestamp(int(info.st_mtime), tz=dt.UTC),
+                    size=info.st_size,
                 )
             )
     return discovery

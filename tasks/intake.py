@@ -1,9 +1,12 @@
 """Intake: each received file is hashed, archived, read and normalized in a worker process.
 
-Untrusted files are read in separate processes, each with a time limit, so a file that
-hangs or crashes its reader (a native library can abort the whole process) costs a
-finding, never the run. The workers fork from a server that has already imported the
-readers, so starting one is cheap.
+Untrusted files are read under limits, so a hostile or broken file costs a finding, never
+the run: first the guard (tasks/guard.py) checks the bytes against size, zip and extent
+limits before any reader sees them; then the file is read in a separate process with a
+time limit and a memory limit (RLIMIT_AS), so what the guard does not foresee (a native
+reader that aborts the process, a panic, a hang) is still only that file's finding.
+The workers fork from a server that has already imported the readers, so starting one is
+cheap. A file is opened without following links, and only when it is a regular file.
 """
 
 from __future__ import annotations
@@ -11,18 +14,23 @@ from __future__ import annotations
 import hashlib
 import logging
 import multiprocessing
+import os
 import resource
+import stat
+import uuid
 from collections.abc import Callable, Iterable
 from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from pebble import ProcessExpired, ProcessPool
 
 from antq.findings import make_finding
 from antq.tasks.discover import InboxFile
+from antq.tasks.guard import LIMITS, GuardLimits
 from antq.tasks.normalize import FileRef, ParsedFile, normalize_workbook
-from antq.tasks.read import read_bytes
+from antq.tasks.read import ReadProblem, Workbook, read_bytes
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +43,7 @@ class IntakeError(RuntimeError):
 class Limits:
     seconds_per_file: float = 60.0
     memory_bytes: int = 2 * 1024**3  # per worker process (address space)
+    guard: GuardLimits = field(default=LIMITS)  # sizes and extents checked before reading
 
 
 @dataclass(frozen=True)
@@ -42,6 +51,64 @@ class Job:
     file: InboxFile
     period: str
     archive_dir: Path | None
+    guard: GuardLimits = field(default=LIMITS)
+
+
+class _NotReadable(Exception):
+    """The inbox entry cannot be opened as a file: carries the finding's rule and detail."""
+
+    def __init__(self, rule: str, detail: str) -> None:
+        super().__init__(detail)
+        self.rule, self.detail = rule, detail
+
+
+def _open_regular(path: Path) -> BinaryIO:
+    """The file at `path`, never through a link (one may have replaced the file since
+    discovery) and only a regular file: a FIFO or a device would block the reader."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as exc:
+        if path.is_symlink():
+            raise _NotReadable(
+                "file-outside-province", "liên kết (symlink) không phải tệp báo cáo"
+            ) from exc
+        raise _NotReadable("file-unreadable", f"không mở được tệp ({exc.strerror})") from exc
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise _NotReadable("file-unreadable", "không phải tệp dữ liệu thông thường")
+    return os.fdopen(fd, "rb")
+
+
+def _hash_stream(handle: BinaryIO, sink: BinaryIO | None = None) -> str:
+    digest = hashlib.sha256()
+    while chunk := handle.read(1 << 20):
+        digest.update(chunk)
+        if sink is not None:
+            sink.write(chunk)
+    return digest.hexdigest()
+
+
+def _archive_stream(archive_dir: Path | None, suffix: str, handle: BinaryIO) -> str:
+    """Hash a file too large to hold in memory, archiving it on the way (streamed)."""
+    if archive_dir is None:
+        return _hash_stream(handle)
+    from antq.warehouse.store import Warehouse  # the warehouse owns the archive layout
+
+    store = Warehouse(archive_dir)
+    staging = store.archive_path("0" * 64, "").parent.parent / f".incoming-{uuid.uuid4().hex}"
+    staging.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with open(staging, "wb") as sink:
+            sha256 = _hash_stream(handle, sink)
+            sink.flush()
+            os.fsync(sink.fileno())
+        target = store.archive_path(sha256, suffix)
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staging, target)
+    finally:
+        staging.unlink(missing_ok=True)
+    return sha256
 
 
 def _archive(archive_dir: Path, sha256: str, suffix: str, data: bytes) -> None:
@@ -50,40 +117,67 @@ def _archive(archive_dir: Path, sha256: str, suffix: str, data: bytes) -> None:
     Warehouse(archive_dir).archive(sha256, suffix, data)
 
 
-def process_file(job: Job) -> ParsedFile:
-    """Archive, read and normalize one file (runs in a worker)."""
-    data = job.file.path.read_bytes()
-    sha256 = hashlib.sha256(data).hexdigest()
-    if job.archive_dir is not None:
-        _archive(job.archive_dir, sha256, job.file.path.suffix, data)
-    ref = FileRef(
+def _ref(job: Job, sha256: str, size: int) -> FileRef:
+    return FileRef(
         original_path=job.file.original_path,
         sha256=sha256,
         province_code=job.file.province_code,
         period=job.period,
         received_at=job.file.received_at,
-        size=len(data),
+        size=size,
     )
-    return normalize_workbook(read_bytes(data, Path(job.file.original_path).stem), ref)
+
+
+def _rejected(job: Job, sha256: str, size: int, rule: str, detail: str) -> ParsedFile:
+    ref = _ref(job, sha256, size)
+    parsed = ParsedFile(ref)
+    parsed.findings.append(make_finding(rule, ref.where(), detail=detail))
+    return parsed
+
+
+def _is_reader_panic(exc: BaseException) -> bool:
+    # A Rust reader's panic reaches Python as pyo3's PanicException, a BaseException that
+    # no `except Exception` catches.
+    return type(exc).__name__ == "PanicException"
+
+
+def _read(data: bytes, job: Job) -> Workbook:
+    try:
+        return read_bytes(data, Path(job.file.original_path).stem, job.guard)
+    except BaseException as exc:
+        if not _is_reader_panic(exc):
+            raise
+        detail = f"{type(exc).__name__}: {str(exc)[:80]}"
+        return Workbook("unknown", problem=ReadProblem("reader-crashed", detail))
+
+
+def process_file(job: Job) -> ParsedFile:
+    """Archive, read and normalize one file (runs in a worker)."""
+    try:
+        handle = _open_regular(job.file.path)
+    except _NotReadable as refused:
+        return _rejected(job, "", job.file.size, refused.rule, refused.detail)
+    with handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size > job.guard.file_bytes:
+            sha256 = _archive_stream(job.archive_dir, job.file.path.suffix, handle)
+            detail = f"{size / 1024**2:.1f} MB, giới hạn {job.guard.file_bytes / 1024**2:.0f} MB"
+            return _rejected(job, sha256, size, "file-too-large", detail.replace(".", ","))
+        data = handle.read()
+    sha256 = hashlib.sha256(data).hexdigest()
+    if job.archive_dir is not None:
+        _archive(job.archive_dir, sha256, job.file.path.suffix, data)
+    return normalize_workbook(_read(data, job), _ref(job, sha256, len(data)))
 
 
 def _failed(job: Job, rule: str, detail: str) -> ParsedFile:
     """A file whose reading failed outside our control: hash it here, report it."""
     try:
-        sha256 = hashlib.sha256(job.file.path.read_bytes()).hexdigest()
-    except OSError:
+        with _open_regular(job.file.path) as handle:
+            sha256 = _hash_stream(handle)
+    except (OSError, _NotReadable):
         sha256 = ""
-    ref = FileRef(
-        original_path=job.file.original_path,
-        sha256=sha256,
-        province_code=job.file.province_code,
-        period=job.period,
-        received_at=job.file.received_at,
-        size=job.file.size,
-    )
-    parsed = ParsedFile(ref)
-    parsed.findings.append(make_finding(rule, ref.where(), detail=detail))
-    return parsed
+    return _rejected(job, sha256, job.file.size, rule, detail)
 
 
 def _limit_worker(memory_bytes: int) -> None:
@@ -129,7 +223,7 @@ def intake(
     on_done: Callable[[ParsedFile], None] | None = None,
 ) -> list[ParsedFile]:
     """Every file processed, in the given order; `workers=0` runs in this process."""
-    jobs = [Job(f, period, archive_dir) for f in files]
+    jobs = [Job(f, period, archive_dir, limits.guard) for f in files]
     if workers == 0:
         results = []
         for job in jobs:
@@ -159,6 +253,10 @@ def intake(
                 # Not this file's fault: the worker processes could not run at all.
                 raise IntakeError(f"intake: reader processes unavailable: {exc}") from exc
             log.error("intake: %s: %s: %s", job.file.original_path, type(exc).__name__, exc)
+            parsed = _failed(job, "reader-crashed", type(exc).__name__)
+        except BaseException as exc:  # a reader's panic raised outside process_file's guard
+            if not _is_reader_panic(exc):
+                raise
             parsed = _failed(job, "reader-crashed", type(exc).__name__)
         results.append(parsed)
         if on_done:

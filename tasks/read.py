@@ -23,6 +23,8 @@ from typing import Literal
 
 from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
+from antq.tasks.guard import LIMITS, GuardLimits, check_before_reading, sniff
+
 Format = Literal["xlsx", "xlsm", "xls", "ods", "xlsb", "html", "csv", "unknown"]
 
 
@@ -161,14 +163,6 @@ def _looks_like_csv(text: str) -> bool:
     return False
 
 
-def _zip_names(data: bytes) -> list[str] | None:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return archive.namelist()
-    except (zipfile.BadZipFile, ValueError, OSError):
-        return None
-
-
 _FOREIGN_ZIPS = {"word/document.xml": "văn bản Word (.docx)", "ppt/presentation.xml": "PowerPoint"}
 _FOREIGN_MAGIC = {
     b"%PDF": "PDF",
@@ -203,7 +197,7 @@ def _macro_enabled(data: bytes) -> bool:
             if info.file_size > 1_000_000:
                 return False
             return b"macroEnabled" in archive.read(info)
-    except (KeyError, zipfile.BadZipFile, ValueError, OSError):
+    except Exception:  # a broken archive raises many types (zlib.error, NotImplementedError...)
         return False
 
 
@@ -400,15 +394,19 @@ def read_workbook(path: Path) -> Workbook:
     return read_bytes(path.read_bytes(), path.stem)
 
 
-def read_bytes(data: bytes, name: str = "") -> Workbook:
-    """Every sheet of a file's bytes; `name` (the file's stem) names a CSV's only sheet."""
+def read_bytes(data: bytes, name: str = "", limits: GuardLimits = LIMITS) -> Workbook:
+    """Every sheet of a file's bytes; `name` (the file's stem) names a CSV's only sheet.
+
+    The guard (tasks/guard.py) checks sizes, zip entries and sheet extents before any
+    reader allocates anything: a 5 KB workbook claiming a cell at XFD1048576 must never
+    reach python-calamine, which would abort the process.
+    """
     if not data:
         return Workbook("unknown", problem=ReadProblem("file-empty", "0 byte"))
-    names = _zip_names(data) if data.startswith(b"PK") else None
-    fmt = sniff_format(data[:4096], names)
+    fmt, names = sniff(data, limits)
     if fmt == "xlsx" and _macro_enabled(data):
         fmt = "xlsm"
-    problem = _format_problem(data, fmt, names)
+    problem = check_before_reading(data, fmt, names, limits) or _format_problem(data, fmt, names)
     if problem is not None:
         return Workbook(fmt, problem=problem)
     notes: tuple[str, ...] = ()

@@ -231,7 +231,7 @@ def test_the_run_summary_is_in_prefect_as_artifacts(month_run):
                 "sort": "CREATED_DESC",
             },
         )
-    by_key = {a["key"]: a for a in response.json()}
+    by_key = {a["key"]: a for a in response.json() if a["flow_run_id"] == summary.flow_run_id}
     assert {
         f"antq-{PERIOD}-run",
         f"antq-{PERIOD}-provinces",
