@@ -24,6 +24,7 @@ from antq.schemas.registry import registry
 from antq.tasks.normalize import Observation, ParsedFile
 from antq.tasks.validate import Validation
 from antq.text import format_number
+from antq.warehouse.tables import FACTS, OBSERVATIONS, SUBMISSIONS
 
 
 @dataclass
@@ -170,17 +171,7 @@ def _facts(validation: Validation, winners: dict[str, int], period: str) -> pd.D
                     "source_cell": obs.cell,
                 }
             )
-    columns = [
-        "unit_code",
-        "unit_level",
-        "province_code",
-        "indicator",
-        "value",
-        "value_text",
-        "source_sha256",
-        "source_cell",
-    ]
-    return pd.DataFrame(rows, columns=columns).astype({"value": "float64"})
+    return pd.DataFrame(rows, columns=FACTS.names).astype({"value": "float64"})
 
 
 def _table_differences(
@@ -308,8 +299,7 @@ def _observations(validation: Validation, winners: dict[str, int]) -> pd.DataFra
                 and _fact_value(obs) is not None,
             }
         )
-    frame = pd.DataFrame(rows, columns=list(rows[0]) if rows else None)
-    return frame.astype({"value": "float64"}) if rows else frame
+    return pd.DataFrame(rows, columns=OBSERVATIONS.names).astype({"value": "float64"})
 
 
 def _submissions(
@@ -337,7 +327,7 @@ def _submissions(
                 "superseded_by": version.superseded_by,
             }
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=SUBMISSIONS.names)
 
 
 def resolve(

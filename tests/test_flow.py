@@ -275,3 +275,20 @@ def test_the_ministry_web_page_shows_the_same_national_figures(month_run, wareho
     )
     assert page.count("<tr class=total>") == 3
     assert all(registry().provinces[c].display_name in page for c in registry().provinces)
+
+
+def test_a_month_with_nothing_readable_still_completes(tmp_path, prefect_harness):
+    from antq.flows.monthly import monthly_ingest
+
+    folder = tmp_path / "inbox" / PERIOD / "15"
+    folder.mkdir(parents=True)
+    (folder / "rong.xlsx").write_bytes(b"")
+    (folder / "anh.xlsx").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)
+    (tmp_path / "inbox" / PERIOD / "01").mkdir()  # a province folder with nothing in it
+    summary = monthly_ingest(PERIOD, tmp_path / "inbox", tmp_path / "warehouse", tmp_path / "reports")
+    store = Warehouse(tmp_path / "warehouse")
+    assert sorted(store.read("submissions", PERIOD)["status"]) == ["rejected", "rejected"]
+    assert store.read("facts", PERIOD).empty
+    rollup = store.read("rollup", PERIOD).set_index(["unit_code", "indicator"])
+    assert rollup.loc[("VN", "ty_le_bao_cao"), "value"] == 0.0
+    assert (summary.n_files, summary.n_rejected) == (2, 2)
