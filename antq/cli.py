@@ -10,6 +10,19 @@ from pathlib import Path
 
 def _run(args: argparse.Namespace) -> int:
     from antq.flows.monthly import monthly_ingest
+    from antq.tasks.clean import parse_period
+
+    try:
+        parse_period(args.period)
+    except ValueError:
+        print(
+            f"antq: --period phải có dạng YYYY-MM (ví dụ 2026-10), không phải {args.period!r}",
+            file=sys.stderr,
+        )
+        return 2
+    if not Path(args.inbox).is_dir():
+        print(f"antq: không tìm thấy thư mục hộp thư (--inbox) {args.inbox}", file=sys.stderr)
+        return 2
 
     summary = monthly_ingest(
         period=args.period,

@@ -49,3 +49,36 @@ def test_query_reads_the_warehouse_tables(tmp_path, capsys, month_run):
     )
     lines = out.read_text().splitlines()
     assert lines[0] == "unit_code,value" and lines[1].startswith("VN,")
+
+
+def test_run_refuses_a_bad_period_or_a_missing_inbox_with_a_clear_message(tmp_path, capsys):
+    assert (
+        main(
+            [
+                "run",
+                "--period",
+                "10/2026",
+                "--inbox",
+                str(tmp_path),
+                "--warehouse",
+                str(tmp_path / "w"),
+            ]
+        )
+        == 2
+    )
+    assert "YYYY-MM" in capsys.readouterr().err
+    assert (
+        main(
+            [
+                "run",
+                "--period",
+                "2026-10",
+                "--inbox",
+                str(tmp_path / "no"),
+                "--warehouse",
+                str(tmp_path / "w"),
+            ]
+        )
+        == 2
+    )
+    assert "không tìm thấy" in capsys.readouterr().err
