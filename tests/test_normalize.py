@@ -186,6 +186,7 @@ def test_a_commune_column_of_another_province_is_rejected_alone():
     parsed = normalize(_cross_table(names))
     assert [f.rule for f in parsed.findings] == ["unit-outside-province"]
     assert [r.kind for r in parsed.reports] == ["table-row", "table-row", "table-total"]
+    assert not parsed.rejected
 
 
 def test_two_unnamed_figure_columns_are_not_guessed_between():
@@ -195,3 +196,16 @@ def test_two_unnamed_figure_columns_are_not_guessed_between():
     ws["E8"] = None
     parsed = normalize(_save(wb))
     assert [f.rule for f in parsed.findings] == ["layout-unknown"] and parsed.rejected
+
+
+def test_a_table_row_of_another_province_holds_back_that_row_only():
+    communes = registry().communes_of("15")[:3]
+    wb = openpyxl.load_workbook(io.BytesIO(_table()))
+    ws = wb.active
+    ws["B8"], ws["C8"] = 70, "Phường Hoàn Kiếm"  # the second commune's row now names Hà Nội's
+    parsed = normalize(_save(wb))
+    assert [(f.rule, f.cell) for f in parsed.findings if f.is_error] == [
+        ("unit-outside-province", "B8")
+    ]
+    assert not parsed.rejected
+    assert [r.unit_code for r in parsed.reports] == [communes[0].code, communes[2].code, "15"]

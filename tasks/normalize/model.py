@@ -79,5 +79,8 @@ class ParsedFile:
 
     @property
     def rejected(self) -> bool:
-        """A file-level error: nothing of the file is accepted."""
-        return any(f.is_error and f.scope == "file" for f in self.findings)
+        """Nothing of the file is accepted: it has a file-level error and no report.
+
+        A table row naming a commune of another province is a file-level rule too, but
+        it only holds back that row: the rest of the table still reports."""
+        return not self.reports and any(f.is_error and f.scope == "file" for f in self.findings)
