@@ -22,7 +22,7 @@ from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
-from antq.findings import Finding, count_by_severity
+from antq.findings import FINDING_COLUMNS, Finding, count_by_severity
 from antq.schemas.catalog import catalog
 from antq.schemas.registry import registry
 from antq.tasks.clean import parse_period
@@ -123,8 +123,8 @@ def load_task(warehouse: Path, period: str, resolution: Resolution, extra: list[
     """Stage the month's tables; nothing is visible to readers until the commit."""
     store = Warehouse(warehouse)
     staged = store.stage()
-    findings = pd.DataFrame([f.row() for f in resolution.findings + extra]).reindex(
-        columns=list(Finding.__dataclass_fields__)[:12]
+    findings = pd.DataFrame(
+        [f.row() for f in resolution.findings + extra], columns=list(FINDING_COLUMNS)
     )
     store.write_staged(staged, "submissions", period, resolution.submissions)
     store.write_staged(staged, "facts", period, resolution.facts)

@@ -1,0 +1,79 @@
+"""Resolve: versions, resubmissions, duplicates and which report a unit's facts come from."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import pandas as pd
+from builders import CLEAN, form_bytes, form_cell
+
+from antq.tasks.discover import discover
+from antq.tasks.intake import intake
+from antq.tasks.resolve import resolve
+from antq.tasks.validate import validate_month
+
+PERIOD = "2026-10"
+
+
+def _put(inbox, name: str, data: bytes, day: int) -> None:
+    path = inbox / PERIOD / "15" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    stamp = dt.datetime(2026, 10, day, 9, tzinfo=dt.UTC).timestamp()
+    os.utime(path, (stamp, stamp))
+
+
+def _run(inbox, known: set[str] = frozenset()):
+    discovery = discover(inbox, PERIOD)
+    parsed = intake(
+        [f for group in discovery.files.values() for f in group], PERIOD, None, workers=0
+    )
+    return resolve(parsed, validate_month(parsed), set(known), PERIOD)
+
+
+def _fact(resolution, code: str):
+    facts = resolution.facts
+    row = facts[(facts["unit_code"] == "02923") & (facts["indicator"] == code)].iloc[0]
+    return row["value"], row["source_cell"]
+
+
+def test_a_corrected_file_supersedes_the_first_and_its_figures_win(tmp_path):
+    inbox = tmp_path / "inbox"
+    _put(inbox, "gia-phu.xlsx", form_bytes({**CLEAN, "tin_bai": -3}), day=12)
+    first = _run(inbox)
+    assert [f.rule for f in first.findings if f.is_error] == ["negative-value"]
+    known = set(first.submissions["sha256"])
+    _put(inbox, "gia-phu-sua.xlsx", form_bytes({**CLEAN, "tin_bai": 4}), day=16)
+    second = _run(inbox, known)
+    subs = second.submissions.set_index("original_path")
+    old, new = subs.loc["2026-10/15/gia-phu.xlsx"], subs.loc["2026-10/15/gia-phu-sua.xlsx"]
+    assert (old["version"], new["version"]) == (1, 2)
+    assert old["superseded_by"] == new["sha256"] and pd.isna(new["superseded_by"])
+    assert (old["status"], new["status"]) == ("accepted", "accepted")
+    assert _fact(second, "tin_bai") == (4.0, form_cell("tin_bai"))
+    assert "duplicate-submission" not in {f.rule for f in second.findings}
+
+
+def test_two_new_files_for_one_unit_in_one_run_are_a_duplicate_warning(tmp_path):
+    inbox = tmp_path / "inbox"
+    _put(inbox, "a.xlsx", form_bytes({**CLEAN, "tin_bai": 3}), day=12)
+    _put(inbox, "b.xlsx", form_bytes({**CLEAN, "tin_bai": 5}), day=13)
+    resolution = _run(inbox)
+    [warning] = [f for f in resolution.findings if f.rule == "duplicate-submission"]
+    assert (warning.original_path, warning.severity) == ("2026-10/15/a.xlsx", "warning")
+    assert "b.xlsx" in warning.message
+    assert _fact(resolution, "tin_bai")[0] == 5.0
+
+
+def test_a_rejected_resubmission_leaves_the_accepted_version_in_place(tmp_path):
+    inbox = tmp_path / "inbox"
+    _put(inbox, "a.xlsx", form_bytes(CLEAN), day=12)
+    _put(
+        inbox, "b.xlsx", form_bytes({**CLEAN, "tin_bai": 9}, period_line="Tháng 9 năm 2026"), day=14
+    )
+    resolution = _run(inbox)
+    subs = resolution.submissions.set_index("original_path")
+    assert subs.loc["2026-10/15/b.xlsx", "status"] == "rejected"
+    assert pd.isna(subs.loc["2026-10/15/a.xlsx", "superseded_by"])
+    assert _fact(resolution, "tin_bai")[0] == 3.0
