@@ -285,7 +285,9 @@ def test_a_month_with_nothing_readable_still_completes(tmp_path, prefect_harness
     (folder / "rong.xlsx").write_bytes(b"")
     (folder / "anh.xlsx").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)
     (tmp_path / "inbox" / PERIOD / "01").mkdir()  # a province folder with nothing in it
-    summary = monthly_ingest(PERIOD, tmp_path / "inbox", tmp_path / "warehouse", tmp_path / "reports")
+    summary = monthly_ingest(
+        PERIOD, tmp_path / "inbox", tmp_path / "warehouse", tmp_path / "reports"
+    )
     store = Warehouse(tmp_path / "warehouse")
     assert sorted(store.read("submissions", PERIOD)["status"]) == ["rejected", "rejected"]
     assert store.read("facts", PERIOD).empty
