@@ -305,6 +305,8 @@ def _vi_month(period: object) -> str:
 def _report_findings(state: Validation, frame: pd.DataFrame, failures) -> None:
     for meta, rows in failures:
         code = meta["indicator"]
+        if meta["rule"] == "missing-required":
+            rows = _missing_columns(state, code, rows)
         for report_id in rows:
             obs = state.observations.get((report_id, code))
             finding = make_finding(
@@ -317,6 +319,34 @@ def _report_findings(state: Validation, frame: pd.DataFrame, failures) -> None:
             state.findings.append(finding)
             if finding.is_error:
                 state.held.update((report_id, held) for held in meta["holds"])
+
+
+def _missing_columns(state: Validation, code: str, rows: list[int]) -> list[int]:
+    """A table without an indicator's column is one finding for the table, not one per
+    commune row: returns the rows still to report one by one (blank cells, forms)."""
+    by_table: dict[str, list[int]] = {}
+    single = []
+    for report_id in rows:
+        ref = state.reports[report_id]
+        if ref.report.kind != "form" and (report_id, code) not in state.observations:
+            by_table.setdefault(ref.file.ref.sha256, []).append(report_id)
+        else:
+            single.append(report_id)
+    for report_ids in by_table.values():
+        n_rows = sum(state.reports[r].report.kind == "table-row" for r in report_ids)
+        if n_rows == 0:  # only the total row lacks it (a province-only indicator)
+            single.extend(report_ids)
+            continue
+        ref = state.reports[report_ids[0]].file.ref
+        state.findings.append(
+            make_finding(
+                "missing-column",
+                ref.where(sheet=state.reports[report_ids[0]].report.sheet),
+                indicator=code,
+                count=n_rows,
+            )
+        )
+    return single
 
 
 def validate_month(files: list[ParsedFile], history: pd.DataFrame | None = None) -> Validation:

@@ -294,3 +294,10 @@ def test_a_month_with_nothing_readable_still_completes(tmp_path, prefect_harness
     rollup = store.read("rollup", PERIOD).set_index(["unit_code", "indicator"])
     assert rollup.loc[("VN", "ty_le_bao_cao"), "value"] == 0.0
     assert (summary.n_files, summary.n_rejected) == (2, 2)
+
+
+def test_the_ministry_workbook_charts_reporting_progress(month_run):
+    _, _, summary = month_run
+    sheet = openpyxl.load_workbook(summary.ministry_workbook)["Tiến độ báo cáo"]
+    [chart] = sheet._charts
+    assert len(chart.series) == 2

@@ -131,3 +131,23 @@ def test_a_flow_within_its_usual_range_or_with_too_little_history_is_fine():
     )
     parsed = normalize(form_bytes({**CLEAN, "buoi_tuyen_truyen": 50}))
     assert validate_month([parsed], _history("buoi_tuyen_truyen", [4, 5, 6])).findings == []
+
+
+def test_a_table_without_a_required_column_is_one_finding_not_one_per_row():
+    from test_normalize import _table
+
+    parsed = normalize(_table())
+    validation = validate_month([parsed])
+    missing = [f for f in validation.findings if f.indicator == "tin_bai"]
+    assert [(f.rule, f.cell, f.unit_code) for f in missing] == [("missing-column", None, None)]
+    assert "3 xã, phường" in missing[0].message
+
+
+def test_a_province_only_indicator_missing_from_the_total_row_is_the_province_s_finding():
+    from test_normalize import _table
+
+    validation = validate_month([normalize(_table())])
+    missing = [
+        (f.rule, f.unit_code) for f in validation.findings if f.indicator == "van_ban_chi_dao"
+    ]
+    assert missing == [("missing-required", "15")]

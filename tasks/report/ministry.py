@@ -10,6 +10,7 @@ from pathlib import Path
 
 import openpyxl
 import pandas as pd
+from openpyxl.chart import BarChart, Reference
 
 from antq.findings import Finding
 from antq.schemas.catalog import catalog
@@ -162,6 +163,24 @@ def _progress_sheet(
     )
     for col in range(1, 12):
         ws.cell(last, col).font, ws.cell(last, col).fill = BOLD, TOTAL_FILL
+    _progress_chart(ws, top, last)
+
+
+def _progress_chart(ws, top: int, last: int) -> None:
+    """Reporting rate and timeliness per province (the national row left out), beside the
+    table it is drawn from, so the chart follows the figures if someone edits them."""
+    chart = BarChart()
+    chart.type = "bar"
+    chart.title = "Tỷ lệ báo cáo và báo cáo đúng hạn theo tỉnh"
+    chart.y_axis.number_format = "0%"
+    chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0, 1
+    chart.height, chart.width = 22, 18
+    for col in (5, 7):  # "Tỷ lệ báo cáo", "Tỷ lệ đúng hạn"
+        chart.add_data(
+            Reference(ws, min_col=col, min_row=top, max_row=last - 1), titles_from_data=True
+        )
+    chart.set_categories(Reference(ws, min_col=2, min_row=top + 1, max_row=last - 1))
+    ws.add_chart(chart, f"M{top}")
 
 
 def _legend_sheet(ws) -> None:
