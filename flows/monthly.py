@@ -113,9 +113,9 @@ def validate_task(files: list[ParsedFile], warehouse: Path, period: str) -> Vali
 
 @task(name="resolve", cache_policy=NO_CACHE)
 def resolve_task(
-    files: list[ParsedFile], validation: Validation, previous: pd.DataFrame, period: str
+    files: list[ParsedFile], validation: Validation, previous: pd.DataFrame
 ) -> Resolution:
-    return resolve(files, validation, set(previous["sha256"].dropna()), period)
+    return resolve(files, validation, set(previous["sha256"].dropna()))
 
 
 @task(name="load", cache_policy=NO_CACHE)
@@ -302,7 +302,7 @@ def monthly_ingest(
             update_progress_artifact(progress, progress=100.0 * i / len(futures))
         parsed = _stable_arrival(parsed, previous)
         validation = validate_task(quote(parsed), warehouse, period)
-        resolution = resolve_task(quote(parsed), quote(validation), previous, period)
+        resolution = resolve_task(quote(parsed), quote(validation), previous)
         staged = load_task(warehouse, period, quote(resolution), quote(discovery.findings))
         rollup = rollup_task(warehouse, staged, period)
         commit_task(warehouse, staged, period)

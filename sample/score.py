@@ -24,7 +24,7 @@ def run_stages(root: Path, period: str) -> tuple[pd.DataFrame, list]:
     files = [f for group in discovery.files.values() for f in group]
     parsed = intake(files, period, None, workers=0)
     validation = validate_month(parsed)
-    resolution = resolve(parsed, validation, set(), period)
+    resolution = resolve(parsed, validation, set())
     sha_to_path = {p.ref.sha256: p.ref.original_path for p in parsed}
     facts = resolution.facts.assign(
         original_path=resolution.facts["source_sha256"].map(sha_to_path)

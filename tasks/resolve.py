@@ -148,7 +148,7 @@ def _fact_value(obs: Observation) -> tuple[float | None, str | None] | None:
     return obs.parsed.value, obs.parsed.text
 
 
-def _facts(validation: Validation, winners: dict[str, int], period: str) -> pd.DataFrame:
+def _facts(validation: Validation, winners: dict[str, int]) -> pd.DataFrame:
     rows = []
     for unit, report_id in sorted(winners.items()):
         ref = validation.reports[report_id]
@@ -330,14 +330,12 @@ def _submissions(
     return pd.DataFrame(rows, columns=SUBMISSIONS.names)
 
 
-def resolve(
-    files: list[ParsedFile], validation: Validation, known_sha256: set[str], period: str
-) -> Resolution:
+def resolve(files: list[ParsedFile], validation: Validation, known_sha256: set[str]) -> Resolution:
     """Submissions, facts and the last findings of the month."""
     competitions = _competitions(validation)
     winners = _winners(*competitions)
     versions, duplicate_findings = _versions(files, validation, competitions, known_sha256)
-    facts = _facts(validation, winners, period)
+    facts = _facts(validation, winners)
     cross = _table_differences(validation, winners, competitions[1]) + _province_totals(
         validation, winners, facts
     )

@@ -225,7 +225,7 @@ def _where(state: Validation, report_id: int, cell: str | None):  # -> Where
     )
 
 
-def _observation_findings(state: Validation, frame: pd.DataFrame, failures) -> None:
+def _observation_findings(state: Validation, failures) -> None:
     cat = catalog()
     keys = list(state.observations)
     for meta, rows in failures:
@@ -354,7 +354,7 @@ def validate_month(files: list[ParsedFile], history: pd.DataFrame | None = None)
     the facts of the months before (unit_code, indicator, period, value), if any."""
     state = _collect(files)
     observations = observations_frame(state)
-    _observation_findings(state, observations, _validate(observations, "observations", "obs_id"))
+    _observation_findings(state, _validate(observations, "observations", "obs_id"))
     reports = reports_frame(state, history)
     _report_findings(state, reports, _validate(reports, "reports", "report_id"))
     log.info(

@@ -29,7 +29,7 @@ def _run(inbox, known: set[str] = frozenset()):
     parsed = intake(
         [f for group in discovery.files.values() for f in group], PERIOD, None, workers=0
     )
-    return resolve(parsed, validate_month(parsed), set(known), PERIOD)
+    return resolve(parsed, validate_month(parsed), set(known))
 
 
 def _fact(resolution, code: str):
