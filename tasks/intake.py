@@ -17,7 +17,6 @@ import multiprocessing
 import os
 import resource
 import stat
-import uuid
 from collections.abc import Callable, Iterable
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
@@ -94,21 +93,7 @@ def _archive_stream(archive_dir: Path | None, suffix: str, handle: BinaryIO) -> 
         return _hash_stream(handle)
     from antq.warehouse.store import Warehouse  # the warehouse owns the archive layout
 
-    store = Warehouse(archive_dir)
-    staging = store.archive_path("0" * 64, "").parent.parent / f".incoming-{uuid.uuid4().hex}"
-    staging.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        with open(staging, "wb") as sink:
-            sha256 = _hash_stream(handle, sink)
-            sink.flush()
-            os.fsync(sink.fileno())
-        target = store.archive_path(sha256, suffix)
-        if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staging, target)
-    finally:
-        staging.unlink(missing_ok=True)
-    return sha256
+    return Warehouse(archive_dir).archive_stream(suffix, lambda sink: _hash_stream(handle, sink))
 
 
 def _archive(archive_dir: Path, sha256: str, suffix: str, data: bytes) -> None:

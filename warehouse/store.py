@@ -16,10 +16,11 @@ import logging
 import os
 import shutil
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import pandas as pd
 import pyarrow as pa
@@ -95,6 +96,24 @@ class Warehouse:
         if not path.exists():
             _write_atomic(path, data)
         return path
+
+    def archive_stream(self, suffix: str, copy: Callable[[BinaryIO], str]) -> str:
+        """Keep a file too large to hold in memory: `copy(sink)` writes it to a temporary
+        file of the archive and returns its SHA-256, under which it is then kept."""
+        incoming = self.root / "archive" / f".incoming-{uuid.uuid4().hex}"
+        incoming.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with open(incoming, "wb") as sink:
+                sha256 = copy(sink)
+                sink.flush()
+                os.fsync(sink.fileno())
+            target = self.archive_path(sha256, suffix)
+            if not target.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(incoming, target)
+        finally:
+            incoming.unlink(missing_ok=True)
+        return sha256
 
     # ------------------------------------------------------------------ tables
 
