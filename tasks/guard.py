@@ -162,6 +162,8 @@ def _check(data: bytes, fmt: Format, names: list[str] | None, limits: GuardLimit
         _check_zip(data, fmt, limits)
     elif data.startswith(_OLE_MAGIC):
         _check_ole(data, limits)
+    elif fmt == "spreadsheetml":
+        _check_spreadsheetml(data, limits)
     elif fmt == "html":
         _check_html(data, limits)
     elif fmt == "csv":
@@ -892,6 +894,28 @@ def _check_biff(stream: bytes, limits: GuardLimits) -> None:
             raise _too_large(f"các trang tính trải tổng cộng {_n(total_area)} ô")
 
 
+def biff_sheets(data: bytes, limits: GuardLimits = LIMITS) -> Iterator[tuple[str | None, int, bytes]]:
+    """(sheet name, record type, body) of every BIFF record of an .xls that the guard has
+    passed: the globals first (sheet None), then each worksheet's substream."""
+    ole = _Ole(data, limits)
+    entries = ole.directory()
+    names = {e.name.lower(): e for e in entries if e.kind in (1, 2, 5)}
+    workbook = next((names[n] for n in _WORKBOOK_STREAMS if n in names), None)
+    root = next((e for e in entries if e.kind == 5), None)
+    if workbook is None or root is None:
+        return
+    stream = ole.stream(workbook, root)
+    budget = [limits.records]
+    positions: list[tuple[int, str]] = []
+    for kind, body in _biff_records(stream, 0, budget):
+        if kind == _BOUNDSHEET and len(body) >= 8 and body[5] == 0:  # a worksheet
+            positions.append((struct.unpack_from("<I", body, 0)[0], _boundsheet_name(body)))
+        yield None, kind, body
+    for position, name in positions:
+        for kind, body in _biff_records(stream, position, budget):
+            yield name, kind, body
+
+
 def _biff_sheet_record(extent: SheetExtent, kind: int, body: bytes, limits: GuardLimits) -> None:
     if kind in _CELL_RECORDS and len(body) >= 4:
         row, col = struct.unpack_from("<HH", body, 0)
@@ -935,6 +959,68 @@ def _biff_dimensions(extent: SheetExtent, body: bytes, limits: GuardLimits) -> N
             f"trang tính khai báo {_n(rows)} hàng × {_n(cols)} cột, "
             f"giới hạn {_n(limits.cells_per_sheet)} ô"
         )
+
+
+# ------------------------------------------------------------ XML Spreadsheet 2003
+
+_SS_NS = "urn:schemas-microsoft-com:office:spreadsheet"
+
+
+class _SpreadsheetMLScan(_PartScan):
+    """Rows and cells placed by `ss:Index` and spanned by `ss:MergeAcross/MergeDown`,
+    measured arithmetically: an index of 1,048,576 allocates nothing here."""
+
+    def __init__(self, limits: GuardLimits) -> None:
+        self.limits = limits
+        self.extent: SheetExtent | None = None
+        self.total = 0
+        self.sheets = 0
+        self.row = 0
+        self.col = 0
+
+    def _number(self, attrs: dict[str, str], key: str) -> int | None:
+        raw = attrs.get(f"{_SS_NS} {key}")
+        if raw is None:
+            return None
+        if not raw.strip().isdigit():
+            raise _broken(f"giá trị ss:{key} “{raw[:20]}” không hợp lệ")
+        return int(raw)
+
+    def start(self, tag: str, attrs: dict[str, str]) -> None:
+        if tag == "Worksheet":
+            self.sheets += 1
+            if self.sheets > self.limits.sheets:
+                raise _too_large(f"hơn {_n(self.limits.sheets)} trang tính")
+            self.extent = SheetExtent(attrs.get(f"{_SS_NS} Name", str(self.sheets))[:100])
+            self.row = 0
+        elif self.extent is None:
+            return
+        elif tag == "Row":
+            index = self._number(attrs, "Index")
+            self.row = index if index else self.row + 1
+            self.col = 0
+        elif tag == "Cell":
+            index = self._number(attrs, "Index")
+            self.col = index if index else self.col + 1
+            across = self._number(attrs, "MergeAcross") or 0
+            down = self._number(attrs, "MergeDown") or 0
+            _check_cell(self.extent, max(self.row, 1) + down, self.col + across, self.limits)
+            if across or down:
+                _add_merged(self.extent, (across + 1) * (down + 1), self.limits)
+            self.col += across
+
+    def end(self, tag: str) -> None:
+        if tag == "Worksheet" and self.extent is not None:
+            self.total += self.extent.area
+            if self.total > self.limits.cells_total:
+                raise _too_large(f"các trang tính trải tổng cộng {_n(self.total)} ô")
+            self.extent = None
+
+
+def _check_spreadsheetml(data: bytes, limits: GuardLimits) -> None:
+    scan = _SpreadsheetMLScan(limits)
+    chunks = (data[i : i + (1 << 16)] for i in range(0, len(data), 1 << 16))
+    parse_xml_stream(chunks, scan.start, "Workbook", scan.end)
 
 
 # ---------------------------------------------------------------------- HTML and CSV

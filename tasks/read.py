@@ -18,14 +18,18 @@ import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
 from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
+from antq.legacy_text import encoding_of_font, to_unicode
 from antq.tasks.guard import LIMITS, GuardLimits, check_before_reading, sniff
 
-Format = Literal["xlsx", "xlsm", "xls", "ods", "xlsb", "html", "csv", "unknown"]
+Format = Literal[
+    "xlsx", "xlsm", "xls", "ods", "xlsb", "html", "csv", "spreadsheetml", "unknown"
+]
 
 
 @dataclass(frozen=True)
@@ -125,6 +129,8 @@ def sniff_format(head: bytes, names: list[str] | None = None) -> Format:
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return "xls"
     text = _decode_head(head).lstrip("\ufeff \t\r\n").lower()
+    if _SPREADSHEETML_NS in text and "<workbook" in text:
+        return "spreadsheetml"
     if text.startswith(("<!doctype html", "<html", "<table", "<meta", "<head", "<body")) or (
         "<table" in text and text.startswith("<")
     ):
@@ -132,6 +138,9 @@ def sniff_format(head: bytes, names: list[str] | None = None) -> Format:
     if text and _looks_like_csv(text):
         return "csv"
     return "unknown"
+
+
+_SPREADSHEETML_NS = "urn:schemas-microsoft-com:office:spreadsheet"
 
 
 def _decode_head(head: bytes) -> str:
@@ -237,13 +246,22 @@ def _calamine_sheets(data: bytes) -> tuple[Sheet, ...]:
     return tuple(sheets)
 
 
+# sheet name -> {(row, column): font name} of text cells, where the format keeps fonts
+CellFonts = dict[str, dict[tuple[int, int], str]]
+
 _HIDDEN_ROW = re.compile(rb"<row\b[^>]*\bhidden=\"(?:1|true)\"")
 _FORMULA = re.compile(rb"<f[\s>/]")
 
 
+_LEGACY_FONT = re.compile(rb"(?i)<(?:\w+:)?name\s+val=\"(?:\.vn|vni)")
+
+
 def _needs_cell_detail(data: bytes, names: list[str]) -> bool:
-    """Whether any worksheet has hidden rows or formulas: only then is openpyxl worth it."""
+    """Whether any worksheet has hidden rows or formulas, or the styles a legacy
+    Vietnamese font: only then is openpyxl worth it."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        if "xl/styles.xml" in names and _LEGACY_FONT.search(archive.read("xl/styles.xml")):
+            return True
         for name in names:
             if name.startswith("xl/worksheets/") and name.endswith(".xml"):
                 xml = archive.read(name)
@@ -254,15 +272,16 @@ def _needs_cell_detail(data: bytes, names: list[str]) -> bool:
 
 def _with_cell_detail(
     data: bytes, sheets: tuple[Sheet, ...]
-) -> tuple[tuple[Sheet, ...], tuple[str, ...]]:
-    """Hidden rows and uncalculated formulas from openpyxl, laid over calamine's grids."""
+) -> tuple[tuple[Sheet, ...], CellFonts, tuple[str, ...]]:
+    """Hidden rows, uncalculated formulas and legacy fonts from openpyxl, laid over
+    calamine's grids."""
     import openpyxl  # defusedxml is installed, so openpyxl parses without entity expansion
 
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), data_only=False)
     except Exception as exc:  # openpyxl is stricter than calamine on odd files
-        return sheets, (f"openpyxl: {type(exc).__name__}",)
-    detailed = []
+        return sheets, {}, (f"openpyxl: {type(exc).__name__}",)
+    detailed, fonts = [], {}
     for sheet in sheets:
         if sheet.name not in book.sheetnames:
             detailed.append(sheet)
@@ -270,8 +289,12 @@ def _with_cell_detail(
         ws = book[sheet.name]
         hidden = frozenset(r - 1 for r, dim in ws.row_dimensions.items() if dim.hidden)
         rows = [list(row) for row in sheet.rows]
+        legacy = fonts.setdefault(sheet.name, {})
         for row in ws.iter_rows():
             for cell in row:
+                if cell.data_type == "s" and cell.font is not None and cell.font.name:
+                    if encoding_of_font(cell.font.name)[0]:
+                        legacy[(cell.row - 1, cell.column - 1)] = cell.font.name
                 if cell.data_type != "f":
                     continue
                 r, c = cell.row - 1, cell.column - 1
@@ -283,7 +306,7 @@ def _with_cell_detail(
                         rows[r].append(None)
                     rows[r][c] = Formula(str(getattr(cell.value, "text", cell.value)))
         detailed.append(replace(sheet, rows=rows, hidden_rows=hidden))
-    return tuple(detailed), ()
+    return tuple(detailed), fonts, ()
 
 
 # --------------------------------------------------------------------- html, csv
@@ -410,15 +433,23 @@ def read_bytes(data: bytes, name: str = "", limits: GuardLimits = LIMITS) -> Wor
     if problem is not None:
         return Workbook(fmt, problem=problem)
     notes: tuple[str, ...] = ()
+    fonts: CellFonts = {}
     try:
         if fmt == "html":
             sheets = _html_sheets(data)
         elif fmt == "csv":
             sheets = _csv_sheets(data, name)
+        elif fmt == "spreadsheetml":
+            sheets, fonts = _spreadsheetml_sheets(data)
         else:
             sheets = _calamine_sheets(data)
             if fmt in ("xlsx", "xlsm") and names and _needs_cell_detail(data, names):
-                sheets, notes = _with_cell_detail(data, sheets)
+                sheets, fonts, notes = _with_cell_detail(data, sheets)
+            elif fmt == "xls":
+                sheets, fonts = _with_xls_detail(data, sheets)
+            elif fmt == "ods" and names:
+                sheets = _with_ods_hidden_rows(data, sheets)
+        sheets = tuple(_in_unicode(sheet, fonts.get(sheet.name, {})) for sheet in sheets)
     except Exception as exc:  # every reader raises its own error types for corruption
         kind = type(exc).__name__
         if "Password" in kind:
@@ -445,3 +476,221 @@ def _format_problem(data: bytes, fmt: Format, names: list[str] | None) -> ReadPr
     if fmt == "unknown":
         return ReadProblem("file-unreadable", "không nhận ra định dạng")
     return None
+
+
+# ------------------------------------------------------- XML Spreadsheet 2003 (.xls)
+
+_SS = "{urn:schemas-microsoft-com:office:spreadsheet}"
+
+
+def _ss(element, name: str) -> str | None:
+    return element.get(f"{_SS}{name}")
+
+
+def _ss_index(element, name: str = "Index") -> int | None:
+    raw = _ss(element, name)
+    if raw is None:
+        return None
+    value = int(raw.strip())
+    if value < 0 or value > 1_048_576:
+        raise ValueError(f"ss:{name}={raw[:12]}")
+    return value
+
+
+def _ss_value(cell) -> CellValue:
+    data = next((child for child in cell if child.tag == f"{_SS}Data"), None)
+    formula = _ss(cell, "Formula")
+    if data is None:
+        return Formula(formula) if formula else None
+    kind = _ss(data, "Type") or "String"
+    text = "".join(data.itertext())
+    if kind == "Number":
+        try:
+            number = float(text)
+        except ValueError:
+            return text.strip() or None
+        return int(number) if number.is_integer() and abs(number) < 2**53 else number
+    if kind == "Boolean":
+        return text.strip() in ("1", "true", "TRUE")
+    if kind == "DateTime":
+        try:
+            return dt.datetime.fromisoformat(text.strip().rstrip("Z")[:26])
+        except ValueError:
+            return text.strip() or None
+    if kind == "Error":
+        return None
+    return text if text.strip() else None
+
+
+def _spreadsheetml_fonts(root) -> dict[str, str]:
+    """Style id -> font name, for telling legacy-font text."""
+    fonts = {}
+    for style in root.iter(f"{_SS}Style"):
+        font = next((child for child in style if child.tag == f"{_SS}Font"), None)
+        if font is not None and _ss(style, "ID") and _ss(font, "FontName"):
+            fonts[_ss(style, "ID")] = _ss(font, "FontName")
+    return fonts
+
+
+def _spreadsheetml_sheets(data: bytes) -> tuple[tuple[Sheet, ...], CellFonts]:
+    """The "XML Spreadsheet 2003" that PHP systems save under an .xls name. The guard has
+    parsed it already without DTDs or entities and bounded its extent."""
+    from lxml import etree
+
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+    )
+    root = etree.fromstring(data, parser=parser)
+    fonts = _spreadsheetml_fonts(root)
+    sheets, cell_fonts = [], {}
+    for worksheet in root.iter(f"{_SS}Worksheet"):
+        table = next((child for child in worksheet if child.tag == f"{_SS}Table"), None)
+        grid: dict[tuple[int, int], CellValue] = {}
+        merged, hidden, legacy = [], set(), {}
+        taken: set[tuple[int, int]] = set()
+        r = -1
+        for row in table.iter(f"{_SS}Row") if table is not None else ():
+            index = _ss_index(row)
+            r = index - 1 if index else r + 1
+            if _ss(row, "Hidden") in ("1", "true"):
+                hidden.add(r)
+            c = -1
+            for cell in row.iter(f"{_SS}Cell"):
+                index = _ss_index(cell)
+                c = index - 1 if index else c + 1
+                while index is None and (r, c) in taken:
+                    c += 1
+                across, down = _ss_index(cell, "MergeAcross") or 0, _ss_index(cell, "MergeDown") or 0
+                value = _ss_value(cell)
+                if value is not None:
+                    grid[(r, c)] = value
+                    style = _ss(cell, "StyleID") or _ss(row, "StyleID") or "Default"
+                    font = fonts.get(style)
+                    if isinstance(value, str) and encoding_of_font(font)[0]:
+                        legacy[(r, c)] = font
+                if across or down:
+                    merged.append((r, c, r + down, c + across))
+                    taken.update((rr, cc) for rr in range(r, r + down + 1) for cc in range(c, c + across + 1))
+                c += across
+        n_rows = max((rr for rr, _ in grid), default=-1) + 1
+        n_cols = max((cc for _, cc in grid), default=-1) + 1
+        rows = [[grid.get((rr, cc)) for cc in range(n_cols)] for rr in range(n_rows)]
+        visible = not any(
+            el.text and el.text.strip() in ("SheetHidden", "SheetVeryHidden")
+            for el in worksheet.iter("{urn:schemas-microsoft-com:office:excel}Visible")
+        )
+        sheet = Sheet(
+            name=_ss(worksheet, "Name") or f"Sheet{len(sheets) + 1}",
+            rows=rows,
+            merged=tuple(merged),
+            hidden_rows=frozenset(hidden),
+            visible=visible,
+        )
+        sheets.append(sheet)
+        cell_fonts[sheet.name] = legacy
+    return tuple(sheets), cell_fonts
+
+
+# ------------------------------------------------------------ legacy Vietnamese fonts
+
+
+def _in_unicode(sheet: Sheet, fonts: dict[tuple[int, int], str]) -> Sheet:
+    """Text typed with TCVN3 or VNI fonts converted to Unicode, before anything matches a
+    label, a unit or a period. A cell's font tells its encoding where the format keeps
+    it; otherwise the text itself does (antq.legacy_text)."""
+    changed = False
+    rows = sheet.rows
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if not isinstance(value, str) or value.isascii():
+                continue
+            hint, capitals = encoding_of_font(fonts.get((r, c)))
+            text = _converted(value, hint, capitals)
+            if text != value:
+                if not changed:
+                    rows, changed = [list(row) for row in rows], True
+                rows[r][c] = text
+    name = _converted(sheet.name, None, False)
+    preamble = tuple(_converted(text, None, False) for text in sheet.preamble)
+    if not changed and name == sheet.name and preamble == sheet.preamble:
+        return sheet
+    return replace(sheet, name=name, rows=rows, preamble=preamble)
+
+
+@lru_cache(maxsize=65536)
+def _converted(text: str, hint, capitals: bool) -> str:
+    return to_unicode(text, hint, capitals) if not text.isascii() else text
+
+
+# --------------------------------------------------------- .xls and .ods details
+
+_ROW, _FONT, _XF, _LABEL, _LABELSST, _RSTRING = 0x0208, 0x0031, 0x00E0, 0x0204, 0x00FD, 0x00D6
+
+
+def _with_xls_detail(data: bytes, sheets: tuple[Sheet, ...]) -> tuple[tuple[Sheet, ...], CellFonts]:
+    """Hidden rows and the fonts of text cells of an .xls, from its BIFF8 records (which
+    calamine does not expose). The guard has walked the same records already."""
+    from antq.tasks.guard import biff_sheets
+
+    fonts: list[str] = []
+    xf_fonts: list[int] = []
+    hidden: dict[str, set[int]] = {}
+    cell_fonts: CellFonts = {}
+    for sheet_name, kind, body in biff_sheets(data):
+        if sheet_name is None:
+            if kind == _FONT and len(body) >= 16:
+                fonts.append(_biff_font_name(body))
+            elif kind == _XF and len(body) >= 2:
+                xf_fonts.append(int.from_bytes(body[0:2], "little"))
+            continue
+        if kind == _ROW and len(body) >= 14 and body[12] & 0x20:
+            hidden.setdefault(sheet_name, set()).add(int.from_bytes(body[0:2], "little"))
+        elif kind in (_LABEL, _LABELSST, _RSTRING) and len(body) >= 6:
+            row, col, xf = (int.from_bytes(body[i : i + 2], "little") for i in (0, 2, 4))
+            font_index = xf_fonts[xf] if xf < len(xf_fonts) else 0
+            font_index -= 1 if font_index > 4 else 0  # BIFF has no font number 4
+            font = fonts[font_index] if font_index < len(fonts) else ""
+            if encoding_of_font(font)[0]:
+                cell_fonts.setdefault(sheet_name, {})[(row, col)] = font
+    detailed = tuple(
+        replace(sheet, hidden_rows=frozenset(hidden[sheet.name])) if sheet.name in hidden else sheet
+        for sheet in sheets
+    )
+    return detailed, cell_fonts
+
+
+def _biff_font_name(body: bytes) -> str:
+    length, wide = body[14], body[15] & 1
+    raw = body[16 : 16 + length * (2 if wide else 1)]
+    return raw.decode("utf-16-le" if wide else "latin-1", "replace")
+
+
+_ODS_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+
+
+def _with_ods_hidden_rows(data: bytes, sheets: tuple[Sheet, ...]) -> tuple[Sheet, ...]:
+    """Rows an .ods hides (`table:visibility="collapse"` or "filter")."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        content = archive.read("content.xml")
+    if b"visibility" not in content:
+        return sheets
+    from antq.tasks.guard import parse_xml_stream
+
+    hidden: dict[str, set[int]] = {}
+    state = {"table": "", "row": 0, "depth": 0}
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        if tag == "table":
+            state["table"], state["row"] = attrs.get(f"{_ODS_TABLE} name", ""), 0
+        elif tag == "table-row":
+            repeat = int(attrs.get(f"{_ODS_TABLE} number-rows-repeated", "1") or 1)
+            if attrs.get(f"{_ODS_TABLE} visibility", "visible") != "visible" and repeat < 10_000:
+                rows = range(state["row"], state["row"] + repeat)
+                hidden.setdefault(str(state["table"]), set()).update(rows)
+            state["row"] = int(state["row"]) + repeat
+
+    parse_xml_stream(iter([content]), start, "content.xml")
+    return tuple(
+        replace(sheet, hidden_rows=frozenset(hidden[sheet.name])) if sheet.name in hidden else sheet
+        for sheet in sheets
+    )
