@@ -102,6 +102,18 @@ class RuleDef:
 
 
 @dataclass(frozen=True)
+class Group:
+    """Indicators a report prints under one group header ("Mô hình tự quản về ANTT" over
+    "Tổng số | Khu dân cư | Cơ quan | ..."): `names` are ways the group header is written,
+    `members` the short sub-headers that name each indicator inside the group. Alone,
+    "Khu dân cư" or "Tổng số" is ambiguous; under its group it is not."""
+
+    id: str
+    names: tuple[str, ...]
+    members: dict[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
 class Catalog:
     version: int
     sections: dict[str, str]
@@ -110,6 +122,7 @@ class Catalog:
     derived: tuple[Derived, ...]
     history: History
     rules: dict[str, RuleDef] = field(repr=False)
+    groups: tuple[Group, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_code", {ind.code: ind for ind in self.indicators})
@@ -189,6 +202,10 @@ def _check_references(catalog: Catalog) -> None:
     for rule_id in (catalog.history.stock_drop_rule, catalog.history.flow_outlier_rule):
         if rule_id not in catalog.rules:
             raise ValueError(f"catalog.yaml: history names unknown rule {rule_id}")
+    for group in catalog.groups:
+        unknown = [code for code in group.members if not catalog.has(code)]
+        if unknown or not group.names:
+            raise ValueError(f"catalog.yaml: group {group.id} names unknown {unknown} or no names")
     for ind in catalog.indicators:
         if ind.value_type == "category" and not ind.categories:
             raise ValueError(f"catalog.yaml: category indicator {ind.code} has no categories")
@@ -206,6 +223,14 @@ def load_catalog(catalog_path: Path | None = None, rules_path: Path | None = Non
         derived=tuple(Derived(**item) for item in raw.get("derived", ())),
         history=_history(raw["history"]),
         rules=rules,
+        groups=tuple(
+            Group(
+                id=gid,
+                names=tuple(spec["names"]),
+                members={code: tuple(words) for code, words in spec["members"].items()},
+            )
+            for gid, spec in (raw.get("groups") or {}).items()
+        ),
     )
     _check_references(catalog)
     return catalog

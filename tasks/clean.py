@@ -415,3 +415,138 @@ def find_periods(text: str) -> list[Period]:
 
 def period_of_date(value: dt.date) -> Period:
     return Period(value.year, value.month)
+
+
+# ------------------------------------------------------------------- group headers
+
+
+@dataclass(frozen=True)
+class _GroupKeys:
+    id: str
+    names: tuple[str, ...]
+    members: tuple[tuple[str, frozenset[str]], ...]  # (code, keys of its sub-headers)
+
+
+@lru_cache(maxsize=1)
+def _group_keys() -> tuple[_GroupKeys, ...]:
+    groups = []
+    for group in catalog().groups:
+        names = {key for name in group.names for key in label_keys(name)}
+        members = tuple(
+            (code, frozenset(key for word in words for key in label_keys(word)))
+            for code, words in group.members.items()
+        )
+        groups.append(_GroupKeys(group.id, tuple(sorted(names)), members))
+    return tuple(groups)
+
+
+def _phrase_in(phrase: str, text: str) -> bool:
+    return f" {phrase} " in f" {text} "
+
+
+@lru_cache(maxsize=4096)
+def group_of(text: str) -> str | None:
+    """The catalog group a group header names ("I- MÔ HÌNH TỰ QUẢN VỀ ANTT" -> mo_hinh):
+    the group whose name covers most of the header's words; None when none does, or two
+    cover it equally."""
+    scores: dict[str, float] = {}
+    if _is_section_title(text):  # "IV. Xây dựng khu dân cư, cơ quan, ..." spans groups
+        return None
+    for key in label_keys(text):
+        n_words = len(key.split())
+        for group in _group_keys():
+            for name in group.names:
+                if name == key or fuzz.ratio(name, key) >= 92:
+                    score = 1.0
+                elif _phrase_in(name, key):
+                    score = len(name.split()) / n_words
+                else:
+                    continue
+                scores[group.id] = max(scores.get(group.id, 0.0), score)
+    ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
+    if not ranked or ranked[0][1] < 0.5 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+        return None
+    return ranked[0][0]
+
+
+@lru_cache(maxsize=1)
+def _section_keys() -> tuple[str, ...]:
+    return tuple(key for title in catalog().sections.values() for key in label_keys(title))
+
+
+def _is_section_title(text: str) -> bool:
+    keys = label_keys(text)
+    return any(fuzz.ratio(key, title) >= 88 for key in keys for title in _section_keys())
+
+
+def group_members(group_id: str) -> tuple[str, ...]:
+    return next(tuple(c for c, _ in g.members) for g in _group_keys() if g.id == group_id)
+
+
+@lru_cache(maxsize=16384)
+def match_in_group(group_id: str, text: str) -> LabelMatch | None:
+    """The member of a group a short sub-header names ("Khác" under "Mô hình tự quản" is
+    mo_hinh_khac): a sub-header word of exactly one member, else a label that matches
+    one member of the group; None when it names none of them surely."""
+    group = next(g for g in _group_keys() if g.id == group_id)
+    keys = set(label_keys(text))
+    whole = match_label(text)
+    if (
+        whole.status == "ok"
+        and whole.score >= 95
+        and whole.code not in dict(group.members)
+        and not is_short_header(text)
+    ):
+        return None  # a sub-header that is itself another indicator's whole label
+    exact = [code for code, words in group.members if keys & words]
+    if len(exact) == 1:
+        return LabelMatch("ok", exact[0], 100.0)
+    if len(exact) > 1:
+        return None
+    close = []
+    for code, words in group.members:
+        score = max((fuzz.ratio(k, w) for k in keys for w in words), default=0.0)
+        close.append((score, code))
+    close.sort(reverse=True)
+    if close and close[0][0] >= 90 and (len(close) == 1 or close[0][0] - close[1][0] >= 8):
+        return LabelMatch("ok", close[0][1], close[0][0])
+    if whole.status == "ok" and whole.code in dict(group.members):
+        return whole
+    return None
+
+
+@lru_cache(maxsize=16384)
+def label_scores(text: str) -> dict[str, float]:
+    """Every indicator's similarity to a label (0-100), for choosing among the indicators
+    the layout allows when the label alone is not sure."""
+    index = _label_index()
+    queries = [q for q in label_keys(text) if len(q) >= 3]
+    if not queries:
+        return {}
+    scores = np.max([_code_scores(q, index) for q in queries], axis=0)
+    return {code: float(score) for code, score in zip(index.codes, scores, strict=True)}
+
+
+CONTEXT_SCORE = 75.0
+CONTEXT_MARGIN = 10.0
+
+
+def match_in_context(text: str, allowed: frozenset[str]) -> LabelMatch | None:
+    """A label read among the indicators its place allows (its section, not yet taken by
+    another row): sure only when one of them stands clearly above the others."""
+    scores = label_scores(text)
+    ranked = sorted(((scores.get(code, 0.0), code) for code in allowed), reverse=True)
+    if not ranked or ranked[0][0] < CONTEXT_SCORE:
+        return None
+    if len(ranked) > 1 and ranked[0][0] - ranked[1][0] < CONTEXT_MARGIN:
+        return None
+    return LabelMatch("ok", ranked[0][1], ranked[0][0], tuple((c, s) for s, c in ranked[:3]))
+
+
+def is_short_header(text: str) -> bool:
+    """One to three words once numbering and fillers are gone: ambiguous alone."""
+    return min((len(key.split()) for key in label_keys(text)), default=0) <= 3
+
+
+def group_of_indicator(code: str) -> str | None:
+    return next((g.id for g in _group_keys() if code in dict(g.members)), None)

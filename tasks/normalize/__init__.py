@@ -15,6 +15,7 @@ from antq.schemas.layouts import layouts
 from antq.schemas.registry import Registry, normalize_code, registry
 from antq.tasks.clean import MAX_SUM_CELLS, Parsed, Period, parse_value, sum_formula_ranges
 from antq.tasks.normalize.layout import (
+    MIN_INDICATORS,
     CrossLayout,
     FormLayout,
     Hit,
@@ -51,7 +52,7 @@ def normalize_workbook(book: Workbook, ref: FileRef) -> ParsedFile:
         )
         return parsed
     month = int(ref.period[5:7])
-    chosen = _report_sheet(book)
+    chosen = _report_sheet(book, ref)
     if chosen is None:
         parsed.findings.append(
             make_finding("layout-unknown", ref.where(), detail="không thấy tên các chỉ tiêu")
@@ -97,16 +98,31 @@ def _unit_test(province_code: str):  # -> Callable[[str], bool]
     return is_unit
 
 
-def _report_sheet(book: Workbook) -> tuple[Sheet, SheetView, list[Hit]] | None:
-    """The sheet naming the most indicators; visible sheets before hidden ones."""
-    best = None
+def _report_sheet(book: Workbook, ref: FileRef) -> tuple[Sheet, SheetView, list[Hit]] | None:
+    """The sheet holding the run's report. Officers copy last month's sheet and add this
+    month's ("T8", "T9", "T10"): among the sheets that hold a report, the one whose
+    period is the run's wins; without one, the sheet naming the most indicators (visible
+    before hidden) is read, and its period is the error."""
+    scored = []
     for index, sheet in enumerate(book.sheets):
         view = SheetView(sheet)
         hits = label_hits(view)
-        score = (indicators_named(hits), sheet.visible, -index)
-        if score[0] and (best is None or score > best[0]):
-            best = (score, sheet, view, hits)
-    return None if best is None else best[1:]
+        named = indicators_named(hits)
+        if named:
+            scored.append(((named, sheet.visible, -index), sheet, view, hits))
+    if not scored:
+        return None
+    scored.sort(key=lambda item: item[0], reverse=True)
+    best = scored[0]
+    reports = [item for item in scored if item[0][0] >= max(MIN_INDICATORS, best[0][0] // 2)]
+    if len(reports) > 1:
+        for item in reports:
+            _, sheet, _, hits = item
+            first_row = min(h.row for h in hits if h.match.status == "ok")
+            found = find_period(title_cells(sheet, first_row), sheet.name, ref.original_path)
+            if found.period is not None and found.period.matches(ref.period):
+                return item[1:]
+    return best[1:]
 
 
 def _vi_period(period: Period) -> str:
@@ -333,13 +349,20 @@ def _is_total_row(view: SheetView, r: int, first_ind: int) -> bool:
 
 
 def _is_numbering_row(sheet: Sheet, r: int, columns: list[int]) -> bool:
-    """The "(1) (2) (3)" row printed under many headers: column numbers, not figures."""
+    """The "(1) (2) (3)" or "A | B | 1 | 2 | 3" row printed under many headers: column
+    numbers, not figures. Every cell of the row is a column number or a column letter,
+    and the numbers over the figure columns run on by one; a unit's row always names its
+    unit, so a commune whose figures happen to be 5, 6, 7 is never taken for one."""
     numbers = []
-    for c in columns:
+    for c in range(0, max(columns) + 1):
         text = cell_text(sheet.value(r, c)).strip("() ")
-        if not text.isdigit():
+        if not text:
+            continue
+        if text.isdigit():
+            if c in columns:
+                numbers.append(int(text))
+        elif not (len(text) <= 2 and text.isalpha()):
             return False
-        numbers.append(int(text))
     return len(numbers) >= 3 and all(b - a == 1 for a, b in zip(numbers, numbers[1:], strict=False))
 
 
@@ -425,7 +448,9 @@ def _read_table(
         if all(v is None for v in values):
             continue
         if _is_numbering_row(sheet, r, columns):
-            continue
+            named = _row_unit(parsed, sheet, view, layout, r)
+            if named is None or named.status != "ok":
+                continue
         if _is_total_row(view, r, first_ind):
             total_row = r
             _add_table_report(

@@ -8,6 +8,7 @@ headers joined to their sub-headers) and one row per unit below.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,9 +17,23 @@ from rapidfuzz import fuzz
 
 from antq.schemas.catalog import catalog
 from antq.schemas.layouts import layouts
-from antq.tasks.clean import LabelMatch, match_label, parse_value
+from antq.tasks.clean import (
+    LabelMatch,
+    group_members,
+    group_of,
+    group_of_indicator,
+    is_short_header,
+    match_in_context,
+    match_in_group,
+    match_label,
+    parse_value,
+)
 from antq.tasks.read import Sheet
 from antq.text import cell_text, fold
+
+def catalog_sections() -> dict[str, str]:
+    return {ind.code: ind.section for ind in catalog().indicators}
+
 
 # Scanning limits: labels sit in the first columns/rows of any sane report.
 MAX_SCAN_COLS = 80
@@ -223,21 +238,80 @@ def _cross_header(
     return None
 
 
+_SUB_ITEM = re.compile(r"^(?:[-+•*–—·]|[a-zđ]\s*[).]|trong do\b|trong so\b|gom\b|bao gom\b)")
+
+
+def _is_sub_item(view: SheetView, r: int, label_col: int, col: int, label: str) -> bool:
+    """A row listed under the one above it: "- Tại khu dân cư", "a) ...", "Trong đó: ...",
+    or a label indented into the next column."""
+    return col > label_col or bool(_SUB_ITEM.match(fold(label) if label[0].isalnum() else label))
+
+
+def _section_codes(view: SheetView, r: int, direct: dict[int, LabelMatch]) -> frozenset[str]:
+    """The indicators the standard form prints where row `r` sits: those of the section of
+    the nearest surely-matched rows above and below it."""
+    sections = catalog_sections()
+    above = [m for row, m in direct.items() if row < r and m.status == "ok"]
+    below = [m for row, m in direct.items() if row > r and m.status == "ok"]
+    found = set()
+    for near in (above[-1:] + below[:1]):
+        found.add(sections[near.code or ""])
+    return frozenset(code for code, section in sections.items() if section in found)
+
+
 def _block_rows(
     view: SheetView, ok_rows: list[int], label_col: int, value_cols: list[int], ignored: set[int]
 ) -> tuple[dict[str, list[int]], list[Hit]]:
     """Every labelled row of the table block: an indicator, or a figure nobody asked for
     (reported, never dropped silently). Below the last indicator only two rows count:
-    further down are notes and signatures."""
-    rows: dict[str, list[int]] = defaultdict(list)
-    weak: list[Hit] = []
+    further down are notes and signatures.
+
+    A label is read as a person reads it, with what the layout tells: a sub-item under
+    a parent row is a member of the parent's group ("- Khác" under the models' total);
+    a label not sure by itself is read among the indicators of its section that no other
+    row has taken, and taken only when one stands clearly above the others."""
+    entries: list[tuple[int, int, str, bool]] = []
     for r in range(ok_rows[0], max(ok_rows) + 3):
         if r in view.sheet.hidden_rows:
             continue
         col, label = _row_label(view, r, label_col, set(value_cols) | ignored)
-        if not label:
+        if label:
+            entries.append((r, col, label, _is_sub_item(view, r, label_col, col, label)))
+    direct: dict[int, LabelMatch] = {}
+    parent_group: str | None = None
+    for r, _, label, sub in entries:
+        match = None
+        if sub and parent_group:
+            match = match_in_group(parent_group, label)
+        if match is None:
+            match = match_label(label)
+            if sub and parent_group and match.status == "ok" and match.code not in group_members(parent_group):
+                match = LabelMatch("weak", None, match.score, match.candidates)
+        if not sub:
+            parent_group = group_of(label) or (
+                group_of_indicator(match.code or "") if match.status == "ok" else None
+            )
+        direct[r] = match
+    resolved = dict(direct)
+    for r, _, label, _ in entries:
+        match = direct[r]
+        allowed = _section_codes(view, r, direct)
+        if match.status == "ok" and match.score < 95 and allowed and match.code not in allowed:
+            # "Số lượt người tham dự" in the training section is not the propaganda one.
+            resolved[r] = LabelMatch("weak", None, match.score, match.candidates)
+    taken = {m.code for m in resolved.values() if m.status == "ok"}
+    for r, _, label, _ in entries:
+        if resolved[r].status == "ok" or _section_like(label):
             continue
-        match = match_label(label)
+        allowed = _section_codes(view, r, direct) - taken
+        found = match_in_context(label, allowed) if allowed else None
+        if found is not None:
+            resolved[r] = found
+            taken.add(found.code)
+    rows: dict[str, list[int]] = defaultdict(list)
+    weak: list[Hit] = []
+    for r, col, label, _ in entries:
+        match = resolved[r]
         if match.status == "ok":
             rows[match.code or ""].append(r)
         elif any(view.sheet.value(r, c) is not None for c in value_cols) and not _section_like(
@@ -331,11 +405,32 @@ def _column_composites(view: SheetView, row: int, col: int) -> list[tuple[str, l
 
 
 def _best_column_match(view: SheetView, row: int, col: int) -> tuple[LabelMatch, list[str]] | None:
+    """The indicator a column's header names. Under a group header of the catalog
+    ("Mô hình tự quản về ANTT" over "Khác"), the sub-header is read as a member of that
+    group only; otherwise the header texts are matched joined, from the longest."""
+    composites = _column_composites(view, row, col)
+    if not composites:
+        return None
+    texts = composites[0][1]
+    naming = [t for t in texts if not layouts().period_headers.only(t)] or texts
+    group = next((g for t in reversed(naming[:-1]) if (g := group_of(t))), None)
+    if group is not None:
+        member = match_in_group(group, naming[-1])
+        if member is not None:
+            return member, naming
     best: tuple[LabelMatch, list[str]] | None = None
-    for composite, parts in _column_composites(view, row, col):
+    for composite, parts in composites:
         match = match_label(composite)
         if match.status == "none":
             continue
+        if (
+            group is not None
+            and match.status == "ok"
+            and match.code not in group_members(group)
+            and is_short_header(naming[-1])
+        ):
+            # "Khu dân cư" alone is khu_dan_cu_tong, but not under "Mô hình tự quản".
+            match = LabelMatch("weak", None, match.score, match.candidates)
         if best is None or (match.score, len(parts)) > (best[0].score, len(best[1])):
             best = (match, parts)
     return best
@@ -447,6 +542,8 @@ def detect_table(view: SheetView, min_columns: int = MIN_INDICATORS) -> TableLay
         return None
     weak += _unnamed_columns(view, header_top, header_row, min(mapping), columns)
     code_col, name_col = _unit_columns(view, header_top, header_row, min(mapping))
+    # The unit's name and code columns ("Xã, phường, đặc khu", "Mã ĐVHC") name no figure.
+    weak = [hit for hit in weak if hit.col not in (code_col, name_col)]
     return TableLayout(
         header_top=header_top,
         header_row=header_row,
