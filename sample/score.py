@@ -82,3 +82,54 @@ def _same(a, b) -> bool:
     same_value = (pd.isna(va) and pd.isna(vb)) or va == vb
     same_text = (ta or None) == (tb if isinstance(tb, str) else None)
     return same_value and same_text and ca == cb
+
+
+def score_expected(
+    expected: list[dict], facts: pd.DataFrame, findings: list
+) -> pd.DataFrame:
+    """Per file: facts read right, lost, wrong (a value or cell other than the truth's:
+    must never happen), extra, and the findings raised, for files described by plain
+    records `{"path", "class", "well_formed", "facts": [{unit_code, indicator, value,
+    cell}], "ignore_cells"}` (the independent fixtures, the layout fuzzer)."""
+    got: dict[str, dict[tuple[str, str], tuple[float, str]]] = defaultdict(dict)
+    for r in facts.itertuples():
+        got[r.original_path][(r.unit_code, r.indicator)] = (r.value, r.source_cell)
+    by_file: dict[str, list] = defaultdict(list)
+    for f in findings:
+        by_file[f.original_path].append(f)
+    rows = []
+    for item in expected:
+        path = item["path"].removeprefix("inbox/")
+        want = {(f["unit_code"], f["indicator"]): (f["value"], f["cell"]) for f in item["facts"]}
+        have = got.get(path, {})
+        wrong = [k for k, v in want.items() if k in have and not _same_fact(have[k], v)]
+        lost = [k for k in want if k not in have]
+        extra = [k for k in have if k not in want]
+        errors = [f for f in by_file.get(path, []) if f.severity == "error"]
+        warnings = [f for f in by_file.get(path, []) if f.severity == "warning"]
+        rows.append(
+            {
+                "class": item.get("class", ""),
+                "file": path,
+                "well_formed": item.get("well_formed", True),
+                "facts": len(want),
+                "right": len(want) - len(wrong) - len(lost),
+                "lost": len(lost),
+                "wrong": len(wrong),
+                "extra": len(extra),
+                "errors": len(errors),
+                "warnings": len(warnings),
+                "read_fully": not wrong and not lost and not extra,
+                "detail": (
+                    wrong[:3],
+                    lost[:3],
+                    extra[:3],
+                    [(f.rule, f.cell, f.value_raw) for f in errors + warnings][:4],
+                ),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _same_fact(have: tuple[float, str], want: tuple[float, str]) -> bool:
+    return float(have[0]) == float(want[0]) and have[1] == want[1]

@@ -450,8 +450,6 @@ def group_of(text: str) -> str | None:
     the group whose name covers most of the header's words; None when none does, or two
     cover it equally."""
     scores: dict[str, float] = {}
-    if _is_section_title(text):  # "IV. Xây dựng khu dân cư, cơ quan, ..." spans groups
-        return None
     for key in label_keys(text):
         n_words = len(key.split())
         for group in _group_keys():
@@ -466,6 +464,8 @@ def group_of(text: str) -> str | None:
     ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
     if not ranked or ranked[0][1] < 0.5 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
         return None
+    if ranked[0][1] < 1.0 and _is_section_title(text):
+        return None  # "IV. Xây dựng khu dân cư, cơ quan, ..." spans several groups
     return ranked[0][0]
 
 
@@ -483,6 +483,25 @@ def group_members(group_id: str) -> tuple[str, ...]:
     return next(tuple(c for c, _ in g.members) for g in _group_keys() if g.id == group_id)
 
 
+def _covers(word: str, key: str) -> bool:
+    """A member's sub-header word inside a longer sub-header, as at least half of it."""
+    return _phrase_in(word, key) and 2 * len(word.split()) >= len(key.split())
+
+
+def _without_phrases(key: str, phrases: tuple[str, ...]) -> str:
+    padded = f" {key} "
+    for phrase in sorted(phrases, key=len, reverse=True):
+        for part in (phrase, *_GROUP_HEADS):
+            padded = padded.replace(f" {part} ", " ")
+    return " ".join(padded.split())
+
+
+# The head words of group names, repeated in their sub-headers ("Số mô hình khác").
+_GROUP_HEADS = ("mo hinh tu quan", "mo hinh")
+
+_PREPOSITION = re.compile(r"^(?:trong|tai|o|cua|thuoc|so)\s+")
+
+
 @lru_cache(maxsize=16384)
 def match_in_group(group_id: str, text: str) -> LabelMatch | None:
     """The member of a group a short sub-header names ("Khác" under "Mô hình tự quản" is
@@ -490,6 +509,10 @@ def match_in_group(group_id: str, text: str) -> LabelMatch | None:
     one member of the group; None when it names none of them surely."""
     group = next(g for g in _group_keys() if g.id == group_id)
     keys = set(label_keys(text))
+    # "Trong bệnh viện" is "Bệnh viện"; "Mô hình khác" under "Mô hình" is "Khác".
+    keys |= {_PREPOSITION.sub("", key) for key in keys}
+    keys |= {_without_phrases(key, group.names) for key in keys}
+    keys.discard("")
     whole = match_label(text)
     if (
         whole.status == "ok"
@@ -503,6 +526,16 @@ def match_in_group(group_id: str, text: str) -> LabelMatch | None:
         return LabelMatch("ok", exact[0], 100.0)
     if len(exact) > 1:
         return None
+    contained = sorted(
+        (
+            (max(len(w.split()) for w in words if any(_covers(w, k) for k in keys)), code)
+            for code, words in group.members
+            if any(_covers(w, k) for w in words for k in keys)
+        ),
+        reverse=True,
+    )
+    if contained and (len(contained) == 1 or contained[0][0] > contained[1][0]):
+        return LabelMatch("ok", contained[0][1], 95.0)
     close = []
     for code, words in group.members:
         score = max((fuzz.ratio(k, w) for k in keys for w in words), default=0.0)
@@ -512,7 +545,7 @@ def match_in_group(group_id: str, text: str) -> LabelMatch | None:
         return LabelMatch("ok", close[0][1], close[0][0])
     if whole.status == "ok" and whole.code in dict(group.members):
         return whole
-    return None
+    return match_in_context(text, frozenset(dict(group.members)))
 
 
 @lru_cache(maxsize=16384)
@@ -550,3 +583,10 @@ def is_short_header(text: str) -> bool:
 
 def group_of_indicator(code: str) -> str | None:
     return next((g.id for g in _group_keys() if code in dict(g.members)), None)
+
+
+def is_member_word(text: str) -> bool:
+    """Whether a short header is a sub-header word of some group ("Tổng số", "Đạt chuẩn",
+    "Lượt người"): such a word means nothing sure outside its own group."""
+    keys = set(label_keys(text))
+    return any(keys & words for group in _group_keys() for _, words in group.members)

@@ -22,6 +22,7 @@ from antq.tasks.clean import (
     group_members,
     group_of,
     group_of_indicator,
+    is_member_word,
     is_short_header,
     match_in_context,
     match_in_group,
@@ -428,6 +429,7 @@ def _best_column_match(view: SheetView, row: int, col: int) -> tuple[LabelMatch,
             and match.status == "ok"
             and match.code not in group_members(group)
             and is_short_header(naming[-1])
+            and is_member_word(naming[-1])
         ):
             # "Khu dân cư" alone is khu_dan_cu_tong, but not under "Mô hình tự quản".
             match = LabelMatch("weak", None, match.score, match.candidates)
