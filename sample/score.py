@@ -84,9 +84,7 @@ def _same(a, b) -> bool:
     return same_value and same_text and ca == cb
 
 
-def score_expected(
-    expected: list[dict], facts: pd.DataFrame, findings: list
-) -> pd.DataFrame:
+def score_expected(expected: list[dict], facts: pd.DataFrame, findings: list) -> pd.DataFrame:
     """Per file: facts read right, lost, wrong (a value or cell other than the truth's:
     must never happen), extra, and the findings raised, for files described by plain
     records `{"path", "class", "well_formed", "facts": [{unit_code, indicator, value,

@@ -513,6 +513,11 @@ def match_in_group(group_id: str, text: str) -> LabelMatch | None:
     keys |= {_PREPOSITION.sub("", key) for key in keys}
     keys |= {_without_phrases(key, group.names) for key in keys}
     keys.discard("")
+    exact = [code for code, words in group.members if keys & words]
+    if len(exact) == 1:
+        return LabelMatch("ok", exact[0], 100.0)
+    if len(exact) > 1:
+        return None
     whole = match_label(text)
     if (
         whole.status == "ok"
@@ -521,11 +526,6 @@ def match_in_group(group_id: str, text: str) -> LabelMatch | None:
         and not is_short_header(text)
     ):
         return None  # a sub-header that is itself another indicator's whole label
-    exact = [code for code, words in group.members if keys & words]
-    if len(exact) == 1:
-        return LabelMatch("ok", exact[0], 100.0)
-    if len(exact) > 1:
-        return None
     contained = sorted(
         (
             (max(len(w.split()) for w in words if any(_covers(w, k) for k in keys)), code)
@@ -562,23 +562,49 @@ def label_scores(text: str) -> dict[str, float]:
 
 CONTEXT_SCORE = 75.0
 CONTEXT_MARGIN = 10.0
+# The one indicator of its section no other row has taken: a lower bar, since the
+# layout has already ruled out every other candidate.
+CONTEXT_ALONE_SCORE = 60.0
+
+
+@lru_cache(maxsize=16384)
+def _covering_scores(text: str) -> dict[str, float]:
+    """100 for an indicator whose label (or a synonym) has all its words in `text`
+    ("Tin, bài, phóng sự đã đăng, phát trên loa truyền thanh" holds "tin bài phóng sự
+    đăng phát"), in the same way lower for partial covers (rapidfuzz token_set_ratio)."""
+    index = _label_index()
+    queries = [q for q in label_keys(text) if len(q) >= 3]
+    if not queries:
+        return {}
+    best = np.max(
+        [process.cdist([q], index.keys, scorer=fuzz.token_set_ratio)[0] for q in queries], axis=0
+    )
+    return {code: float(best[s].max()) for code, s in zip(index.codes, index.slices, strict=True)}
 
 
 def match_in_context(text: str, allowed: frozenset[str]) -> LabelMatch | None:
-    """A label read among the indicators its place allows (its section, not yet taken by
-    another row): sure only when one of them stands clearly above the others."""
-    scores = label_scores(text)
-    ranked = sorted(((scores.get(code, 0.0), code) for code in allowed), reverse=True)
-    if not ranked or ranked[0][0] < CONTEXT_SCORE:
+    """A label read among the indicators its place allows (its section or group, not yet
+    taken by another row): sure only when one of them stands clearly above the others."""
+    plain, covering = label_scores(text), _covering_scores(text)
+    ranked = sorted(
+        ((max(plain.get(code, 0.0), covering.get(code, 0.0)), code) for code in allowed),
+        reverse=True,
+    )
+    if not ranked:
         return None
-    if len(ranked) > 1 and ranked[0][0] - ranked[1][0] < CONTEXT_MARGIN:
+    if len(ranked) == 1:
+        ok = ranked[0][0] >= CONTEXT_ALONE_SCORE and plain.get(ranked[0][1], 0.0) >= 50.0
+    else:
+        ok = ranked[0][0] >= CONTEXT_SCORE and ranked[0][0] - ranked[1][0] >= CONTEXT_MARGIN
+    if not ok:
         return None
     return LabelMatch("ok", ranked[0][1], ranked[0][0], tuple((c, s) for s, c in ranked[:3]))
 
 
 def is_short_header(text: str) -> bool:
     """One to three words once numbering and fillers are gone: ambiguous alone."""
-    return min((len(key.split()) for key in label_keys(text)), default=0) <= 3
+    keys = label_keys(text)
+    return min((len(_PREPOSITION.sub("", key).split()) for key in keys), default=0) <= 3
 
 
 def group_of_indicator(code: str) -> str | None:
@@ -590,3 +616,17 @@ def is_member_word(text: str) -> bool:
     "Lượt người"): such a word means nothing sure outside its own group."""
     keys = set(label_keys(text))
     return any(keys & words for group in _group_keys() for _, words in group.members)
+
+
+def member_conflict(text: str, code: str) -> bool:
+    """Whether a short label is a group's sub-header word for another indicator: alone,
+    "Ở khu dân cư" may be the models at residential areas, not the areas themselves."""
+    if not is_short_header(text):
+        return False
+    keys = set(label_keys(text))
+    keys |= {_PREPOSITION.sub("", key) for key in keys}
+    return any(
+        keys & words and member != code
+        for group in _group_keys()
+        for member, words in group.members
+    )

@@ -894,7 +894,9 @@ def _check_biff(stream: bytes, limits: GuardLimits) -> None:
             raise _too_large(f"các trang tính trải tổng cộng {_n(total_area)} ô")
 
 
-def biff_sheets(data: bytes, limits: GuardLimits = LIMITS) -> Iterator[tuple[str | None, int, bytes]]:
+def biff_sheets(
+    data: bytes, limits: GuardLimits = LIMITS
+) -> Iterator[tuple[str | None, int, bytes]]:
     """(sheet name, record type, body) of every BIFF record of an .xls that the guard has
     passed: the globals first (sheet None), then each worksheet's substream."""
     ole = _Ole(data, limits)

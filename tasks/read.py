@@ -27,9 +27,7 @@ from python_calamine import CalamineWorkbook, SheetVisibleEnum
 from antq.legacy_text import encoding_of_font, to_unicode
 from antq.tasks.guard import LIMITS, GuardLimits, check_before_reading, sniff
 
-Format = Literal[
-    "xlsx", "xlsm", "xls", "ods", "xlsb", "html", "csv", "spreadsheetml", "unknown"
-]
+Format = Literal["xlsx", "xlsm", "xls", "ods", "xlsb", "html", "csv", "spreadsheetml", "unknown"]
 
 
 @dataclass(frozen=True)
@@ -292,9 +290,9 @@ def _with_cell_detail(
         legacy = fonts.setdefault(sheet.name, {})
         for row in ws.iter_rows():
             for cell in row:
-                if cell.data_type == "s" and cell.font is not None and cell.font.name:
-                    if encoding_of_font(cell.font.name)[0]:
-                        legacy[(cell.row - 1, cell.column - 1)] = cell.font.name
+                font = cell.font.name if cell.data_type == "s" and cell.font is not None else None
+                if font and encoding_of_font(font)[0]:
+                    legacy[(cell.row - 1, cell.column - 1)] = font
                 if cell.data_type != "f":
                     continue
                 r, c = cell.row - 1, cell.column - 1
@@ -560,7 +558,10 @@ def _spreadsheetml_sheets(data: bytes) -> tuple[tuple[Sheet, ...], CellFonts]:
                 c = index - 1 if index else c + 1
                 while index is None and (r, c) in taken:
                     c += 1
-                across, down = _ss_index(cell, "MergeAcross") or 0, _ss_index(cell, "MergeDown") or 0
+                across, down = (
+                    _ss_index(cell, "MergeAcross") or 0,
+                    _ss_index(cell, "MergeDown") or 0,
+                )
                 value = _ss_value(cell)
                 if value is not None:
                     grid[(r, c)] = value
@@ -570,7 +571,9 @@ def _spreadsheetml_sheets(data: bytes) -> tuple[tuple[Sheet, ...], CellFonts]:
                         legacy[(r, c)] = font
                 if across or down:
                     merged.append((r, c, r + down, c + across))
-                    taken.update((rr, cc) for rr in range(r, r + down + 1) for cc in range(c, c + across + 1))
+                    taken.update(
+                        (rr, cc) for rr in range(r, r + down + 1) for cc in range(c, c + across + 1)
+                    )
                 c += across
         n_rows = max((rr for rr, _ in grid), default=-1) + 1
         n_cols = max((cc for _, cc in grid), default=-1) + 1

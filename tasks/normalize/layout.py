@@ -24,13 +24,16 @@ from antq.tasks.clean import (
     group_of_indicator,
     is_member_word,
     is_short_header,
+    label_keys,
     match_in_context,
     match_in_group,
     match_label,
+    member_conflict,
     parse_value,
 )
 from antq.tasks.read import Sheet
 from antq.text import cell_text, fold
+
 
 def catalog_sections() -> dict[str, str]:
     return {ind.code: ind.section for ind in catalog().indicators}
@@ -239,86 +242,191 @@ def _cross_header(
     return None
 
 
-_SUB_ITEM = re.compile(r"^(?:[-+•*–—·]|[a-zđ]\s*[).]|trong do\b|trong so\b|gom\b|bao gom\b)")
+_BULLET = re.compile(r"^[-+•*–—·]")
+_LETTER_ITEM = re.compile(r"^[a-zđ]\s*[).]")
+_ROMAN_OR_LETTER = re.compile(r"^(?:[IVXLC]+|[A-Z])$")
 
 
-def _is_sub_item(view: SheetView, r: int, label_col: int, col: int, label: str) -> bool:
-    """A row listed under the one above it: "- Tại khu dân cư", "a) ...", "Trong đó: ...",
-    or a label indented into the next column."""
-    return col > label_col or bool(_SUB_ITEM.match(fold(label) if label[0].isalnum() else label))
+@dataclass(frozen=True)
+class _Entry:
+    row: int
+    col: int
+    label: str
+    level: int  # 0: a numbered item; 1: "a)" or "- ..." under it; 2: "- ..." under that
+    heading: bool
 
 
-def _section_codes(view: SheetView, r: int, direct: dict[int, LabelMatch]) -> frozenset[str]:
-    """The indicators the standard form prints where row `r` sits: those of the section of
-    the nearest surely-matched rows above and below it."""
+def _level(view: SheetView, r: int, label_col: int, col: int, label: str) -> int:
+    """How deep a row is listed: "a)" items, "- " bullets, "Trong đó:" and labels indented
+    into the next column each go one level under the row above them."""
+    number = fold(view.own_text(r, label_col - 1)) if label_col > 0 else ""
+    lowered = label.lower()
+    level = 1 if re.fullmatch(r"[a-zđ]", number) or _LETTER_ITEM.match(lowered) else 0
+    level += 1 if _BULLET.match(lowered) or fold(label).startswith(("trong do", "trong so")) else 0
+    level += 1 if col > label_col else 0
+    return level
+
+
+def _is_heading(view: SheetView, r: int, label_col: int, label: str, value_cols: list[int]) -> bool:
+    """A section heading ("II | TUYÊN TRUYỀN, VẬN ĐỘNG", "C. NGUỒN TIN"): no figure, and
+    numbered with a roman numeral or a capital letter, or written in capitals."""
+    if any(view.sheet.value(r, c) is not None for c in value_cols):
+        return False
+    number = view.own_text(r, label_col - 1).rstrip(".") if label_col > 0 else ""
+    head = label.split(" ", 1)[0].rstrip(".:-)")
+    letters = [ch for ch in label if ch.isalpha()]
+    capitals = len(letters) >= 4 and sum(ch.isupper() for ch in letters) >= 0.8 * len(letters)
+    return bool(_ROMAN_OR_LETTER.match(number) or _ROMAN_OR_LETTER.match(head) or capitals)
+
+
+def _heading_section(label: str) -> str | None:
+    """The catalog section a heading opens: by the group it names ("TẬP HUẤN, BỒI
+    DƯỠNG"), or by the section's own title."""
+    group = group_of(label)
+    if group is not None:
+        return catalog_sections()[group_members(group)[0]]
+    folded = " ".join(label_keys(label))
+    for number, title in catalog().sections.items():
+        if fuzz.token_set_ratio(folded, fold(title)) >= 85:
+            return number
+    return None
+
+
+def _section_codes(
+    entries: list[_Entry], i: int, resolved: dict[int, LabelMatch]
+) -> frozenset[str]:
+    """The indicators the standard form prints where entry `i` sits: the section a heading
+    above it opens, else those of the nearest surely-read rows above and below it."""
     sections = catalog_sections()
-    above = [m for row, m in direct.items() if row < r and m.status == "ok"]
-    below = [m for row, m in direct.items() if row > r and m.status == "ok"]
-    found = set()
-    for near in (above[-1:] + below[:1]):
-        found.add(sections[near.code or ""])
+    found: set[str] = set()
+    for entry in reversed(entries[:i]):
+        match = resolved[entry.row]
+        if entry.heading:
+            section = _heading_section(entry.label)
+            if section is not None:
+                return frozenset(c for c, s in sections.items() if s == section)
+            return frozenset(sections)  # a section we cannot name: any free indicator
+        if match.status == "ok":
+            found.add(sections[match.code or ""])
+            break
+    for entry in entries[i + 1 :]:
+        match = resolved[entry.row]
+        if entry.heading:
+            break
+        if match.status == "ok":
+            found.add(sections[match.code or ""])
+            break
     return frozenset(code for code, section in sections.items() if section in found)
 
 
+def _direct_matches(entries: list[_Entry]) -> dict[int, LabelMatch]:
+    """Each row by its own label, or as a member of its parent row's group ("- Khác" under
+    the models' total, "Trong đó: đạt chuẩn" under the residential areas)."""
+    direct: dict[int, LabelMatch] = {}
+    parents: list[tuple[int, str | None]] = []  # (level, group) of the rows above
+    for entry in entries:
+        if entry.heading:
+            direct[entry.row] = LabelMatch("none", None, 0.0)
+            parents = []
+            continue
+        while parents and parents[-1][0] >= entry.level:
+            parents.pop()
+        group = parents[-1][1] if parents else None
+        match = match_in_group(group, entry.label) if group else None
+        if match is None:
+            match = match_label(entry.label)
+            if (
+                match.status == "ok"
+                and is_short_header(entry.label)
+                and (
+                    (
+                        group
+                        and match.code not in group_members(group)
+                        and is_member_word(entry.label)
+                    )
+                    or (not group and member_conflict(entry.label, match.code or ""))
+                )
+            ):
+                match = LabelMatch("weak", None, match.score, match.candidates)
+        own_group = (
+            group_of(entry.label)
+            or (group_of_indicator(match.code or "") if match.status == "ok" else None)
+            or group  # "Trong đó:" passes its parent's group on to the rows under it
+        )
+        parents.append((entry.level, own_group))
+        direct[entry.row] = match
+    return direct
+
+
 def _block_rows(
-    view: SheetView, ok_rows: list[int], label_col: int, value_cols: list[int], ignored: set[int]
+    view: SheetView,
+    ok_rows: list[int],
+    label_col: int,
+    value_cols: list[int],
+    ignored: set[int],
+    body: int,
 ) -> tuple[dict[str, list[int]], list[Hit]]:
     """Every labelled row of the table block: an indicator, or a figure nobody asked for
-    (reported, never dropped silently). Below the last indicator only two rows count:
+    (reported, never dropped silently). The block goes on while labelled figures do;
     further down are notes and signatures.
 
     A label is read as a person reads it, with what the layout tells: a sub-item under
-    a parent row is a member of the parent's group ("- Khác" under the models' total);
-    a label not sure by itself is read among the indicators of its section that no other
-    row has taken, and taken only when one stands clearly above the others."""
-    entries: list[tuple[int, int, str, bool]] = []
-    for r in range(ok_rows[0], max(ok_rows) + 3):
-        if r in view.sheet.hidden_rows:
-            continue
+    a parent row is a member of the parent's group; a label not sure by itself is read
+    among the indicators of its section that no other row has taken, and taken only when
+    one stands clearly above the others."""
+    entries: list[_Entry] = []
+    # From the table's first row: a parent row ("1 | Mô hình tự quản") may name no
+    # indicator itself but tells what the rows under it are.
+    r, end = min(body, ok_rows[0]), max(ok_rows) + 3
+    while r < min(end, view.sheet.n_rows):
         col, label = _row_label(view, r, label_col, set(value_cols) | ignored)
-        if label:
-            entries.append((r, col, label, _is_sub_item(view, r, label_col, col, label)))
-    direct: dict[int, LabelMatch] = {}
-    parent_group: str | None = None
-    for r, _, label, sub in entries:
-        match = None
-        if sub and parent_group:
-            match = match_in_group(parent_group, label)
-        if match is None:
-            match = match_label(label)
-            if sub and parent_group and match.status == "ok" and match.code not in group_members(parent_group):
-                match = LabelMatch("weak", None, match.score, match.candidates)
-        if not sub:
-            parent_group = group_of(label) or (
-                group_of_indicator(match.code or "") if match.status == "ok" else None
+        if label and r not in view.sheet.hidden_rows:
+            entries.append(
+                _Entry(
+                    r,
+                    col,
+                    label,
+                    _level(view, r, label_col, col, label),
+                    _is_heading(view, r, label_col, label, value_cols),
+                )
             )
-        direct[r] = match
+            if any(_is_number_cell(view.sheet.value(r, c)) for c in value_cols):
+                end = max(end, r + 3)
+        r += 1
+    direct = _direct_matches(entries)
     resolved = dict(direct)
-    for r, _, label, _ in entries:
-        match = direct[r]
-        allowed = _section_codes(view, r, direct)
-        if match.status == "ok" and match.score < 95 and allowed and match.code not in allowed:
+    for i, entry in enumerate(entries):
+        match = direct[entry.row]
+        allowed = _section_codes(entries, i, direct)
+        rivals = [code for code, score in match.candidates[1:] if match.score - score < 10]
+        if (
+            match.status == "ok"
+            and match.score < 95
+            and allowed
+            and match.code not in allowed
+            and any(code in allowed for code in rivals)
+        ):
             # "Số lượt người tham dự" in the training section is not the propaganda one.
-            resolved[r] = LabelMatch("weak", None, match.score, match.candidates)
+            resolved[entry.row] = LabelMatch("weak", None, match.score, match.candidates)
     taken = {m.code for m in resolved.values() if m.status == "ok"}
-    for r, _, label, _ in entries:
-        if resolved[r].status == "ok" or _section_like(label):
+    for i, entry in enumerate(entries):
+        if resolved[entry.row].status == "ok" or entry.heading or _section_like(entry.label):
             continue
-        allowed = _section_codes(view, r, direct) - taken
-        found = match_in_context(label, allowed) if allowed else None
+        allowed = _section_codes(entries, i, resolved) - taken
+        found = match_in_context(entry.label, allowed) if allowed else None
         if found is not None:
-            resolved[r] = found
+            resolved[entry.row] = found
             taken.add(found.code)
     rows: dict[str, list[int]] = defaultdict(list)
     weak: list[Hit] = []
-    for r, col, label, _ in entries:
-        match = resolved[r]
+    for entry in entries:
+        match = resolved[entry.row]
         if match.status == "ok":
-            rows[match.code or ""].append(r)
-        elif any(view.sheet.value(r, c) is not None for c in value_cols) and not _section_like(
-            label
+            rows[match.code or ""].append(entry.row)
+        elif any(view.sheet.value(entry.row, c) is not None for c in value_cols) and not (
+            _section_like(entry.label)
         ):
-            weak.append(Hit(r, col, label, match))
+            weak.append(Hit(entry.row, entry.col, entry.label, match))
     return rows, weak
 
 
@@ -340,7 +448,7 @@ def detect_form(
     if cross is not None:
         header_row, unit_cols, total_col = cross
         value_cols = [*unit_cols, *([total_col] if total_col is not None else [])]
-        rows, weak = _block_rows(view, ok_rows, label_col, value_cols, set())
+        rows, weak = _block_rows(view, ok_rows, label_col, value_cols, set(), header_row + 1)
         return CrossLayout(
             label_col=label_col,
             header_row=header_row,
@@ -360,7 +468,8 @@ def detect_form(
     )
     if value_col is None:
         return None
-    rows, weak = _block_rows(view, ok_rows, label_col, [value_col], ignored)
+    body = header_row + 1 if header_row is not None else max(0, ok_rows[0] - 2)
+    rows, weak = _block_rows(view, ok_rows, label_col, [value_col], ignored, body)
     return FormLayout(
         label_col=label_col,
         value_col=value_col,
@@ -503,6 +612,33 @@ def _unnamed_columns(view: SheetView, top: int, row: int, first_ind: int, named:
     return hits
 
 
+def _weak_columns_in_context(
+    view: SheetView,
+    header_row: int,
+    weak: list[Hit],
+    mapping: dict[int, str],
+    columns: dict[int, tuple[LabelMatch, list[str]]],
+) -> list[Hit]:
+    """A header not sure by itself ("Đối thoại") is read among the indicators no other
+    column has taken; it is taken only when one stands clearly above the others. Adds
+    what it finds to `mapping`; returns the columns still not sure."""
+    remaining = []
+    for hit in sorted(weak, key=lambda h: h.col):
+        taken = frozenset(mapping.values())
+        # A table's columns hold its communes' figures: a province-only indicator is
+        # never chosen by elimination.
+        allowed = frozenset(i.code for i in catalog().for_level("commune")) - taken
+        parts = columns[hit.col][1] if hit.col in columns else [hit.text]
+        found = None
+        if hit.col not in mapping and not _ignored_column(parts):
+            found = match_in_context(parts[-1], allowed) or match_in_context(hit.text, allowed)
+        if found is not None:
+            mapping[hit.col] = found.code or ""
+        else:
+            remaining.append(hit)
+    return remaining
+
+
 def detect_table(view: SheetView, min_columns: int = MIN_INDICATORS) -> TableLayout | None:
     scored = _header_row_scores(view, min_columns)
     if not scored:
@@ -546,6 +682,7 @@ def detect_table(view: SheetView, min_columns: int = MIN_INDICATORS) -> TableLay
     code_col, name_col = _unit_columns(view, header_top, header_row, min(mapping))
     # The unit's name and code columns ("Xã, phường, đặc khu", "Mã ĐVHC") name no figure.
     weak = [hit for hit in weak if hit.col not in (code_col, name_col)]
+    weak = _weak_columns_in_context(view, header_row, weak, mapping, columns)
     return TableLayout(
         header_top=header_top,
         header_row=header_row,
