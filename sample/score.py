@@ -84,6 +84,37 @@ def _same(a, b) -> bool:
     return same_value and same_text and ca == cb
 
 
+_ACROSS_FILES = {"duplicate-submission", "commune-file-differs", "province-total-mismatch"}
+
+
+def read_each(root: Path, period: str) -> tuple[pd.DataFrame, list]:
+    """What each file of an inbox yields on its own: the values it would store (after
+    validation holds back what an error names) and its findings, leaving out what only
+    comes from comparing files (duplicates, a commune's file against its table row), so
+    that files which happen to name the same unit are judged one by one."""
+    discovery = discover(root / "inbox", period)
+    files = [f for group in discovery.files.values() for f in group]
+    parsed = intake(files, period, None, workers=0)
+    validation = validate_month(parsed)
+    rows = []
+    for (report_id, code), obs in validation.observations.items():
+        if (report_id, code) in validation.held or obs.parsed.value is None:
+            continue
+        ref = validation.reports[report_id]
+        rows.append(
+            {
+                "original_path": ref.file.ref.original_path,
+                "unit_code": ref.report.unit_code,
+                "indicator": code,
+                "value": obs.parsed.value,
+                "source_cell": obs.cell,
+            }
+        )
+    findings = [f for p in parsed for f in p.findings] + validation.findings
+    findings = [f for f in findings + discovery.findings if f.rule not in _ACROSS_FILES]
+    return pd.DataFrame(rows), findings
+
+
 def score_expected(expected: list[dict], facts: pd.DataFrame, findings: list) -> pd.DataFrame:
     """Per file: facts read right, lost, wrong (a value or cell other than the truth's:
     must never happen), extra, and the findings raised, for files described by plain

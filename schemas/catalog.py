@@ -35,6 +35,7 @@ class Indicator:
     section: str
     categories: tuple[str, ...] = ()
     required_months: tuple[int, ...] = ()
+    excluded_words: tuple[str, ...] = ()
 
     def is_required(self, level: Level, month: int) -> bool:
         if level not in self.levels:
@@ -162,6 +163,7 @@ def _indicator(raw: dict) -> Indicator:
         section=str(raw.get("section", "")),
         categories=tuple(raw.get("categories", ())),
         required_months=tuple(raw.get("required_months", ())),
+        excluded_words=tuple(raw.get("excluded_words", ())),
     )
 
 

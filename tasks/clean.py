@@ -207,6 +207,7 @@ _ABBREVIATIONS = {
     "antq": "an ninh to quoc",
     "cqdn": "co quan doanh nghiep",
     "cqdnnt": "co quan doanh nghiep nha truong",
+    "tv": "thanh vien",
     "sl": "so",
     "kdc": "khu dan cu",
     "tdp": "to dan pho",
@@ -295,6 +296,35 @@ def _code_scores(query: str, index: _LabelIndex) -> np.ndarray:
     return np.array([best[s].max() for s in index.slices])
 
 
+@lru_cache(maxsize=1)
+def _excluded_words() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    return tuple(
+        (ind.code, tuple(_expand(fold(word)) for word in ind.excluded_words))
+        for ind in catalog().indicators
+        if ind.excluded_words
+    )
+
+
+@lru_cache(maxsize=32768)
+def excluded_codes(text: str) -> frozenset[str]:
+    """Indicators a label cannot name: it holds one of their `excluded_words` ("Số mô
+    hình xây dựng mới" is never the models' total, however alike the words)."""
+    padded = f" {_expand(fold(text))} "
+    return frozenset(
+        code for code, words in _excluded_words() if any(f" {w} " in padded for w in words)
+    )
+
+
+def _without_excluded(text: str, scores: np.ndarray, codes: list[str]) -> np.ndarray:
+    excluded = excluded_codes(text)
+    if excluded:
+        scores = scores.copy()
+        for i, code in enumerate(codes):
+            if code in excluded:
+                scores[i] = 0.0
+    return scores
+
+
 @lru_cache(maxsize=32768)
 def match_label(text: str) -> LabelMatch:
     """The catalog indicator a label names, with a score out of 100.
@@ -307,6 +337,7 @@ def match_label(text: str) -> LabelMatch:
     if not queries:
         return LabelMatch("none", None, 0.0)
     scores = np.max([_code_scores(q, index) for q in queries], axis=0)
+    scores = _without_excluded(text, scores, index.codes)
     order = np.argsort(-scores, kind="stable")
     ranked = [(index.codes[i], float(scores[i])) for i in order[:3]]
     top_code, top_score = ranked[0]
@@ -513,7 +544,8 @@ def match_in_group(group_id: str, text: str) -> LabelMatch | None:
     keys |= {_PREPOSITION.sub("", key) for key in keys}
     keys |= {_without_phrases(key, group.names) for key in keys}
     keys.discard("")
-    exact = [code for code, words in group.members if keys & words]
+    excluded = excluded_codes(text)
+    exact = [code for code, words in group.members if keys & words and code not in excluded]
     if len(exact) == 1:
         return LabelMatch("ok", exact[0], 100.0)
     if len(exact) > 1:
@@ -530,7 +562,7 @@ def match_in_group(group_id: str, text: str) -> LabelMatch | None:
         (
             (max(len(w.split()) for w in words if any(_covers(w, k) for k in keys)), code)
             for code, words in group.members
-            if any(_covers(w, k) for w in words for k in keys)
+            if code not in excluded and any(_covers(w, k) for w in words for k in keys)
         ),
         reverse=True,
     )
@@ -538,6 +570,8 @@ def match_in_group(group_id: str, text: str) -> LabelMatch | None:
         return LabelMatch("ok", contained[0][1], 95.0)
     close = []
     for code, words in group.members:
+        if code in excluded:
+            continue
         score = max((fuzz.ratio(k, w) for k in keys for w in words), default=0.0)
         close.append((score, code))
     close.sort(reverse=True)
@@ -557,6 +591,7 @@ def label_scores(text: str) -> dict[str, float]:
     if not queries:
         return {}
     scores = np.max([_code_scores(q, index) for q in queries], axis=0)
+    scores = _without_excluded(text, scores, index.codes)
     return {code: float(score) for code, score in zip(index.codes, scores, strict=True)}
 
 
@@ -579,7 +614,11 @@ def _covering_scores(text: str) -> dict[str, float]:
     best = np.max(
         [process.cdist([q], index.keys, scorer=fuzz.token_set_ratio)[0] for q in queries], axis=0
     )
-    return {code: float(best[s].max()) for code, s in zip(index.codes, index.slices, strict=True)}
+    excluded = excluded_codes(text)
+    return {
+        code: 0.0 if code in excluded else float(best[s].max())
+        for code, s in zip(index.codes, index.slices, strict=True)
+    }
 
 
 def match_in_context(text: str, allowed: frozenset[str]) -> LabelMatch | None:

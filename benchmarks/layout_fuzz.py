@@ -1,0 +1,123 @@
+"""The layout fuzzer's month: N generated well-formed files run through the stages.
+
+    python benchmarks/layout_fuzz.py [--cases 2000] [--seed 1] [--verbose]
+
+Draws N layouts from `tests/fuzz_layouts.py` (a generator written from the SPEC alone,
+without reading the reader), writes them as one inbox, runs discover, intake and validate
+in-process, judging each file on its own, and prints per tag: files read fully (every fact with its value
+and cell), facts lost, wrong values (target 0) and files with a false error (target 0).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+
+
+def draw_cases(n: int, seed: int) -> list:
+    from fuzz_layouts import layout_cases
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import seed as hypothesis_seed
+
+    cases: list = []
+
+    @hypothesis_seed(seed)
+    @settings(
+        max_examples=n,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+        phases=["generate"],
+    )
+    @given(layout_cases())
+    def collect(case) -> None:
+        cases.append(case)
+
+    collect()
+    return cases
+
+
+def write_inbox(cases: list, root: Path) -> list[dict]:
+    expected = []
+    for i, case in enumerate(cases):
+        folder = root / "inbox" / case.period / case.province_code
+        folder.mkdir(parents=True, exist_ok=True)
+        name = f"{i:05d} {case.file_name}"
+        (folder / name).write_bytes(case.data)
+        expected.append(
+            {
+                "path": f"{case.period}/{case.province_code}/{name}",
+                "class": " ".join(case.tags),
+                "tags": case.tags,
+                "well_formed": True,
+                "facts": [
+                    {"unit_code": u, "indicator": ind, "value": v, "cell": cell}
+                    for u, ind, v, _sheet, cell in case.facts
+                ],
+            }
+        )
+    return expected
+
+
+def per_tag(table: pd.DataFrame, expected: list[dict]) -> pd.DataFrame:
+    rows = []
+    tags = sorted({t for item in expected for t in item["tags"]})
+    tagged = table.assign(tags=[item["tags"] for item in expected])
+    for tag in tags:
+        part = tagged[tagged["tags"].map(lambda ts, tag=tag: tag in ts)]
+        rows.append(
+            {
+                "tag": tag,
+                "files": len(part),
+                "read_fully": int(part["read_fully"].sum()),
+                "share": part["read_fully"].mean(),
+                "lost": int(part["lost"].sum()),
+                "wrong": int(part["wrong"].sum()),
+                "false_errors": int((part["errors"] > 0).sum()),
+            }
+        )
+    return pd.DataFrame(rows).set_index("tag")
+
+
+def main() -> None:
+    from antq.sample.score import read_each, score_expected
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cases", type=int, default=2000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--root", type=Path, default=None)
+    parser.add_argument("--verbose", action="store_true")
+    args = parser.parse_args()
+    root = args.root or Path(tempfile.mkdtemp(prefix="antq-fuzz-"))
+    started = time.monotonic()
+    cases = draw_cases(args.cases, args.seed)
+    expected = write_inbox(cases, root)
+    drawn = time.monotonic()
+    facts, findings = read_each(root, "2026-10")
+    table = score_expected(expected, facts, findings)
+    done = time.monotonic()
+    pd.set_option("display.width", 200)
+    print(per_tag(table, expected).to_string(float_format=lambda x: f"{x:.3f}"))
+    n = len(table)
+    print(
+        f"\n{n} files ({drawn - started:.1f} s to draw, {done - drawn:.1f} s to run): "
+        f"{int(table['read_fully'].sum())} read fully ({table['read_fully'].mean():.1%}), "
+        f"facts {int(table['right'].sum())}/{int(table['facts'].sum())} right, "
+        f"{int(table['lost'].sum())} lost, {int(table['wrong'].sum())} wrong, "
+        f"{int((table['errors'] > 0).sum())} files with an error finding, "
+        f"{int((table['warnings'] > 0).sum())} with a warning"
+    )
+    if args.verbose:
+        for row in table[(~table["read_fully"]) | (table["errors"] > 0)].itertuples():
+            print(row.file, row.detail)
+
+
+if __name__ == "__main__":
+    main()
