@@ -446,7 +446,7 @@ def read_bytes(data: bytes, name: str = "", limits: GuardLimits = LIMITS) -> Wor
             elif fmt == "xls":
                 sheets, fonts = _with_xls_detail(data, sheets)
             elif fmt == "ods" and names:
-                sheets = _with_ods_hidden_rows(data, sheets)
+                sheets = _with_ods_detail(data, sheets)
         sheets = tuple(_in_unicode(sheet, fonts.get(sheet.name, {})) for sheet in sheets)
     except Exception as exc:  # every reader raises its own error types for corruption
         kind = type(exc).__name__
@@ -671,29 +671,51 @@ def _biff_font_name(body: bytes) -> str:
 _ODS_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 
 
-def _with_ods_hidden_rows(data: bytes, sheets: tuple[Sheet, ...]) -> tuple[Sheet, ...]:
-    """Rows an .ods hides (`table:visibility="collapse"` or "filter")."""
+def _with_ods_detail(data: bytes, sheets: tuple[Sheet, ...]) -> tuple[Sheet, ...]:
+    """What calamine does not tell of an .ods: the rows it hides (`table:visibility`
+    "collapse" or "filter") and its merged cells (`number-columns-spanned`)."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         content = archive.read("content.xml")
-    if b"visibility" not in content:
+    if b"visibility" not in content and b"-spanned" not in content:
         return sheets
     from antq.tasks.guard import parse_xml_stream
 
     hidden: dict[str, set[int]] = {}
-    state = {"table": "", "row": 0, "depth": 0}
+    merged: dict[str, list[tuple[int, int, int, int]]] = {}
+    state = {"table": "", "row": -1, "col": 0}
+
+    def number(attrs: dict[str, str], key: str) -> int:
+        raw = attrs.get(f"{_ODS_TABLE} {key}", "1")
+        return int(raw) if raw.isdigit() else 1
 
     def start(tag: str, attrs: dict[str, str]) -> None:
         if tag == "table":
-            state["table"], state["row"] = attrs.get(f"{_ODS_TABLE} name", ""), 0
+            state.update(table=attrs.get(f"{_ODS_TABLE} name", ""), row=-1, col=0)
         elif tag == "table-row":
-            repeat = int(attrs.get(f"{_ODS_TABLE} number-rows-repeated", "1") or 1)
+            state["row"] = int(state["row"]) + 1
+            state["col"] = 0
+            repeat = number(attrs, "number-rows-repeated")
             if attrs.get(f"{_ODS_TABLE} visibility", "visible") != "visible" and repeat < 10_000:
-                rows = range(state["row"], state["row"] + repeat)
+                rows = range(int(state["row"]), int(state["row"]) + repeat)
                 hidden.setdefault(str(state["table"]), set()).update(rows)
-            state["row"] = int(state["row"]) + repeat
+            state["row"] = int(state["row"]) + repeat - 1
+        elif tag in ("table-cell", "covered-table-cell"):
+            across = number(attrs, "number-columns-spanned")
+            down = number(attrs, "number-rows-spanned")
+            r, c = int(state["row"]), int(state["col"])
+            if tag == "table-cell" and (across > 1 or down > 1):
+                merged.setdefault(str(state["table"]), []).append(
+                    (r, c, r + down - 1, c + across - 1)
+                )
+            state["col"] = c + number(attrs, "number-columns-repeated")
 
     parse_xml_stream(iter([content]), start, "content.xml")
-    return tuple(
-        replace(sheet, hidden_rows=frozenset(hidden[sheet.name])) if sheet.name in hidden else sheet
-        for sheet in sheets
-    )
+    detailed = []
+    for sheet in sheets:
+        extra = {}
+        if sheet.name in hidden:
+            extra["hidden_rows"] = frozenset(hidden[sheet.name])
+        if sheet.name in merged and not sheet.merged:
+            extra["merged"] = tuple(merged[sheet.name][:10_000])
+        detailed.append(replace(sheet, **extra) if extra else sheet)
+    return tuple(detailed)

@@ -334,8 +334,11 @@ def _missing_columns(state: Validation, code: str, rows: list[int]) -> list[int]
             single.append(report_id)
     for report_ids in by_table.values():
         n_rows = sum(state.reports[r].report.kind == "table-row" for r in report_ids)
-        if n_rows == 0:  # only the total row lacks it (a province-only indicator)
-            single.extend(report_ids)
+        if n_rows == 0:
+            # Only the total row lacks it: a province-only figure (documents issued,
+            # conferences) that a table of communes has no column for. The table is the
+            # sum of its communes, not the province's own report of its own work: not
+            # asked of it (a province form is).
             continue
         ref = state.reports[report_ids[0]].file.ref
         state.findings.append(

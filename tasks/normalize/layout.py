@@ -173,6 +173,16 @@ def label_hits(view: SheetView) -> list[Hit]:
 # ------------------------------------------------------------------------------ form
 
 
+def _holds_figure(value: object) -> bool:
+    """A cell a person would read as a figure: a number, number-like text, a 0/1 word;
+    not the text of a signature ("THỦ TRƯỞNG ĐƠN VỊ") printed in the same column."""
+    if value is None:
+        return False
+    if not isinstance(value, str):
+        return True
+    return _is_number_cell(value) or parse_value(value, "binary").status == "ok"
+
+
 def _is_number_cell(value: object) -> bool:
     if value is None:
         return False
@@ -196,10 +206,14 @@ def _header_columns(view: SheetView, row: int, start_col: int) -> tuple[list[int
 
 
 def _find_form_header(
-    view: SheetView, first_row: int, label_col: int
+    view: SheetView, first_row: int, label_col: int, top: int | None = None
 ) -> tuple[int | None, list[int], set[int]]:
-    for r in range(first_row - 1, max(-1, first_row - 8), -1):
+    """The nearest header row above the first indicator (and above the rows from `top`
+    on, whose labels are not sure by themselves)."""
+    for r in range(first_row - 1, max(-1, (first_row if top is None else top) - 8), -1):
         value_cols, ignored = _header_columns(view, r, label_col + 1)
+        # A title merged across the sheet ("THÁNG 10 NĂM 2026") is no value header.
+        value_cols = [c for c in value_cols if view.text(r, c) != view.text(r, label_col)]
         if value_cols or len(ignored) >= 2:
             return r, value_cols, ignored
     return None, [], set()
@@ -259,10 +273,15 @@ class _Entry:
 def _level(view: SheetView, r: int, label_col: int, col: int, label: str) -> int:
     """How deep a row is listed: "a)" items, "- " bullets, "Trong đó:" and labels indented
     into the next column each go one level under the row above them."""
-    number = fold(view.own_text(r, label_col - 1)) if label_col > 0 else ""
+    number = view.own_text(r, label_col - 1) if label_col > 0 else ""
     lowered = label.lower()
-    level = 1 if re.fullmatch(r"[a-zđ]", number) or _LETTER_ITEM.match(lowered) else 0
-    level += 1 if _BULLET.match(lowered) or fold(label).startswith(("trong do", "trong so")) else 0
+    # "a)", "b." in the numbering column or before the label; "I", "V" are sections.
+    lettered = re.fullmatch(r"[a-zđ]\s*[).]?", number) or _LETTER_ITEM.match(label)
+    # "4.1" under "4", "4.1.2" under "4.1"
+    dotted = re.match(r"^\d+((?:\.\d+)+)\.?(?:\s|$)", number or label)
+    level = 1 if lettered else dotted.group(1).count(".") if dotted else 0
+    bullet = _BULLET.match(lowered) or _BULLET.match(number)
+    level += 1 if bullet or fold(label).startswith(("trong do", "trong so")) else 0
     level += 1 if col > label_col else 0
     return level
 
@@ -319,6 +338,14 @@ def _section_codes(
     return frozenset(code for code, section in sections.items() if section in found)
 
 
+def _likely_code(match: LabelMatch) -> str | None:
+    """The indicator a label not sure by itself most resembles, when clearly: enough to
+    read the rows listed under it as that indicator's group, not to take its figure."""
+    if match.status == "weak" and match.candidates and match.candidates[0][1] >= 80:
+        return match.candidates[0][0]
+    return None
+
+
 def _direct_matches(entries: list[_Entry]) -> dict[int, LabelMatch]:
     """Each row by its own label, or as a member of its parent row's group ("- Khác" under
     the models' total, "Trong đó: đạt chuẩn" under the residential areas)."""
@@ -348,9 +375,10 @@ def _direct_matches(entries: list[_Entry]) -> dict[int, LabelMatch]:
                 )
             ):
                 match = LabelMatch("weak", None, match.score, match.candidates)
+        likely = match.code if match.status == "ok" else _likely_code(match)
         own_group = (
             group_of(entry.label)
-            or (group_of_indicator(match.code or "") if match.status == "ok" else None)
+            or (group_of_indicator(likely) if likely else None)
             or group  # "Trong đó:" passes its parent's group on to the rows under it
         )
         parents.append((entry.level, own_group))
@@ -409,21 +437,25 @@ def _block_rows(
             # "Số lượt người tham dự" in the training section is not the propaganda one.
             resolved[entry.row] = LabelMatch("weak", None, match.score, match.candidates)
     taken = {m.code for m in resolved.values() if m.status == "ok"}
-    for i, entry in enumerate(entries):
-        if resolved[entry.row].status == "ok" or entry.heading or _section_like(entry.label):
-            continue
-        allowed = _section_codes(entries, i, resolved) - taken
-        found = match_in_context(entry.label, allowed) if allowed else None
-        if found is not None:
-            resolved[entry.row] = found
-            taken.add(found.code)
+    changed = True
+    while changed:  # each row read by elimination narrows the choice for the others
+        changed = False
+        for i, entry in enumerate(entries):
+            if resolved[entry.row].status == "ok" or entry.heading or _section_like(entry.label):
+                continue
+            allowed = _section_codes(entries, i, resolved) - taken
+            found = match_in_context(entry.label, allowed) if allowed else None
+            if found is not None:
+                resolved[entry.row] = found
+                taken.add(found.code or "")
+                changed = True
     rows: dict[str, list[int]] = defaultdict(list)
     weak: list[Hit] = []
     for entry in entries:
         match = resolved[entry.row]
         if match.status == "ok":
             rows[match.code or ""].append(entry.row)
-        elif any(view.sheet.value(entry.row, c) is not None for c in value_cols) and not (
+        elif any(_holds_figure(view.sheet.value(entry.row, c)) for c in value_cols) and not (
             _section_like(entry.label)
         ):
             weak.append(Hit(entry.row, entry.col, entry.label, match))
@@ -458,7 +490,13 @@ def detect_form(
             weak_rows=tuple(weak),
             first_row=first_row,
         )
-    header_row, value_cols, ignored = _find_form_header(view, first_row, label_col)
+    # The table may open with rows whose labels are not sure by themselves: the header
+    # is looked for above them, as long as they run on without a gap.
+    labelled = {h.row for h in hits if h.col in (label_col, label_col + 1)}
+    top = first_row
+    while top - 1 in labelled or top - 2 in labelled:
+        top = top - 1 if top - 1 in labelled else top - 2
+    header_row, value_cols, ignored = _find_form_header(view, first_row, label_col, top)
     if len(value_cols) > 1:
         # "Tháng 9 | Tháng 10": the one naming the run's month wins, else the first.
         named = [c for c in value_cols if str(month) in fold(view.text(header_row or 0, c)).split()]
