@@ -602,22 +602,24 @@ CONTEXT_MARGIN = 10.0
 CONTEXT_ALONE_SCORE = 60.0
 
 
+@lru_cache(maxsize=1)
+def _key_tokens() -> list[tuple[str, frozenset[str]]]:
+    index = _label_index()
+    pairs = []
+    for code, part in zip(index.codes, index.slices, strict=True):
+        pairs += [(code, frozenset(key.split())) for key in index.keys[part]]
+    return [(code, tokens) for code, tokens in pairs if len(tokens) >= 3]
+
+
 @lru_cache(maxsize=16384)
 def _covering_scores(text: str) -> dict[str, float]:
-    """100 for an indicator whose label (or a synonym) has all its words in `text`
-    ("Tin, bài, phóng sự đã đăng, phát trên loa truyền thanh" holds "tin bài phóng sự
-    đăng phát"), in the same way lower for partial covers (rapidfuzz token_set_ratio)."""
-    index = _label_index()
-    queries = [q for q in label_keys(text) if len(q) >= 3]
-    if not queries:
-        return {}
-    best = np.max(
-        [process.cdist([q], index.keys, scorer=fuzz.token_set_ratio)[0] for q in queries], axis=0
-    )
+    """100 for an indicator whose label (or a synonym) of three words or more has all
+    its words in `text` ("Tin, bài, phóng sự đã đăng, phát trên loa truyền thanh" holds
+    "tin bài phóng sự đăng phát"); 0 otherwise."""
+    words = {w for key in label_keys(text) for w in key.split()}
     excluded = excluded_codes(text)
     return {
-        code: 0.0 if code in excluded else float(best[s].max())
-        for code, s in zip(index.codes, index.slices, strict=True)
+        code: 100.0 for code, tokens in _key_tokens() if tokens <= words and code not in excluded
     }
 
 

@@ -268,6 +268,7 @@ class _Entry:
     label: str
     level: int  # 0: a numbered item; 1: "a)" or "- ..." under it; 2: "- ..." under that
     heading: bool
+    figure: bool  # a figure in a value column
 
 
 def _level(view: SheetView, r: int, label_col: int, col: int, label: str) -> int:
@@ -338,12 +339,19 @@ def _section_codes(
     return frozenset(code for code, section in sections.items() if section in found)
 
 
-def _likely_code(match: LabelMatch) -> str | None:
+# Rows that only introduce the ones under them: they pass their parent's group on.
+_CONNECTORS = frozenset(
+    {"trong do", "trong so", "gom", "bao gom", "cu the", "chia ra", "trong do gom"}
+)
+
+
+def _likely_code(match: LabelMatch, label: str) -> str | None:
     """The indicator a label not sure by itself most resembles, when clearly: enough to
     read the rows listed under it as that indicator's group, not to take its figure."""
-    if match.status == "weak" and match.candidates and match.candidates[0][1] >= 80:
-        return match.candidates[0][0]
-    return None
+    if match.status != "weak" or len(match.candidates) < 2 or is_short_header(label):
+        return None
+    (code, score), (_, runner_up) = match.candidates[:2]
+    return code if score >= 80 and score - runner_up >= 5 else None
 
 
 def _direct_matches(entries: list[_Entry]) -> dict[int, LabelMatch]:
@@ -375,9 +383,13 @@ def _direct_matches(entries: list[_Entry]) -> dict[int, LabelMatch]:
                 )
             ):
                 match = LabelMatch("weak", None, match.score, match.candidates)
-        likely = match.code if match.status == "ok" else _likely_code(match)
+        likely = match.code if match.status == "ok" else None
+        if likely is None and entry.figure:  # a parent row with its own figure (a total)
+            likely = _likely_code(match, entry.label)
+        connector = fold(entry.label) in _CONNECTORS
         own_group = (
-            group_of(entry.label)
+            (group if connector else None)
+            or group_of(entry.label)
             or (group_of_indicator(likely) if likely else None)
             or group  # "Trong đó:" passes its parent's group on to the rows under it
         )
@@ -416,6 +428,7 @@ def _block_rows(
                     label,
                     _level(view, r, label_col, col, label),
                     _is_heading(view, r, label_col, label, value_cols),
+                    any(_holds_figure(view.sheet.value(r, c)) for c in value_cols),
                 )
             )
             if any(_is_number_cell(view.sheet.value(r, c)) for c in value_cols):
@@ -443,6 +456,8 @@ def _block_rows(
         for i, entry in enumerate(entries):
             if resolved[entry.row].status == "ok" or entry.heading or _section_like(entry.label):
                 continue
+            if not entry.figure:
+                continue  # a row with no figure is never assigned by elimination
             allowed = _section_codes(entries, i, resolved) - taken
             found = match_in_context(entry.label, allowed) if allowed else None
             if found is not None:
@@ -455,9 +470,7 @@ def _block_rows(
         match = resolved[entry.row]
         if match.status == "ok":
             rows[match.code or ""].append(entry.row)
-        elif any(_holds_figure(view.sheet.value(entry.row, c)) for c in value_cols) and not (
-            _section_like(entry.label)
-        ):
+        elif entry.figure and not _section_like(entry.label):
             weak.append(Hit(entry.row, entry.col, entry.label, match))
     return rows, weak
 
