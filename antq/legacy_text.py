@@ -180,6 +180,7 @@ def _vni_pairs() -> re.Pattern[str]:
     return re.compile(f"[aeiouyAEIOUYôÔöÖ][{''.join(sorted(marks))}]")
 
 
+_LATIN1_LETTER = re.compile(r"[\u00c0-\u00ff]")
 _WORD = re.compile(r"[^\W\d_]+")
 
 
@@ -209,7 +210,8 @@ def _known_words() -> frozenset[str]:
 
 def _known(text: str) -> int:
     words = _known_words()
-    return sum(1 for w in _WORD.findall(unicodedata.normalize("NFC", text).lower()) if w in words)
+    found = _WORD.findall(unicodedata.normalize("NFC", text).lower())
+    return sum(1 for w in found if len(w) > 1 and w in words)
 
 
 def legacy_encoding(text: str, hint: Encoding | None = None) -> Encoding | None:
@@ -224,6 +226,10 @@ def legacy_encoding(text: str, hint: Encoding | None = None) -> Encoding | None:
     candidates: list[Encoding] = [e for e in ("tcvn3", "vni") if set(text) & markers[e]]
     if "vni" not in candidates and _vni_pairs().search(text):
         candidates.append("vni")
+    if not candidates and _LATIN1_LETTER.search(text):
+        # "Céng" holds no character foreign to Vietnamese, yet reads as nothing: the
+        # words decide, as for the others.
+        candidates = ["tcvn3", "vni"]
     if hint is not None and hint not in candidates:
         candidates.append(hint)
     if not candidates:

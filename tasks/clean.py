@@ -671,3 +671,11 @@ def member_conflict(text: str, code: str) -> bool:
         for group in _group_keys()
         for member, words in group.members
     )
+
+
+def group_reads(group_id: str, text: str) -> bool:
+    """Whether a short sub-header could be read as a member of its group: then a match
+    outside the group ("Đạt chuẩn ANTT" as the commune's own standard, under the units'
+    group) is not sure."""
+    scores = label_scores(text)
+    return max((scores.get(code, 0.0) for code in group_members(group_id)), default=0.0) >= 60

@@ -22,6 +22,7 @@ from antq.tasks.clean import (
     group_members,
     group_of,
     group_of_indicator,
+    group_reads,
     is_member_word,
     is_short_header,
     label_keys,
@@ -377,7 +378,7 @@ def _direct_matches(entries: list[_Entry]) -> dict[int, LabelMatch]:
                     (
                         group
                         and match.code not in group_members(group)
-                        and is_member_word(entry.label)
+                        and (is_member_word(entry.label) or group_reads(group, entry.label))
                     )
                     or (not group and member_conflict(entry.label, match.code or ""))
                 )
@@ -589,7 +590,7 @@ def _best_column_match(view: SheetView, row: int, col: int) -> tuple[LabelMatch,
             and match.status == "ok"
             and match.code not in group_members(group)
             and is_short_header(naming[-1])
-            and is_member_word(naming[-1])
+            and (is_member_word(naming[-1]) or group_reads(group, naming[-1]))
         ):
             # "Khu dân cư" alone is khu_dan_cu_tong, but not under "Mô hình tự quản".
             match = LabelMatch("weak", None, match.score, match.candidates)
