@@ -92,10 +92,12 @@ class _NameIndex:
         for key in (fold(bare), *extra_bare):
             self.tiers[3][key].append(unit)
 
-    def lookup(self, type_key: str | None, bare_raw: str) -> UnitMatch:
+    def lookup(self, type_key: str | None, bare_raw: str, marks: bool = True) -> UnitMatch:
+        """`marks`: the text was written with diacritics, so they are trusted. Written
+        without any ("Cong an xa Thanh An"), "Thanh An" may be Thanh An or Thạnh An."""
         keys = [
-            f"{type_key}|{fold_keep_marks(bare_raw)}" if type_key else None,
-            fold_keep_marks(bare_raw),
+            f"{type_key}|{fold_keep_marks(bare_raw)}" if type_key and marks else None,
+            fold_keep_marks(bare_raw) if marks else None,
             f"{type_key}|{fold(bare_raw)}" if type_key else None,
             fold(bare_raw),
         ]
@@ -188,7 +190,8 @@ class Registry:
         """
         index = self._commune_names[province_code] if province_code else self._all_commune_names
         readings = [split_commune_name(text), (None, text.strip())]
-        return _best(index.lookup(type_key, bare) for type_key, bare in readings)
+        marks = not text.isascii()
+        return _best(index.lookup(type_key, bare, marks) for type_key, bare in readings)
 
     def match_province(self, text: str) -> UnitMatch:
         """A province by name: "Lào Cai", "Tỉnh Lào Cai", "CÔNG AN TỈNH LÀO CAI", "TP. HCM"."""

@@ -432,8 +432,8 @@ def _block_rows(
                     any(_holds_figure(view.sheet.value(r, c)) for c in value_cols),
                 )
             )
-            if any(_is_number_cell(view.sheet.value(r, c)) for c in value_cols):
-                end = max(end, r + 3)
+            if entries[-1].figure or entries[-1].heading:  # the block goes on
+                end = max(end, r + 4)
         r += 1
     direct = _direct_matches(entries)
     resolved = dict(direct)
