@@ -359,8 +359,7 @@ def _is_numbering_row(sheet: Sheet, r: int, columns: list[int]) -> bool:
         if not text:
             continue
         if text.isdigit():
-            if c in columns:
-                numbers.append(int(text))
+            numbers.append(int(text))
         elif not (len(text) <= 2 and text.isalpha()):
             return False
     return len(numbers) >= 3 and all(b - a == 1 for a, b in zip(numbers, numbers[1:], strict=False))

@@ -580,6 +580,9 @@ def _best_column_match(view: SheetView, row: int, col: int) -> tuple[LabelMatch,
         member = match_in_group(group, naming[-1])
         if member is not None:
             return member, naming
+        # The group's own words ("Tập huấn, bồi dưỡng nghiệp vụ", close to the classes'
+        # label) must not decide for a sub-header they do not name: it is read alone.
+        composites = [(naming[-1], [naming[-1]])]
     best: tuple[LabelMatch, list[str]] | None = None
     for composite, parts in composites:
         match = match_label(composite)
