@@ -208,6 +208,7 @@ _ABBREVIATIONS = {
     "cqdn": "co quan doanh nghiep",
     "cqdnnt": "co quan doanh nghiep nha truong",
     "tv": "thanh vien",
+    "mh": "mo hinh",
     "sl": "so",
     "kdc": "khu dan cu",
     "tdp": "to dan pho",
@@ -572,7 +573,10 @@ def match_in_group(group_id: str, text: str) -> LabelMatch | None:
     for code, words in group.members:
         if code in excluded:
             continue
-        score = max((fuzz.ratio(k, w) for k in keys for w in words), default=0.0)
+        score = max(
+            (max(fuzz.ratio(k, w), fuzz.token_sort_ratio(k, w)) for k in keys for w in words),
+            default=0.0,
+        )
         close.append((score, code))
     close.sort(reverse=True)
     if close and close[0][0] >= 90 and (len(close) == 1 or close[0][0] - close[1][0] >= 8):

@@ -438,6 +438,7 @@ def _read_table(
             )
         )
     unit_rows: list[int] = []
+    unread_rows = 0
     total_row: int | None = None
     seen_units: dict[str, int] = {}
     for r in range(layout.header_row + 1, sheet.n_rows):
@@ -469,6 +470,7 @@ def _read_table(
             continue
         if found.status != "ok" or found.unit is None:
             parsed.findings.append(_unit_finding(parsed, found, sheet.name))
+            unread_rows += 1
             continue
         if found.unit.level != "commune":
             continue
@@ -503,7 +505,8 @@ def _read_table(
     for hit in layout.weak_columns:
         if any(sheet.value(r, hit.col) is not None for r in unit_rows):
             _unknown_label(parsed, hit, base_where, a1(hit.row, hit.col))
-    if total_row is not None:
+    # With a row not read (its unit unsure), the rows' sum says nothing of the total.
+    if total_row is not None and not unread_rows:
         _check_total_row(parsed, sheet, layout, total_row, unit_rows)
 
 
