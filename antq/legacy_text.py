@@ -226,10 +226,10 @@ def legacy_encoding(text: str, hint: Encoding | None = None) -> Encoding | None:
     candidates: list[Encoding] = [e for e in ("tcvn3", "vni") if set(text) & markers[e]]
     if "vni" not in candidates and _vni_pairs().search(text):
         candidates.append("vni")
-    if not candidates and _LATIN1_LETTER.search(text):
-        # "Céng" holds no character foreign to Vietnamese, yet reads as nothing: the
-        # words decide, as for the others.
-        candidates = ["tcvn3", "vni"]
+    if _LATIN1_LETTER.search(text):
+        # "Céng", "chuÈn" hold no character foreign to Vietnamese, yet read as nothing:
+        # the words decide, as for the others.
+        candidates += [e for e in ("tcvn3", "vni") if e not in candidates]
     if hint is not None and hint not in candidates:
         candidates.append(hint)
     if not candidates:

@@ -182,15 +182,21 @@ class Registry:
         code = normalize_code(raw, 2)
         return self.provinces.get(code) if code else None
 
-    def match_commune(self, text: str, province_code: str | None) -> UnitMatch:
+    def match_commune(
+        self, text: str, province_code: str | None, marks: bool | None = None
+    ) -> UnitMatch:
         """A commune by its (messy) name, inside one province, or nationally when None.
 
         The text is tried as "<type> <name>" and as a bare name ("Phương Liệt" is a
-        ward's name, not "phường Liệt"); a sure match beats an ambiguous one.
+        ward's name, not "phường Liệt"); a sure match beats an ambiguous one. A name
+        written without diacritics by someone who types none ("Thanh An") may be Thanh An
+        or Thạnh An: it is matched on what the letters alone can tell.
         """
         index = self._commune_names[province_code] if province_code else self._all_commune_names
         readings = [split_commune_name(text), (None, text.strip())]
-        marks = not text.isascii()
+        # `marks`: whether the writer types diacritics (the rest of the file says so);
+        # by default, whether this text has any.
+        marks = (not text.isascii()) if marks is None else (marks or not text.isascii())
         return _best(index.lookup(type_key, bare, marks) for type_key, bare in readings)
 
     def match_province(self, text: str) -> UnitMatch:

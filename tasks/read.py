@@ -603,12 +603,13 @@ def _in_unicode(sheet: Sheet, fonts: dict[tuple[int, int], str]) -> Sheet:
     it; otherwise the text itself does (antq.legacy_text)."""
     changed = False
     rows = sheet.rows
+    dominant = _dominant_encoding(rows)
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
             if not isinstance(value, str) or value.isascii():
                 continue
             hint, capitals = encoding_of_font(fonts.get((r, c)))
-            text = _converted(value, hint, capitals)
+            text = _converted(value, hint or dominant, capitals)
             if text != value:
                 if not changed:
                     rows, changed = [list(row) for row in rows], True
@@ -618,6 +619,25 @@ def _in_unicode(sheet: Sheet, fonts: dict[tuple[int, int], str]) -> Sheet:
     if not changed and name == sheet.name and preamble == sheet.preamble:
         return sheet
     return replace(sheet, name=name, rows=rows, preamble=preamble)
+
+
+def _dominant_encoding(rows: list[list[CellValue]]):  # -> Encoding | None
+    """The legacy encoding a sheet is typed in, when its text says so clearly (two cells
+    or more, none in the other): it decides for the cells whose words tie ("X. Tu Vò"
+    reads as well as "X. Tu Vũ" by the words alone)."""
+    from antq.legacy_text import legacy_encoding
+
+    counts = {"tcvn3": 0, "vni": 0}
+    for row in rows[:300]:
+        for value in row:
+            if isinstance(value, str) and not value.isascii():
+                found = legacy_encoding(value)
+                if found:
+                    counts[found] += 1
+    for encoding, other in (("tcvn3", "vni"), ("vni", "tcvn3")):
+        if counts[encoding] >= 2 and counts[other] == 0:
+            return encoding
+    return None
 
 
 @lru_cache(maxsize=65536)

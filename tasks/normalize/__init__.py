@@ -33,6 +33,7 @@ from antq.tasks.normalize.title import (
     find_period,
     resolve_commune_name,
     title_cells,
+    writes_marks,
 )
 from antq.tasks.read import Formula, Sheet, Workbook, a1, parse_a1
 from antq.text import cell_text, fold, format_number
@@ -269,7 +270,7 @@ def _read_form(
 ) -> None:
     ref = parsed.ref
     stem = ref.file_name.rsplit(".", 1)[0]
-    found = find_form_unit(reg, title, ref.province_code, stem)
+    found = find_form_unit(reg, title, ref.province_code, stem, writes_marks(sheet))
     if found.status != "ok" or found.unit is None:
         parsed.findings.append(_unit_finding(parsed, found, sheet.name))
         return
@@ -366,7 +367,12 @@ def _is_numbering_row(sheet: Sheet, r: int, columns: list[int]) -> bool:
 
 
 def _row_unit(
-    parsed: ParsedFile, sheet: Sheet, view: SheetView, layout: TableLayout, r: int
+    parsed: ParsedFile,
+    sheet: Sheet,
+    view: SheetView,
+    layout: TableLayout,
+    r: int,
+    marks: bool | None = None,
 ) -> UnitFinding | None:
     ref = parsed.ref
     reg = registry()
@@ -384,7 +390,7 @@ def _row_unit(
     for c in name_cols:
         text = view.own_text(r, c)
         if text and any(ch.isalpha() for ch in text):
-            return resolve_commune_name(reg, text, a1(r, c), ref.province_code)
+            return resolve_commune_name(reg, text, a1(r, c), ref.province_code, marks)
     return None
 
 
@@ -439,6 +445,7 @@ def _read_table(
         )
     unit_rows: list[int] = []
     unread_rows = 0
+    marks = writes_marks(sheet)
     total_row: int | None = None
     seen_units: dict[str, int] = {}
     for r in range(layout.header_row + 1, sheet.n_rows):
@@ -448,7 +455,7 @@ def _read_table(
         if all(v is None for v in values):
             continue
         if _is_numbering_row(sheet, r, columns):
-            named = _row_unit(parsed, sheet, view, layout, r)
+            named = _row_unit(parsed, sheet, view, layout, r, marks)
             if named is None or named.status != "ok":
                 continue
         if _is_total_row(view, r, first_ind):
@@ -465,7 +472,7 @@ def _read_table(
             )
             continue
         has_numbers = any(parse_value(v, "integer").status in ("ok", "approximate") for v in values)
-        found = _row_unit(parsed, sheet, view, layout, r)
+        found = _row_unit(parsed, sheet, view, layout, r, marks)
         if found is None or not has_numbers:
             continue
         if found.status != "ok" or found.unit is None:
@@ -528,7 +535,11 @@ def _read_cross(
     columns: list[tuple[int, str, str, str, str]] = []  # col, unit, level, name, kind
     for c in layout.unit_cols:
         found = resolve_commune_name(
-            reg, view.own_text(layout.header_row, c), a1(layout.header_row, c), ref.province_code
+            reg,
+            view.own_text(layout.header_row, c),
+            a1(layout.header_row, c),
+            ref.province_code,
+            writes_marks(sheet),
         )
         if found.status != "ok" or found.unit is None:
             parsed.findings.append(_unit_finding(parsed, found, sheet.name))

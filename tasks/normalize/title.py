@@ -104,22 +104,27 @@ def _resolve_code(registry: Registry, written: str, cell: str, province: str) ->
 
 
 def resolve_commune_name(
-    registry: Registry, written: str, cell: str | None, province: str
+    registry: Registry, written: str, cell: str | None, province: str, marks: bool | None = None
 ) -> UnitFinding:
-    """A commune named in a file of `province`: inside it, or known to be elsewhere."""
-    match = registry.match_commune(written, province)
+    """A commune named in a file of `province`: inside it, or known to be elsewhere.
+    `marks`: whether the file is typed with diacritics (see Registry.match_commune)."""
+    match = registry.match_commune(written, province, marks)
     if match.status == "ok":
         return UnitFinding("ok", match.unit, written, cell)
     if match.status == "ambiguous":
         return UnitFinding("ambiguous", None, written, cell, match.candidates)
-    elsewhere = registry.match_commune(written, None)
+    elsewhere = registry.match_commune(written, None, marks)
     if elsewhere.status == "ok":
         return UnitFinding("other-province", elsewhere.unit, written, cell)
     return UnitFinding("unknown", None, written, cell)
 
 
 def find_form_unit(
-    registry: Registry, cells: list[TitleCell], province: str, file_stem: str
+    registry: Registry,
+    cells: list[TitleCell],
+    province: str,
+    file_stem: str,
+    marks: bool | None = None,
 ) -> UnitFinding:
     """The unit a form reports for; a province's own form names no commune."""
     codes = _code_cells(cells)
@@ -134,12 +139,12 @@ def find_form_unit(
         elif _PROVINCE_LINE.match(folded):
             province_lines.append((text, cell.ref))
     for text, cell in commune_lines:
-        found = resolve_commune_name(registry, text, cell, province)
+        found = resolve_commune_name(registry, text, cell, province, marks)
         if found.status == "ok":
             return found
     if commune_lines:
         text, cell = commune_lines[0]
-        return resolve_commune_name(registry, text, cell, province)
+        return resolve_commune_name(registry, text, cell, province, marks)
     from_name = _unit_from_file_name(registry, file_stem, province)
     if from_name is not None:
         return from_name
@@ -201,3 +206,15 @@ def find_period(cells: list[TitleCell], sheet_name: str, original_path: str) -> 
         if periods:
             return PeriodFinding(periods[0], "folder", None, folder)
     return PeriodFinding(None, "")
+
+
+_MARKED = re.compile(r"[\u00c0-\u1ef9]")
+
+
+def writes_marks(sheet: Sheet) -> bool:
+    """Whether whoever typed the sheet types Vietnamese diacritics (its text has some)."""
+    for row in sheet.rows[:200]:
+        for value in row:
+            if isinstance(value, str) and _MARKED.search(value):
+                return True
+    return False
