@@ -126,6 +126,62 @@ def _suites(args: argparse.Namespace) -> int:
     return 0
 
 
+def _inspect(args: argparse.Namespace) -> int:
+    from antq.inspect import InspectError, inspect_file, print_inspection
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"antq: không tìm thấy tệp {path}", file=sys.stderr)
+        return 2
+    try:
+        result = inspect_file(path, args.period, args.province)
+    except InspectError as exc:
+        print(f"antq inspect: {exc}", file=sys.stderr)
+        return 2
+    print_inspection(result, sys.stdout)
+    return 0
+
+
+def _labels(args: argparse.Namespace) -> int:
+    from antq.labels import TeachError, load_taught, taught_labels_path, teach
+
+    if args.action == "accept":
+        try:
+            entry = teach(args.label, args.indicator, args.group, args.by)
+        except TeachError as exc:
+            print(f"antq labels: {exc}", file=sys.stderr)
+            return 2
+        scope = f" (chỉ dưới nhóm “{entry.group}”)" if entry.group else ""
+        print(f"Đã dạy: “{entry.label}” → {entry.indicator}{scope}, ghi vào {taught_labels_path()}")
+        return 0
+    if args.action == "proposals":
+        return _label_proposals(args)
+    taught = load_taught()
+    print(f"{len(taught)} nhãn đã dạy ({taught_labels_path()}):")
+    for t in taught:
+        scope = f" [nhóm {t.group}]" if t.group else ""
+        print(f"  “{t.label}” → {t.indicator}{scope} · {t.taught_by}, {t.taught_at}")
+    return 0
+
+
+def _label_proposals(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from antq.labels import proposals, proposals_markdown
+    from antq.warehouse.store import Warehouse
+
+    store = Warehouse(Path(args.warehouse))
+    if not store.periods("findings"):
+        print("antq labels: kho chưa có bảng findings", file=sys.stderr)
+        return 2
+    frame = pd.read_parquet(Path(args.warehouse) / "findings")
+    if args.period:
+        frame = frame[frame["period"].astype(str) == args.period]
+    rows = [r for r in frame.itertuples() if r.rule == "unknown-label"]
+    print(proposals_markdown(proposals(rows, args.min_files)))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="antq", description="ANTQ monthly reporting pipeline")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -170,6 +226,30 @@ def build_parser() -> argparse.ArgumentParser:
 
     suites = sub.add_parser("suites", help="rewrite expectations/suites/*.json from the catalog")
     suites.set_defaults(func=_suites)
+
+    inspect = sub.add_parser("inspect", help="show how one file is read (writes nothing)")
+    inspect.add_argument("file")
+    inspect.add_argument("--period", help="the month to read it for (default: as the file says)")
+    inspect.add_argument(
+        "--province", help="the submitting province, code or name (default: its folder)"
+    )
+    inspect.set_defaults(func=_inspect)
+
+    labels = sub.add_parser("labels", help="labels taught to the reader; teach one; proposals")
+    labels_sub = labels.add_subparsers(dest="action")
+    accept = labels_sub.add_parser("accept", help='teach: antq labels accept "<label>" <code>')
+    accept.add_argument("label", help="the label as written in the file")
+    accept.add_argument("indicator", help="the catalog code it names, e.g. kinh_phi_xa_hoi_hoa")
+    accept.add_argument("--group", help="only under this catalog group header (e.g. mo_hinh)")
+    accept.add_argument("--by", help="who teaches it (default: the login name)")
+    propose = labels_sub.add_parser(
+        "proposals", help="unknown labels seen in several files, from the warehouse"
+    )
+    propose.add_argument("--warehouse", required=True)
+    propose.add_argument("--period")
+    propose.add_argument("--min-files", type=int, default=2)
+    labels_sub.add_parser("list", help="the labels taught so far")
+    labels.set_defaults(func=_labels, action="list")
     return parser
 
 

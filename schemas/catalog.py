@@ -213,8 +213,33 @@ def _check_references(catalog: Catalog) -> None:
             raise ValueError(f"catalog.yaml: category indicator {ind.code} has no categories")
 
 
-def load_catalog(catalog_path: Path | None = None, rules_path: Path | None = None) -> Catalog:
+def _with_taught(raw: dict, taught_path: Path | None) -> dict:
+    """The catalog with the labels the data team taught (antq/labels.py): a label as a
+    synonym of its indicator, or, taught under a group, as a sub-header of that group."""
+    from antq.labels import load_taught
+
+    taught = load_taught(taught_path)
+    if not taught:
+        return raw
+    by_code = {item["code"]: item for item in raw["indicators"]}
+    groups = raw.get("groups") or {}
+    for entry in taught:
+        if entry.group is None and entry.indicator in by_code:
+            item = by_code[entry.indicator]
+            item["synonyms"] = [*item.get("synonyms", ()), entry.label]
+        elif entry.group in groups and entry.indicator in groups[entry.group]["members"]:
+            members = groups[entry.group]["members"]
+            members[entry.indicator] = [*members[entry.indicator], entry.label]
+    return raw
+
+
+def load_catalog(
+    catalog_path: Path | None = None,
+    rules_path: Path | None = None,
+    taught_path: Path | None = None,
+) -> Catalog:
     raw = yaml.safe_load((catalog_path or _HERE / "catalog.yaml").read_text(encoding="utf-8"))
+    raw = _with_taught(raw, taught_path)
     raw_rules = yaml.safe_load((rules_path or _HERE / "rules.yaml").read_text(encoding="utf-8"))
     rules = {rid: RuleDef(id=rid, **spec) for rid, spec in raw_rules["rules"].items()}
     catalog = Catalog(

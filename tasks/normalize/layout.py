@@ -55,6 +55,30 @@ class Hit:
 
 
 @dataclass(frozen=True)
+class Reading:
+    """How one label was read, for `antq inspect`: the indicator (None: not sure), how
+    sure, by what (`label`, `group:<id>` under a group header or parent row, `section` by
+    elimination in its section, `columns` by elimination among free columns), and the
+    runner-up."""
+
+    row: int
+    col: int
+    text: str
+    code: str | None
+    score: float
+    how: str
+    runner_up: tuple[str, float] | None = None
+
+
+def _reading(row: int, col: int, text: str, match: LabelMatch, how: str) -> Reading:
+    others = [(c, s) for c, s in match.candidates if c != match.code]
+    return Reading(
+        row, col, text, match.code if match.status == "ok" else None, match.score, how,
+        others[0] if others else None,
+    )
+
+
+@dataclass(frozen=True)
 class FormLayout:
     label_col: int
     value_col: int
@@ -62,6 +86,7 @@ class FormLayout:
     rows: dict[str, tuple[int, ...]]  # indicator -> rows that carry it
     weak_rows: tuple[Hit, ...]  # labels that look like an indicator but not surely one
     first_row: int
+    readings: tuple[Reading, ...] = ()
 
     @property
     def title_end(self) -> int:
@@ -80,6 +105,7 @@ class CrossLayout:
     rows: dict[str, tuple[int, ...]]
     weak_rows: tuple[Hit, ...]
     first_row: int
+    readings: tuple[Reading, ...] = ()
 
     @property
     def title_end(self) -> int:
@@ -99,6 +125,7 @@ class TableLayout:
     code_col: int | None
     name_col: int | None
     ambiguous_columns: tuple[tuple[str, tuple[int, ...]], ...] = field(default=())
+    readings: tuple[Reading, ...] = ()
 
     @property
     def title_end(self) -> int:
@@ -355,7 +382,7 @@ def _likely_code(match: LabelMatch, label: str) -> str | None:
     return code if score >= 80 and score - runner_up >= 5 else None
 
 
-def _direct_matches(entries: list[_Entry]) -> dict[int, LabelMatch]:
+def _direct_matches(entries: list[_Entry], how: dict[int, str]) -> dict[int, LabelMatch]:
     """Each row by its own label, or as a member of its parent row's group ("- Khác" under
     the models' total, "Trong đó: đạt chuẩn" under the residential areas)."""
     direct: dict[int, LabelMatch] = {}
@@ -369,6 +396,7 @@ def _direct_matches(entries: list[_Entry]) -> dict[int, LabelMatch]:
             parents.pop()
         group = parents[-1][1] if parents else None
         match = match_in_group(group, entry.label) if group else None
+        how[entry.row] = f"group:{group}" if match is not None else "label"
         if match is None:
             match = match_label(entry.label)
             if (
@@ -406,7 +434,7 @@ def _block_rows(
     value_cols: list[int],
     ignored: set[int],
     body: int,
-) -> tuple[dict[str, list[int]], list[Hit]]:
+) -> tuple[dict[str, list[int]], list[Hit], tuple[Reading, ...]]:
     """Every labelled row of the table block: an indicator, or a figure nobody asked for
     (reported, never dropped silently). The block goes on while labelled figures do;
     further down are notes and signatures.
@@ -435,7 +463,8 @@ def _block_rows(
             if entries[-1].figure or entries[-1].heading:  # the block goes on
                 end = max(end, r + 4)
         r += 1
-    direct = _direct_matches(entries)
+    how: dict[int, str] = {}
+    direct = _direct_matches(entries, how)
     resolved = dict(direct)
     for i, entry in enumerate(entries):
         match = direct[entry.row]
@@ -463,6 +492,7 @@ def _block_rows(
             found = match_in_context(entry.label, allowed) if allowed else None
             if found is not None:
                 resolved[entry.row] = found
+                how[entry.row] = "section"
                 taken.add(found.code or "")
                 changed = True
     rows: dict[str, list[int]] = defaultdict(list)
@@ -473,7 +503,12 @@ def _block_rows(
             rows[match.code or ""].append(entry.row)
         elif entry.figure and not _section_like(entry.label):
             weak.append(Hit(entry.row, entry.col, entry.label, match))
-    return rows, weak
+    readings = tuple(
+        _reading(e.row, e.col, e.label, resolved[e.row], how.get(e.row, "label"))
+        for e in entries
+        if not e.heading
+    )
+    return rows, weak, readings
 
 
 def detect_form(
@@ -494,7 +529,9 @@ def detect_form(
     if cross is not None:
         header_row, unit_cols, total_col = cross
         value_cols = [*unit_cols, *([total_col] if total_col is not None else [])]
-        rows, weak = _block_rows(view, ok_rows, label_col, value_cols, set(), header_row + 1)
+        rows, weak, readings = _block_rows(
+            view, ok_rows, label_col, value_cols, set(), header_row + 1
+        )
         return CrossLayout(
             label_col=label_col,
             header_row=header_row,
@@ -503,6 +540,7 @@ def detect_form(
             rows={code: tuple(rs) for code, rs in rows.items()},
             weak_rows=tuple(weak),
             first_row=first_row,
+            readings=readings,
         )
     # The table may open with rows whose labels are not sure by themselves: the header
     # is looked for above them, as long as they run on without a gap.
@@ -521,7 +559,7 @@ def detect_form(
     if value_col is None:
         return None
     body = header_row + 1 if header_row is not None else max(0, ok_rows[0] - 2)
-    rows, weak = _block_rows(view, ok_rows, label_col, [value_col], ignored, body)
+    rows, weak, readings = _block_rows(view, ok_rows, label_col, [value_col], ignored, body)
     return FormLayout(
         label_col=label_col,
         value_col=value_col,
@@ -529,6 +567,7 @@ def detect_form(
         rows={code: tuple(rs) for code, rs in rows.items()},
         weak_rows=tuple(weak),
         first_row=first_row,
+        readings=readings,
     )
 
 
@@ -737,7 +776,22 @@ def detect_table(view: SheetView, min_columns: int = MIN_INDICATORS) -> TableLay
     code_col, name_col = _unit_columns(view, header_top, header_row, min(mapping))
     # The unit's name and code columns ("Xã, phường, đặc khu", "Mã ĐVHC") name no figure.
     weak = [hit for hit in weak if hit.col not in (code_col, name_col)]
+    before = dict(mapping)
     weak = _weak_columns_in_context(view, header_row, weak, mapping, columns)
+    readings = []
+    for c, (match, parts) in sorted(columns.items()):
+        if c in (code_col, name_col) or _ignored_column(parts):
+            continue
+        if c in mapping and c not in before:
+            how = "columns"
+            match = LabelMatch("ok", mapping[c], match.score, match.candidates)
+        elif c in mapping:
+            group = next((g for t in reversed(parts[:-1]) if (g := group_of(t))), None)
+            how = f"group:{group}" if group and mapping[c] in group_members(group) else "label"
+        else:
+            how = "label"
+            match = LabelMatch("weak", None, match.score, match.candidates)
+        readings.append(_reading(header_row, c, " / ".join(parts), match, how))
     return TableLayout(
         header_top=header_top,
         header_row=header_row,
@@ -746,6 +800,7 @@ def detect_table(view: SheetView, min_columns: int = MIN_INDICATORS) -> TableLay
         code_col=code_col,
         name_col=name_col,
         ambiguous_columns=tuple(ambiguous),
+        readings=tuple(readings),
     )
 
 
