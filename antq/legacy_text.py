@@ -235,9 +235,12 @@ def legacy_encoding(text: str, hint: Encoding | None = None) -> Encoding | None:
     if not candidates:
         return None
     as_is = _known(text)
-    scored = sorted(((_known(decode(text, e)), e == hint, e) for e in candidates), reverse=True)
-    best_known, _, best = scored[0]
-    if best_known > as_is or (hint == best and best_known >= as_is):
+    # A character Vietnamese Unicode never has ("¸" in "gi¸") is evidence like a font:
+    # a tie of words then goes to the encoding it belongs to.
+    evidence = {e for e in candidates if e == hint or set(text) & markers[e]}
+    scored = sorted(((_known(decode(text, e)), e in evidence, e) for e in candidates), reverse=True)
+    best_known, sure, best = scored[0]
+    if best_known > as_is or (sure and best_known >= as_is and best_known > 0):
         return best
     return None
 

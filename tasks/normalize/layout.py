@@ -73,7 +73,12 @@ class Reading:
 def _reading(row: int, col: int, text: str, match: LabelMatch, how: str) -> Reading:
     others = [(c, s) for c, s in match.candidates if c != match.code]
     return Reading(
-        row, col, text, match.code if match.status == "ok" else None, match.score, how,
+        row,
+        col,
+        text,
+        match.code if match.status == "ok" else None,
+        match.score,
+        how,
         others[0] if others else None,
     )
 
