@@ -214,6 +214,7 @@ def _known(text: str) -> int:
     return sum(1 for w in found if len(w) > 1 and w in words)
 
 
+@lru_cache(maxsize=65536)
 def legacy_encoding(text: str, hint: Encoding | None = None) -> Encoding | None:
     """The legacy encoding `text` is stored in, or None when it reads as it is.
 

@@ -33,11 +33,21 @@ def main() -> None:
     table = score_files(truth, facts, findings)
     summary = table.groupby("variation").agg(files=("ok", "size"), correct=("ok", "sum"))
     summary["share"] = summary["correct"] / summary["files"]
+    expected = set(truth.findings["original_path"])
+    errors = {f.original_path for f in findings if f.severity == "error"}
+    clean = [path for path in table["file"] if path not in expected]
+    false = [path for path in clean if path in errors]
     print(summary.to_string())
     print(f"\nall: {int(table['ok'].sum())}/{len(table)} files read fully correctly")
+    print(
+        f"well-formed files with a false error finding: {len(false)}/{len(clean)} "
+        f"({len(false) / max(len(clean), 1):.1%}, target 0)"
+    )
     if args.verbose:
         for row in table[~table["ok"]].itertuples():
             print(row.variation, row.file, row.detail)
+        for path in false:
+            print("false error:", path, [f.rule for f in findings if f.original_path == path])
 
 
 if __name__ == "__main__":

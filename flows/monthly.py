@@ -23,6 +23,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
 from antq.findings import FINDING_COLUMNS, Finding, count_by_severity
+from antq.labels import proposals, proposals_markdown
 from antq.schemas.catalog import catalog
 from antq.schemas.registry import registry
 from antq.tasks.clean import parse_period
@@ -266,6 +267,14 @@ def _artifacts(summary: RunSummary, resolution: Resolution, reports: list[Provin
             f"- Báo cáo kiểm tra của các tỉnh: `{summary.reports}`\n"
         ),
         description="Tóm tắt lần chạy",
+    )
+    create_markdown_artifact(
+        key=f"antq-{summary.period}-label-proposals",
+        markdown=(
+            f"# Nhãn chưa nhận ra, lặp lại trong nhiều tệp ({vi_period(summary.period)})\n\n"
+            + proposals_markdown(proposals(resolution.findings))
+        ),
+        description="Nhãn nên dạy cho bộ đọc (antq labels accept)",
     )
 
 

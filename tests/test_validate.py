@@ -143,11 +143,25 @@ def test_a_table_without_a_required_column_is_one_finding_not_one_per_row():
     assert "3 xã, phường" in missing[0].message
 
 
-def test_a_province_only_indicator_missing_from_the_total_row_is_the_province_s_finding():
+def test_a_table_of_communes_is_not_asked_for_the_province_s_own_figures():
+    # The total row of a table of communes is their sum; the documents the province
+    # issued and its conferences are the province's own report, not a column of it.
     from test_normalize import _table
 
     validation = validate_month([normalize(_table())])
-    missing = [
-        (f.rule, f.unit_code) for f in validation.findings if f.indicator == "van_ban_chi_dao"
+    assert [f.rule for f in validation.findings if f.indicator == "van_ban_chi_dao"] == []
+
+
+def test_a_province_form_without_its_own_figures_is_the_province_s_finding():
+    values = {k: v for k, v in CLEAN.items() if k != "xa_dat_chuan"}
+    data = form_bytes(values, title=("CÔNG AN TỈNH LÀO CAI",))
+    validation = validate_month([normalize(data)])
+    missing = sorted(
+        (f.rule, f.unit_code, f.indicator)
+        for f in validation.findings
+        if f.indicator in ("van_ban_chi_dao", "hoi_nghi_so_tong_ket")
+    )
+    assert missing == [
+        ("missing-required", "15", "hoi_nghi_so_tong_ket"),
+        ("missing-required", "15", "van_ban_chi_dao"),
     ]
-    assert missing == [("missing-required", "15")]
