@@ -248,6 +248,7 @@ def _expand(folded: str) -> str:
     return " ".join(_FILLERS.sub(" ", expanded).split())
 
 
+@lru_cache(maxsize=65536)
 def label_keys(text: str) -> tuple[str, ...]:
     """The folded forms a label is compared under: with and without numbering, a trailing
     "(buổi)"-style suffix or ":", a leading "Trong đó:" and a leading "Số"."""
@@ -646,16 +647,19 @@ def match_in_context(text: str, allowed: frozenset[str]) -> LabelMatch | None:
     return LabelMatch("ok", ranked[0][1], ranked[0][0], tuple((c, s) for s, c in ranked[:3]))
 
 
+@lru_cache(maxsize=16384)
 def is_short_header(text: str) -> bool:
     """One to three words once numbering and fillers are gone: ambiguous alone."""
     keys = label_keys(text)
     return min((len(_PREPOSITION.sub("", key).split()) for key in keys), default=0) <= 3
 
 
+@lru_cache(maxsize=16384)
 def group_of_indicator(code: str) -> str | None:
     return next((g.id for g in _group_keys() if code in dict(g.members)), None)
 
 
+@lru_cache(maxsize=16384)
 def is_member_word(text: str) -> bool:
     """Whether a short header is a sub-header word of some group ("Tổng số", "Đạt chuẩn",
     "Lượt người"): such a word means nothing sure outside its own group."""
@@ -663,6 +667,7 @@ def is_member_word(text: str) -> bool:
     return any(keys & words for group in _group_keys() for _, words in group.members)
 
 
+@lru_cache(maxsize=16384)
 def member_conflict(text: str, code: str) -> bool:
     """Whether a short label is a group's sub-header word for another indicator: alone,
     "Ở khu dân cư" may be the models at residential areas, not the areas themselves."""
@@ -677,6 +682,7 @@ def member_conflict(text: str, code: str) -> bool:
     )
 
 
+@lru_cache(maxsize=16384)
 def group_reads(group_id: str, text: str) -> bool:
     """Whether a short sub-header could be read as a member of its group: then a match
     outside the group ("Đạt chuẩn ANTT" as the commune's own standard, under the units'

@@ -85,6 +85,7 @@ class Workbook:
     notes: tuple[str, ...] = field(default=())
 
 
+@lru_cache(maxsize=4096)
 def column_letter(c: int) -> str:
     """0 -> "A", 25 -> "Z", 26 -> "AA"."""
     letters = ""
@@ -248,22 +249,24 @@ def _calamine_sheets(data: bytes) -> tuple[Sheet, ...]:
 CellFonts = dict[str, dict[tuple[int, int], str]]
 
 _HIDDEN_ROW = re.compile(rb"<row\b[^>]*\bhidden=\"(?:1|true)\"")
-_FORMULA = re.compile(rb"<f[\s>/]")
+# A formula with no calculated value after it (the file was never recalculated): only
+# then does calamine, which reads the cached values, need openpyxl's help.
+_UNCACHED_FORMULA = re.compile(rb"<f[\s>/](?:[^<]*</f>|[^>]*/>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>")
 
 
 _LEGACY_FONT = re.compile(rb"(?i)<(?:\w+:)?name\s+val=\"(?:\.vn|vni)")
 
 
 def _needs_cell_detail(data: bytes, names: list[str]) -> bool:
-    """Whether any worksheet has hidden rows or formulas, or the styles a legacy
-    Vietnamese font: only then is openpyxl worth it."""
+    """Whether any worksheet has hidden rows or formulas without a value, or the styles a
+    legacy Vietnamese font: only then is openpyxl worth it."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         if "xl/styles.xml" in names and _LEGACY_FONT.search(archive.read("xl/styles.xml")):
             return True
         for name in names:
             if name.startswith("xl/worksheets/") and name.endswith(".xml"):
                 xml = archive.read(name)
-                if _HIDDEN_ROW.search(xml) or _FORMULA.search(xml):
+                if _HIDDEN_ROW.search(xml) or _UNCACHED_FORMULA.search(xml):
                     return True
     return False
 
@@ -600,20 +603,24 @@ def _spreadsheetml_sheets(data: bytes) -> tuple[tuple[Sheet, ...], CellFonts]:
 def _in_unicode(sheet: Sheet, fonts: dict[tuple[int, int], str]) -> Sheet:
     """Text typed with TCVN3 or VNI fonts converted to Unicode, before anything matches a
     label, a unit or a period. A cell's font tells its encoding where the format keeps
-    it; otherwise the text itself does (antq.legacy_text)."""
-    changed = False
+    it; otherwise the text itself does (antq.legacy_text), and the encoding most of the
+    sheet is typed in decides the cells whose words alone cannot."""
+    texts = [
+        (r, c, value)
+        for r, row in enumerate(sheet.rows)
+        for c, value in enumerate(row)
+        if isinstance(value, str) and not value.isascii()
+    ]
+    dominant = _dominant_encoding([value for _, _, value in texts[:2000]])
     rows = sheet.rows
-    dominant = _dominant_encoding(rows)
-    for r, row in enumerate(rows):
-        for c, value in enumerate(row):
-            if not isinstance(value, str) or value.isascii():
-                continue
-            hint, capitals = encoding_of_font(fonts.get((r, c)))
-            text = _converted(value, hint or dominant, capitals)
-            if text != value:
-                if not changed:
-                    rows, changed = [list(row) for row in rows], True
-                rows[r][c] = text
+    changed = False
+    for r, c, value in texts:
+        hint, capitals = encoding_of_font(fonts.get((r, c)))
+        text = _converted(value, hint or dominant, capitals)
+        if text != value:
+            if not changed:
+                rows, changed = [list(row) for row in rows], True
+            rows[r][c] = text
     name = _converted(sheet.name, None, False)
     preamble = tuple(_converted(text, None, False) for text in sheet.preamble)
     if not changed and name == sheet.name and preamble == sheet.preamble:
@@ -621,19 +628,17 @@ def _in_unicode(sheet: Sheet, fonts: dict[tuple[int, int], str]) -> Sheet:
     return replace(sheet, name=name, rows=rows, preamble=preamble)
 
 
-def _dominant_encoding(rows: list[list[CellValue]]):  # -> Encoding | None
+def _dominant_encoding(texts: list[str]):  # -> Encoding | None
     """The legacy encoding a sheet is typed in, when its text says so clearly (two cells
     or more, none in the other): it decides for the cells whose words tie ("X. Tu Vò"
     reads as well as "X. Tu Vũ" by the words alone)."""
     from antq.legacy_text import legacy_encoding
 
     counts = {"tcvn3": 0, "vni": 0}
-    for row in rows[:300]:
-        for value in row:
-            if isinstance(value, str) and not value.isascii():
-                found = legacy_encoding(value)
-                if found:
-                    counts[found] += 1
+    for text in texts:
+        found = legacy_encoding(text)
+        if found:
+            counts[found] += 1
     for encoding, other in (("tcvn3", "vni"), ("vni", "tcvn3")):
         if counts[encoding] >= 2 and counts[other] == 0:
             return encoding

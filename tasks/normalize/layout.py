@@ -12,6 +12,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -36,6 +37,7 @@ from antq.tasks.read import Sheet
 from antq.text import cell_text, fold
 
 
+@lru_cache(maxsize=1)
 def catalog_sections() -> dict[str, str]:
     return {ind.code: ind.section for ind in catalog().indicators}
 
@@ -148,6 +150,9 @@ def _merged_origin(sheet: Sheet) -> dict[tuple[int, int], tuple[int, int]]:
     return origin
 
 
+_ALPHA = re.compile(r"[^\W\d_]")
+
+
 class SheetView:
     """Text access to a sheet where a merged range reads as its top-left cell everywhere."""
 
@@ -155,11 +160,34 @@ class SheetView:
         self.sheet = sheet
         self._origin = _merged_origin(sheet)
         self.n_cols = min(sheet.n_cols, MAX_SCAN_COLS)
+        self._texts: dict[tuple[int, int], str] = {}  # header rows are read many times
+        self._alpha_columns: dict[int, int] = {}
 
     def text(self, r: int, c: int) -> str:
-        r0, c0 = self._origin.get((r, c), (r, c))
-        value = self.sheet.value(r0, c0)
-        return value.strip() if isinstance(value, str) else ""
+        key = (r, c)
+        found = self._texts.get(key)
+        if found is None:
+            r0, c0 = self._origin.get(key, key)
+            value = self.sheet.value(r0, c0)
+            found = self._texts[key] = value.strip() if isinstance(value, str) else ""
+        return found
+
+    def text_columns(self, r: int) -> int:
+        """How many cells of row `r` hold words (a merged cell counts in every column it
+        spans)."""
+        found = self._alpha_columns.get(r)
+        if found is None:
+            row = self.sheet.rows[r] if r < len(self.sheet.rows) else []
+            origin, count = self._origin, 0
+            for c in range(self.n_cols):
+                if (r, c) in origin:
+                    value: object = self.text(r, c)
+                else:
+                    value = row[c] if c < len(row) else None
+                if isinstance(value, str) and _ALPHA.search(value):
+                    count += 1
+            found = self._alpha_columns[r] = count
+        return found
 
     def own_text(self, r: int, c: int) -> str:
         value = self.sheet.value(r, c)
@@ -173,6 +201,7 @@ def _is_labelish(text: str) -> bool:
     return len(text) >= 4 and any(ch.isalpha() for ch in text)
 
 
+@lru_cache(maxsize=16384)
 def _section_like(text: str) -> bool:
     """A roman-numeral section heading such as "II. Tuyên truyền, vận động"."""
     folded = fold(text)
@@ -304,20 +333,27 @@ class _Entry:
     figure: bool  # a figure in a value column
 
 
+_LETTER_NUMBER = re.compile(r"[a-zđ]\s*[).]?")
+_DOTTED = re.compile(r"^\d+((?:\.\d+)+)\.?(?:\s|$)")
+
+
 def _level(view: SheetView, r: int, label_col: int, col: int, label: str) -> int:
     """How deep a row is listed: "a)" items, "- " bullets, "Trong đó:" and labels indented
     into the next column each go one level under the row above them."""
     number = view.own_text(r, label_col - 1) if label_col > 0 else ""
+    return _written_level(number, label) + (1 if col > label_col else 0)
+
+
+@lru_cache(maxsize=16384)
+def _written_level(number: str, label: str) -> int:
     lowered = label.lower()
     # "a)", "b." in the numbering column or before the label; "I", "V" are sections.
-    lettered = re.fullmatch(r"[a-zđ]\s*[).]?", number) or _LETTER_ITEM.match(label)
+    lettered = _LETTER_NUMBER.fullmatch(number) or _LETTER_ITEM.match(label)
     # "4.1" under "4", "4.1.2" under "4.1"
-    dotted = re.match(r"^\d+((?:\.\d+)+)\.?(?:\s|$)", number or label)
+    dotted = _DOTTED.match(number or label)
     level = 1 if lettered else dotted.group(1).count(".") if dotted else 0
     bullet = _BULLET.match(lowered) or _BULLET.match(number)
-    level += 1 if bullet or fold(label).startswith(("trong do", "trong so")) else 0
-    level += 1 if col > label_col else 0
-    return level
+    return level + (1 if bullet or fold(label).startswith(("trong do", "trong so")) else 0)
 
 
 def _is_heading(view: SheetView, r: int, label_col: int, label: str, value_cols: list[int]) -> bool:
@@ -326,12 +362,18 @@ def _is_heading(view: SheetView, r: int, label_col: int, label: str, value_cols:
     if any(view.sheet.value(r, c) is not None for c in value_cols):
         return False
     number = view.own_text(r, label_col - 1).rstrip(".") if label_col > 0 else ""
+    return _heading_text(number, label)
+
+
+@lru_cache(maxsize=16384)
+def _heading_text(number: str, label: str) -> bool:
     head = label.split(" ", 1)[0].rstrip(".:-)")
     letters = [ch for ch in label if ch.isalpha()]
     capitals = len(letters) >= 4 and sum(ch.isupper() for ch in letters) >= 0.8 * len(letters)
     return bool(_ROMAN_OR_LETTER.match(number) or _ROMAN_OR_LETTER.match(head) or capitals)
 
 
+@lru_cache(maxsize=4096)
 def _heading_section(label: str) -> str | None:
     """The catalog section a heading opens: by the group it names ("TẬP HUẤN, BỒI
     DƯỠNG"), or by the section's own title."""
@@ -352,7 +394,8 @@ def _section_codes(
     above it opens, else those of the nearest surely-read rows above and below it."""
     sections = catalog_sections()
     found: set[str] = set()
-    for entry in reversed(entries[:i]):
+    for j in range(i - 1, -1, -1):
+        entry = entries[j]
         match = resolved[entry.row]
         if entry.heading:
             section = _heading_section(entry.label)
@@ -362,7 +405,8 @@ def _section_codes(
         if match.status == "ok":
             found.add(sections[match.code or ""])
             break
-    for entry in entries[i + 1 :]:
+    for j in range(i + 1, len(entries)):
+        entry = entries[j]
         match = resolved[entry.row]
         if entry.heading:
             break
@@ -473,15 +517,13 @@ def _block_rows(
     resolved = dict(direct)
     for i, entry in enumerate(entries):
         match = direct[entry.row]
-        allowed = _section_codes(entries, i, direct)
+        if match.status != "ok" or match.score >= 95:
+            continue
         rivals = [code for code, score in match.candidates[1:] if match.score - score < 10]
-        if (
-            match.status == "ok"
-            and match.score < 95
-            and allowed
-            and match.code not in allowed
-            and any(code in allowed for code in rivals)
-        ):
+        if not rivals:
+            continue
+        allowed = _section_codes(entries, i, direct)
+        if allowed and match.code not in allowed and any(code in allowed for code in rivals):
             # "Số lượt người tham dự" in the training section is not the propaganda one.
             resolved[entry.row] = LabelMatch("weak", None, match.score, match.candidates)
     taken = {m.code for m in resolved.values() if m.status == "ok"}
@@ -603,11 +645,16 @@ def _column_composites(view: SheetView, row: int, col: int) -> list[tuple[str, l
             texts.append(text)
     if not texts or not view.text(row, col):
         return []
+    return [(text, list(parts)) for text, parts in _composites_of(tuple(texts))]
+
+
+@lru_cache(maxsize=16384)
+def _composites_of(texts: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
     composites = [(" ".join(texts[i:]), texts[i:]) for i in range(len(texts))]
-    naming = [t for t in texts if not layouts().period_headers.only(t)]
+    naming = tuple(t for t in texts if not layouts().period_headers.only(t))
     if naming and len(naming) < len(texts):
         composites += [(" ".join(naming[i:]), naming[i:]) for i in range(len(naming))]
-    return composites
+    return tuple(composites)
 
 
 def _best_column_match(view: SheetView, row: int, col: int) -> tuple[LabelMatch, list[str]] | None:
@@ -656,7 +703,7 @@ def _ignored_column(parts: list[str]) -> bool:
 
 
 def _text_columns(view: SheetView, r: int) -> int:
-    return sum(1 for c in range(view.n_cols) if any(ch.isalpha() for ch in view.text(r, c)))
+    return view.text_columns(r)
 
 
 def _header_row_scores(
