@@ -18,9 +18,6 @@ from antq.sample.score import read_each, score_expected
 
 FILES = Path(__file__).parent / "fixtures" / "independent" / "files"
 TRUTH = json.loads((FILES / "truth.json").read_text(encoding="utf-8"))
-# A province table with its two province-only figures in a small form block under the
-# table: the reader does not look below a table's total row yet.
-NOT_YET = {"inbox/2026-10/56-khanh-hoa/control-table-01.xlsx"}
 
 
 @pytest.fixture(scope="module")
@@ -39,20 +36,11 @@ def test_no_well_formed_file_gets_an_error_or_a_warning(scored):
     assert [(f.original_path, f.cell, f.rule) for f in findings] == []
 
 
-@pytest.mark.parametrize(
-    "item", [t for t in TRUTH if t["path"] not in NOT_YET], ids=lambda t: Path(t["path"]).name
-)
+@pytest.mark.parametrize("item", TRUTH, ids=lambda t: Path(t["path"]).name)
 def test_every_figure_is_read_at_its_cell(scored, item):
     table, _ = scored
     row = table[table["file"] == item["path"].removeprefix("inbox/")].iloc[0]
     assert row["read_fully"], row["detail"]
-
-
-@pytest.mark.xfail(reason="figures in a form block under a table are not read yet", strict=True)
-@pytest.mark.parametrize("path", sorted(NOT_YET))
-def test_province_figures_under_a_table(scored, path):
-    table, _ = scored
-    assert table[table["file"] == path.removeprefix("inbox/")].iloc[0]["read_fully"]
 
 
 def test_every_class_and_format_is_there():

@@ -13,7 +13,14 @@ from antq.findings import Finding, Where, make_finding
 from antq.schemas.catalog import Indicator, catalog
 from antq.schemas.layouts import layouts
 from antq.schemas.registry import Registry, normalize_code, registry
-from antq.tasks.clean import MAX_SUM_CELLS, Parsed, Period, parse_value, sum_formula_ranges
+from antq.tasks.clean import (
+    MAX_SUM_CELLS,
+    Parsed,
+    Period,
+    match_label,
+    parse_value,
+    sum_formula_ranges,
+)
 from antq.tasks.normalize.layout import (
     MIN_INDICATORS,
     CrossLayout,
@@ -515,6 +522,8 @@ def _read_table(
     # With a row not read (its unit unsure), the rows' sum says nothing of the total.
     if total_row is not None and not unread_rows:
         _check_total_row(parsed, sheet, layout, total_row, unit_rows)
+    if total_row is not None:
+        _province_block(parsed, sheet, view, layout, max([total_row, *unit_rows]))
 
 
 def _read_cross(
@@ -563,6 +572,35 @@ def _read_cross(
     base = ref.where(sheet=sheet.name)
     for hit in layout.weak_rows:
         _unknown_label(parsed, hit, base, a1(hit.row, hit.col))
+
+
+def _province_block(
+    parsed: ParsedFile, sheet: Sheet, view: SheetView, layout: TableLayout, last_row: int
+) -> None:
+    """The province's own figures printed as a small form under its table of communes
+    ("- Số văn bản chỉ đạo ban hành | 11"): read into the province's report, each only
+    when its label surely names a province-only indicator the table has no column for."""
+    total = next((rep for rep in parsed.reports if rep.kind == "table-total"), None)
+    if total is None:
+        return
+    taken = set(layout.columns.values())
+    where = parsed.ref.where(unit_code=total.unit_code, unit_name=total.unit_name, sheet=sheet.name)
+    for r in range(last_row + 1, min(sheet.n_rows, last_row + 13)):
+        for c in range(view.n_cols):
+            text = view.own_text(r, c)
+            if len(text) < 4 or not any(ch.isalpha() for ch in text):
+                continue
+            match = match_label(text)
+            indicator = catalog().indicator(match.code) if match.status == "ok" else None
+            if indicator is None or indicator.code in taken or not indicator.province_only:
+                break
+            figure = next(
+                (c2 for c2 in range(c + 1, view.n_cols) if sheet.value(r, c2) is not None), None
+            )
+            if figure is not None and parse_value(sheet.value(r, figure), "integer").status == "ok":
+                _observation(parsed, total.index, indicator, sheet, r, figure, where)
+                taken.add(indicator.code)
+            break
 
 
 def _add_table_report(
