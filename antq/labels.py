@@ -164,7 +164,9 @@ def proposals_markdown(items: list[Proposal]) -> str:
     ]
     for p in items:
         best = ", ".join(f"{code} ({score})" for code, score in p.candidates)
-        code = p.candidates[0][0] if p.candidates else "<chỉ_tiêu>"
+        # Only a close candidate is offered in the command; otherwise the team chooses.
+        close = p.candidates and p.candidates[0][1] >= 80
+        code = p.candidates[0][0] if close else "<mã_chỉ_tiêu>"
         command = f'`antq labels accept "{p.label}" {code}`'
         lines.append(f"| {p.label} | {p.files} | {', '.join(p.provinces)} | {best} | {command} |")
     return "\n".join(lines)
