@@ -98,13 +98,25 @@ def _query(args: argparse.Namespace) -> int:
     from antq.warehouse.store import Warehouse
     from antq.warehouse.tables import TABLES
 
+    if not Path(args.warehouse).is_dir():
+        print(
+            f"antq query: không tìm thấy kho dữ liệu (--warehouse) {args.warehouse}",
+            file=sys.stderr,
+        )
+        return 2
     store = Warehouse(Path(args.warehouse))
     con = duckdb.connect()
-    for table in TABLES:
-        if store.periods(table):
-            con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{store.glob(table)}')")
-    result = con.execute(args.sql)
-    frame = result.df()
+    tables = [table for table in TABLES if store.periods(table)]
+    for table in tables:
+        con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{store.glob(table)}')")
+    try:
+        frame = con.execute(args.sql).df()
+    except duckdb.Error as exc:
+        # The team's own SQL: the engine's message and what there is to query, no traceback.
+        first = str(exc).strip().splitlines()[0]
+        print(f"antq query: câu SQL không chạy được: {first}", file=sys.stderr)
+        print(f"  các bảng có trong kho: {', '.join(tables) or '(chưa có)'}", file=sys.stderr)
+        return 2
     if args.csv:
         from antq.xlsx import csv_safe
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import stat
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -91,17 +92,35 @@ def _walk(folder: Path) -> list[Path]:
     return found
 
 
-def _not_a_file(path: Path) -> str | None:
-    """Why `path` is not read as a submission: a link, or not a regular file."""
+def _not_a_file(path: Path, inside: Counter[tuple[int, int]] | None = None) -> str | None:
+    """Why `path` is not read as a submission: a link, or not a regular file. A hard
+    link is read only when all its names are in the inbox (`inside` counts the names of
+    each device and inode there): one to a file elsewhere (/etc/passwd) is not."""
     if path.is_symlink():
         return "liên kết (symlink) không phải tệp báo cáo"
     try:
-        mode = path.lstat().st_mode
+        info = path.lstat()
     except OSError as exc:
         return f"không đọc được thông tin tệp ({exc.strerror})"
-    if not stat.S_ISREG(mode):
+    if not stat.S_ISREG(info.st_mode):
         return "không phải tệp dữ liệu thông thường (ống, thiết bị...)"
+    if info.st_nlink > 1 and (inside or Counter())[(info.st_dev, info.st_ino)] < info.st_nlink:
+        return "liên kết cứng (hard link) tới một tệp nằm ngoài hộp thư"
     return None
+
+
+def _names_inside(base: Path) -> Counter[tuple[int, int]]:
+    """How many names each (device, inode) has under the month's folder."""
+    found: Counter[tuple[int, int]] = Counter()
+    for dirpath, _, filenames in os.walk(base, followlinks=False):
+        for name in filenames:
+            try:
+                info = os.lstat(os.path.join(dirpath, name))
+            except OSError:
+                continue
+            if stat.S_ISREG(info.st_mode) and info.st_nlink > 1:
+                found[(info.st_dev, info.st_ino)] += 1
+    return found
 
 
 def discover(inbox: Path, period: str) -> Discovery:
@@ -109,6 +128,7 @@ def discover(inbox: Path, period: str) -> Discovery:
     base = month_dir(inbox, period)
     discovery = Discovery(period=period, base=base)
     reg = registry()
+    inside = _names_inside(base)
     for entry in sorted(base.iterdir(), key=lambda p: p.name):
         if _ignored(entry.name) or entry.name.startswith("."):
             continue
@@ -129,7 +149,7 @@ def discover(inbox: Path, period: str) -> Discovery:
             continue
         files = discovery.files.setdefault(province.code, [])
         for path in _walk(entry):
-            why = _not_a_file(path)
+            why = _not_a_file(path, inside)
             if why is not None:
                 _unplaced(discovery, inbox, path, why, province.code)
                 continue

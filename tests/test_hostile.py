@@ -363,6 +363,25 @@ def test_links_pipes_and_linked_folders_are_reported_never_followed(tmp_path):
     ]
 
 
+def test_a_hard_link_to_a_file_outside_the_inbox_is_reported_not_read(tmp_path):
+    inbox = tmp_path / "inbox"
+    folder = inbox / PERIOD / f"{PROVINCE}-lao-cai"
+    folder.mkdir(parents=True)
+    outside = tmp_path / "outside.xlsx"
+    outside.write_bytes(hostile.report_bytes())
+    os.link(outside, folder / "lien-ket-cung.xlsx")
+    # Two names of one file, both in the inbox, are the province's own business.
+    (folder / "bao-cao.xlsx").write_bytes(hostile.report_bytes())
+    os.link(folder / "bao-cao.xlsx", folder / "ban-sao.xlsx")
+    found = discover(inbox, PERIOD)
+    names = sorted(f.original_path.rsplit("/", 1)[-1] for f in found.files[PROVINCE])
+    assert names == ["ban-sao.xlsx", "bao-cao.xlsx"]
+    assert [(f.original_path.rsplit("/", 1)[-1], f.rule) for f in found.findings] == [
+        ("lien-ket-cung.xlsx", "file-outside-province")
+    ]
+    assert "liên kết cứng" in found.findings[0].message
+
+
 def test_a_linked_period_folder_is_not_followed(tmp_path):
     elsewhere = tmp_path / "elsewhere" / f"{PROVINCE}-lao-cai"
     elsewhere.mkdir(parents=True)
