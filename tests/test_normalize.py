@@ -209,3 +209,53 @@ def test_a_table_row_of_another_province_holds_back_that_row_only():
     ]
     assert not parsed.rejected
     assert [r.unit_code for r in parsed.reports] == [communes[0].code, communes[2].code, "15"]
+
+
+def _table_with_rows(rows: list[list[object]]) -> bytes:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["CÔNG AN TỈNH LÀO CAI"])
+    ws.append(["BÁO CÁO TỔNG HỢP THÁNG 10 NĂM 2026"])
+    ws.append(
+        ["STT", "Xã, phường", "Số buổi tuyên truyền", "Số lượt người tham gia", "Số tin, bài"]
+    )
+    for row in rows:
+        ws.append(row)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_commune_whose_figures_run_on_by_one_is_read_not_taken_for_column_numbers():
+    from antq.schemas.registry import registry
+
+    communes = registry().communes_of("15")[:2]
+    data = _table_with_rows(
+        [
+            [1, communes[0].name, 5, 6, 7],
+            [2, communes[1].name, 3, 90, 4],
+            ["", "Tổng cộng", 8, 96, 11],
+        ]
+    )
+    parsed = normalize(data)
+    units = {r.index: r.unit_code for r in parsed.reports}
+    read = {(units[o.report], o.indicator): o.parsed.value for o in parsed.observations}
+    assert read[(communes[0].code, "buoi_tuyen_truyen")] == 5
+    assert read[(communes[0].code, "tin_bai")] == 7
+
+
+def test_a_row_of_figures_that_names_no_unit_is_said_not_dropped():
+    from antq.schemas.registry import registry
+
+    communes = registry().communes_of("15")[:2]
+    data = _table_with_rows(
+        [
+            [1, communes[0].name, 2, 60, 1],
+            [2, None, 4, 80, 3],
+            [3, communes[1].name, 3, 90, 4],
+            ["", "Tổng cộng", 9, 230, 8],
+        ]
+    )
+    parsed = normalize(data)
+    assert [(f.rule, f.cell) for f in parsed.findings] == [("row-without-unit", "C5")]
+    assert "Dòng 5" in parsed.findings[0].message

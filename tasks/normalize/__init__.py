@@ -453,6 +453,7 @@ def _read_table(
     unit_rows: list[int] = []
     unread_rows = 0
     marks = writes_marks(sheet)
+    last_named = _last_named_row(sheet, view, layout)
     total_row: int | None = None
     seen_units: dict[str, int] = {}
     for r in range(layout.header_row + 1, sheet.n_rows):
@@ -480,6 +481,19 @@ def _read_table(
             continue
         has_numbers = any(parse_value(v, "integer").status in ("ok", "approximate") for v in values)
         found = _row_unit(parsed, sheet, view, layout, r, marks)
+        if found is None and has_numbers and r < last_named:
+            # A row of figures among the communes' rows that names no unit: said, not
+            # dropped (below the last commune are notes and signatures).
+            parsed.findings.append(
+                make_finding(
+                    "row-without-unit",
+                    ref.where(sheet=sheet.name, cell=a1(r, first_ind)),
+                    value_raw=cell_text(values[0]) if values[0] is not None else None,
+                    row=r + 1,
+                )
+            )
+            unread_rows += 1
+            continue
         if found is None or not has_numbers:
             continue
         if found.status != "ok" or found.unit is None:
@@ -572,6 +586,20 @@ def _read_cross(
     base = ref.where(sheet=sheet.name)
     for hit in layout.weak_rows:
         _unknown_label(parsed, hit, base, a1(hit.row, hit.col))
+
+
+def _last_named_row(sheet: Sheet, view: SheetView, layout: TableLayout) -> int:
+    """The last row of the table that names a unit or says it is the total."""
+    cols = [layout.name_col] if layout.name_col is not None else range(min(layout.columns))
+    last = layout.header_row
+    for r in range(layout.header_row + 1, sheet.n_rows):
+        if (
+            any(any(ch.isalpha() for ch in view.own_text(r, c)) for c in cols)
+            or layout.code_col is not None
+            and normalize_code(sheet.value(r, layout.code_col), 5)
+        ):
+            last = r
+    return last
 
 
 def _province_block(
