@@ -18,9 +18,7 @@ are dropped. Nothing a hostile file holds runs when the ministry opens its copy.
 from __future__ import annotations
 
 import io
-import os
 import re
-import uuid
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -35,6 +33,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from antq.findings import Finding
+from antq.outputs import save_workbook
 from antq.schemas.catalog import catalog
 from antq.tasks.guard import check_bytes
 from antq.tasks.read import read_bytes
@@ -179,14 +178,7 @@ def _rebuilt_copy(original: bytes, suffix: str) -> _Copy | None:
 
 
 def _save(wb: Workbook, out_path: Path) -> Path:
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out_path.with_name(f".{uuid.uuid4().hex}.tmp")
-    try:
-        wb.save(tmp)
-        os.replace(tmp, out_path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return out_path
+    return save_workbook(wb, out_path)
 
 
 # ------------------------------------------------------------------------ marks

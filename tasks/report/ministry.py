@@ -13,6 +13,7 @@ import pandas as pd
 from openpyxl.chart import BarChart, Reference
 
 from antq.findings import Finding
+from antq.outputs import save_workbook, write_text
 from antq.schemas.catalog import catalog
 from antq.schemas.periods import period_rules
 from antq.schemas.registry import NATIONAL_CODE, registry
@@ -245,10 +246,7 @@ def write_ministry_workbook(
     _mark_targets(wb["Tỷ lệ"], ratios)
     _progress_sheet(wb.create_sheet("Tiến độ báo cáo"), period, rollup, submissions, findings)
     _legend_sheet(wb.create_sheet("Giải thích"))
-    path = out_dir / f"tong-hop-bo-cong-an-{period}.xlsx"
-    out_dir.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
-    return path
+    return save_workbook(wb, out_dir / f"tong-hop-bo-cong-an-{period}.xlsx")
 
 
 def _mark_targets(ws, ratios: list[str]) -> None:
@@ -346,7 +344,4 @@ tổng mẫu số. Ô tô vàng: dưới chỉ tiêu phấn đấu.</p>
 {_html_table(["Mã", "Tỉnh, thành phố", *[cat.label(c) for c in ratios]], ratio_rows)}
 </body></html>
 """
-    out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / f"tong-hop-bo-cong-an-{period}.html"
-    path.write_text(page, encoding="utf-8")
-    return path
+    return write_text(out_dir / f"tong-hop-bo-cong-an-{period}.html", page)

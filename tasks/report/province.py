@@ -27,6 +27,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from antq.findings import Finding
+from antq.outputs import save_workbook, write_text
 from antq.schemas.catalog import catalog
 from antq.schemas.periods import period_rules
 from antq.schemas.registry import Unit, registry
@@ -548,11 +549,11 @@ def write_province_report(
     wb.active.title = "Tổng hợp"
     _findings_sheet(wb.create_sheet("Lỗi cần sửa"), own, copies)
     _files_sheet(wb.create_sheet("Tệp đã nhận"), subs, copies)
-    path = folder / f"bao-cao-kiem-tra-{code}-{period}.xlsx"
-    wb.save(path)
+    path = save_workbook(wb, folder / f"bao-cao-kiem-tra-{code}-{period}.xlsx")
     n_errors = sum(f.is_error for f in own)
     json_path = folder / f"bao-cao-kiem-tra-{code}-{period}.json"
-    json_path.write_text(
+    write_text(
+        json_path,
         json.dumps(
             {
                 "period": period,
@@ -569,7 +570,6 @@ def write_province_report(
             indent=1,
             default=str,
         ),
-        encoding="utf-8",
     )
     made = tuple(folder / c for _, c in sorted((copies or {}).items()))
     return ProvinceReport(code, path, json_path, n_errors, len(own) - n_errors, made)
