@@ -23,6 +23,11 @@ def _run(args: argparse.Namespace) -> int:
     if not Path(args.inbox).is_dir():
         print(f"antq: không tìm thấy thư mục hộp thư (--inbox) {args.inbox}", file=sys.stderr)
         return 2
+    for option, folder in (("--warehouse", args.warehouse), ("--reports", args.reports)):
+        problem = _not_writable(Path(folder)) if folder else None
+        if problem:
+            print(f"antq: không ghi được vào {option} {folder}: {problem}", file=sys.stderr)
+            return 2
 
     summary = monthly_ingest(
         period=args.period,
@@ -33,6 +38,20 @@ def _run(args: argparse.Namespace) -> int:
     )
     _print_summary(summary)
     return 0
+
+
+def _not_writable(folder: Path) -> str | None:
+    """Why the run could not write to `folder` (read-only, not a folder), checked before
+    the month starts rather than found half way."""
+    import tempfile
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        return exc.strerror or type(exc).__name__
+    return None
 
 
 def _print_summary(summary) -> None:  # RunSummary

@@ -25,3 +25,14 @@ def test_a_malformed_period_is_a_message(tmp_path, capsys):
     args = ["run", "--period", "10/2026", "--inbox", str(inbox), "--warehouse", str(tmp_path)]
     assert main(args) == 2
     assert "YYYY-MM" in capsys.readouterr().err
+
+
+def test_a_warehouse_that_cannot_be_written_is_said_before_the_month_starts(tmp_path, capsys):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    blocker = tmp_path / "kho"
+    blocker.write_text("a file where the warehouse folder should be")
+    args = ["run", "--period", "2026-10", "--inbox", str(inbox), "--warehouse", str(blocker)]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "không ghi được vào --warehouse" in err and "Traceback" not in err
