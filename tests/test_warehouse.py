@@ -82,3 +82,18 @@ def test_archive_is_content_addressed_and_never_rewritten(tmp_path):
 def test_reading_an_empty_table_gives_its_columns(tmp_path):
     frame = Warehouse(tmp_path).read("submissions", "2026-10")
     assert frame.empty and "sha256" in frame.columns and "period" in frame.columns
+
+
+def test_files_a_killed_run_left_half_written_are_swept_by_the_next_run(tmp_path):
+    from antq.warehouse.store import Warehouse
+
+    store = Warehouse(tmp_path)
+    kept = store.archive("ab" * 32, ".xlsx", b"a received file")
+    (tmp_path / "archive" / ".incoming-0123").write_bytes(b"x" * 1000)
+    (tmp_path / "archive" / "ab" / ".half.0123.tmp").write_bytes(b"x")
+    (tmp_path / "_journal").mkdir()
+    (tmp_path / "_journal" / ".2026-10.json.0123.tmp").write_text("{")
+    with store.writer():
+        pass
+    left = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file())
+    assert left == [".lock", kept.relative_to(tmp_path).as_posix()]

@@ -236,6 +236,20 @@ class Warehouse:
             if directory.is_dir():
                 for child in directory.iterdir():
                     shutil.rmtree(child, ignore_errors=True)
+        self._sweep_partial_files()
+
+    def _sweep_partial_files(self) -> None:
+        """Files a killed run left half written: an archive copy still being received
+        (`archive/.incoming-*`) and atomic writes never renamed (`.*.tmp`). Runs hold
+        the lock while they write them, so under the lock none belongs to a live run."""
+        archive = self.root / "archive"
+        partial = list(archive.glob(".incoming-*")) if archive.is_dir() else []
+        partial += list(archive.glob("*/.*.tmp")) if archive.is_dir() else []
+        journal = self.root / _JOURNAL
+        partial += list(journal.glob(".*.tmp")) if journal.is_dir() else []
+        for path in partial:
+            log.warning("warehouse: removing a file a killed run left half written: %s", path)
+            path.unlink(missing_ok=True)
 
     def discard(self, staged: Staged) -> None:
         shutil.rmtree(staged.root, ignore_errors=True)
