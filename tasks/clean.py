@@ -327,6 +327,19 @@ def _without_excluded(text: str, scores: np.ndarray, codes: list[str]) -> np.nda
     return scores
 
 
+@lru_cache(maxsize=16384)
+def _indicator_scores(text: str) -> np.ndarray | None:
+    """Each indicator's score for a label, in catalog order (indicators whose excluded
+    words the label holds score 0); None when the label has no words to compare. Shared
+    by `match_label` and `label_scores`, so a label is scored once (never mutated)."""
+    index = _label_index()
+    queries = [q for q in label_keys(text) if len(q) >= 3]
+    if not queries:
+        return None
+    scores = np.max([_code_scores(q, index) for q in queries], axis=0)
+    return _without_excluded(text, scores, index.codes)
+
+
 @lru_cache(maxsize=32768)
 def match_label(text: str) -> LabelMatch:
     """The catalog indicator a label names, with a score out of 100.
@@ -335,11 +348,9 @@ def match_label(text: str) -> LabelMatch:
     next one; `weak` (a finding, with candidates) between WEAK_SCORE and that; else `none`.
     """
     index = _label_index()
-    queries = [q for q in label_keys(text) if len(q) >= 3]
-    if not queries:
+    scores = _indicator_scores(text)
+    if scores is None:
         return LabelMatch("none", None, 0.0)
-    scores = np.max([_code_scores(q, index) for q in queries], axis=0)
-    scores = _without_excluded(text, scores, index.codes)
     order = np.argsort(-scores, kind="stable")
     ranked = [(index.codes[i], float(scores[i])) for i in order[:3]]
     top_code, top_score = ranked[0]
@@ -535,15 +546,20 @@ _GROUP_HEADS = ("mo hinh tu quan", "mo hinh")
 _PREPOSITION = re.compile(r"^(?:trong|tai|o|cua|thuoc|so)\s+")
 
 
+def _sub_header_keys(text: str) -> frozenset[str]:
+    """A sub-header's keys, also without a leading preposition ("tại", "trong", "ở")."""
+    keys = label_keys(text)
+    return frozenset(keys) | {_PREPOSITION.sub("", key) for key in keys}
+
+
 @lru_cache(maxsize=16384)
 def match_in_group(group_id: str, text: str) -> LabelMatch | None:
     """The member of a group a short sub-header names ("Khác" under "Mô hình tự quản" is
     mo_hinh_khac): a sub-header word of exactly one member, else a label that matches
     one member of the group; None when it names none of them surely."""
     group = next(g for g in _group_keys() if g.id == group_id)
-    keys = set(label_keys(text))
     # "Trong bệnh viện" is "Bệnh viện"; "Mô hình khác" under "Mô hình" is "Khác".
-    keys |= {_PREPOSITION.sub("", key) for key in keys}
+    keys = set(_sub_header_keys(text))
     keys |= {_without_phrases(key, group.names) for key in keys}
     keys.discard("")
     excluded = excluded_codes(text)
@@ -591,13 +607,10 @@ def match_in_group(group_id: str, text: str) -> LabelMatch | None:
 def label_scores(text: str) -> dict[str, float]:
     """Every indicator's similarity to a label (0-100), for choosing among the indicators
     the layout allows when the label alone is not sure."""
-    index = _label_index()
-    queries = [q for q in label_keys(text) if len(q) >= 3]
-    if not queries:
+    scores = _indicator_scores(text)
+    if scores is None:
         return {}
-    scores = np.max([_code_scores(q, index) for q in queries], axis=0)
-    scores = _without_excluded(text, scores, index.codes)
-    return {code: float(score) for code, score in zip(index.codes, scores, strict=True)}
+    return {code: float(score) for code, score in zip(_label_index().codes, scores, strict=True)}
 
 
 CONTEXT_SCORE = 75.0
@@ -673,8 +686,7 @@ def member_conflict(text: str, code: str) -> bool:
     "Ở khu dân cư" may be the models at residential areas, not the areas themselves."""
     if not is_short_header(text):
         return False
-    keys = set(label_keys(text))
-    keys |= {_PREPOSITION.sub("", key) for key in keys}
+    keys = _sub_header_keys(text)
     return any(
         keys & words and member != code
         for group in _group_keys()
