@@ -701,3 +701,14 @@ def group_reads(group_id: str, text: str) -> bool:
     group) is not sure."""
     scores = label_scores(text)
     return max((scores.get(code, 0.0) for code in group_members(group_id)), default=0.0) >= 60
+
+
+def unsure_outside_group(text: str, code: str, group_id: str) -> bool:
+    """Whether a short header under a group, read alone as `code` outside the group, is
+    not sure: it is a sub-header word of some group, or its own group could read it
+    ("Khu dân cư" under "Mô hình tự quản" is not the residential areas themselves)."""
+    return (
+        code not in group_members(group_id)
+        and is_short_header(text)
+        and (is_member_word(text) or group_reads(group_id, text))
+    )

@@ -23,8 +23,6 @@ from antq.tasks.clean import (
     group_members,
     group_of,
     group_of_indicator,
-    group_reads,
-    is_member_word,
     is_short_header,
     label_keys,
     match_in_context,
@@ -32,6 +30,7 @@ from antq.tasks.clean import (
     match_label,
     member_conflict,
     parse_value,
+    unsure_outside_group,
 )
 from antq.tasks.read import Sheet
 from antq.text import cell_text, fold
@@ -448,17 +447,10 @@ def _direct_matches(entries: list[_Entry], how: dict[int, str]) -> dict[int, Lab
         how[entry.row] = f"group:{group}" if match is not None else "label"
         if match is None:
             match = match_label(entry.label)
-            if (
-                match.status == "ok"
-                and is_short_header(entry.label)
-                and (
-                    (
-                        group
-                        and match.code not in group_members(group)
-                        and (is_member_word(entry.label) or group_reads(group, entry.label))
-                    )
-                    or (not group and member_conflict(entry.label, match.code or ""))
-                )
+            if match.status == "ok" and (
+                unsure_outside_group(entry.label, match.code or "", group)
+                if group
+                else member_conflict(entry.label, match.code or "")
             ):
                 match = LabelMatch("weak", None, match.score, match.candidates)
         likely = match.code if match.status == "ok" else None
@@ -657,6 +649,11 @@ def _composites_of(texts: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]],
     return tuple(composites)
 
 
+def _group_above(parts: list[str]) -> str | None:
+    """The catalog group named by the nearest header above a column's own sub-header."""
+    return next((g for text in reversed(parts[:-1]) if (g := group_of(text))), None)
+
+
 def _best_column_match(view: SheetView, row: int, col: int) -> tuple[LabelMatch, list[str]] | None:
     """The indicator a column's header names. Under a group header of the catalog
     ("Mô hình tự quản về ANTT" over "Khác"), the sub-header is read as a member of that
@@ -666,7 +663,7 @@ def _best_column_match(view: SheetView, row: int, col: int) -> tuple[LabelMatch,
         return None
     texts = composites[0][1]
     naming = [t for t in texts if not layouts().period_headers.only(t)] or texts
-    group = next((g for t in reversed(naming[:-1]) if (g := group_of(t))), None)
+    group = _group_above(naming)
     if group is not None:
         member = match_in_group(group, naming[-1])
         if member is not None:
@@ -682,9 +679,7 @@ def _best_column_match(view: SheetView, row: int, col: int) -> tuple[LabelMatch,
         if (
             group is not None
             and match.status == "ok"
-            and match.code not in group_members(group)
-            and is_short_header(naming[-1])
-            and (is_member_word(naming[-1]) or group_reads(group, naming[-1]))
+            and unsure_outside_group(naming[-1], match.code or "", group)
         ):
             # "Khu dân cư" alone is khu_dan_cu_tong, but not under "Mô hình tự quản".
             match = LabelMatch("weak", None, match.score, match.candidates)
@@ -702,10 +697,6 @@ def _ignored_column(parts: list[str]) -> bool:
     )
 
 
-def _text_columns(view: SheetView, r: int) -> int:
-    return view.text_columns(r)
-
-
 def _header_row_scores(
     view: SheetView, min_columns: int
 ) -> list[tuple[int, dict[int, tuple[LabelMatch, list[str]]]]]:
@@ -713,7 +704,7 @@ def _header_row_scores(
     for r in range(min(view.sheet.n_rows, MAX_HEADER_ROWS)):
         # A header row naming k indicators has at least k text cells: rows with fewer than
         # `min_columns` cannot win, and skipping them keeps forms cheap.
-        if _text_columns(view, r) < min_columns:
+        if view.text_columns(r) < min_columns:
             continue
         columns = {}
         for c in range(view.n_cols):
@@ -759,8 +750,6 @@ def _unnamed_columns(view: SheetView, top: int, row: int, first_ind: int, named:
 
 
 def _weak_columns_in_context(
-    view: SheetView,
-    header_row: int,
     weak: list[Hit],
     mapping: dict[int, str],
     columns: dict[int, tuple[LabelMatch, list[str]]],
@@ -829,7 +818,7 @@ def detect_table(view: SheetView, min_columns: int = MIN_INDICATORS) -> TableLay
     # The unit's name and code columns ("Xã, phường, đặc khu", "Mã ĐVHC") name no figure.
     weak = [hit for hit in weak if hit.col not in (code_col, name_col)]
     before = dict(mapping)
-    weak = _weak_columns_in_context(view, header_row, weak, mapping, columns)
+    weak = _weak_columns_in_context(weak, mapping, columns)
     readings = []
     for c, (match, parts) in sorted(columns.items()):
         if c in (code_col, name_col) or _ignored_column(parts):
@@ -838,7 +827,7 @@ def detect_table(view: SheetView, min_columns: int = MIN_INDICATORS) -> TableLay
             how = "columns"
             match = LabelMatch("ok", mapping[c], match.score, match.candidates)
         elif c in mapping:
-            group = next((g for t in reversed(parts[:-1]) if (g := group_of(t))), None)
+            group = _group_above(parts)
             how = f"group:{group}" if group and mapping[c] in group_members(group) else "label"
         else:
             how = "label"
