@@ -810,18 +810,24 @@ def _check_ole(data: bytes, limits: GuardLimits) -> None:
         entries = ole.directory()
     except struct.error as exc:
         raise _broken("cấu trúc tệp .xls (OLE2) bị hỏng") from exc
-    names = {e.name.lower(): e for e in entries if e.kind in (1, 2, 5)}
-    if _ENCRYPTION_STREAMS & names.keys():
+    if _ENCRYPTION_STREAMS & {e.name.lower() for e in entries if e.kind in (1, 2, 5)}:
         raise _Refused("file-encrypted", "tệp Office được mã hóa bằng mật khẩu")
+    try:
+        stream = _workbook_stream(ole, entries)
+    except struct.error as exc:
+        raise _broken("cấu trúc tệp .xls (OLE2) bị hỏng") from exc
+    if stream is not None:  # else not a workbook (a Word .doc...): the reader says what
+        _check_biff(stream, limits)
+
+
+def _workbook_stream(ole: _Ole, entries: list[_DirEntry]) -> bytes | None:
+    """The BIFF "Workbook" (or "Book") stream of an OLE2 file; None when it has none."""
+    names = {e.name.lower(): e for e in entries if e.kind in (1, 2, 5)}
     workbook = next((names[n] for n in _WORKBOOK_STREAMS if n in names), None)
     root = next((e for e in entries if e.kind == 5), None)
     if workbook is None or root is None:
-        return  # not a workbook (a Word .doc...): the reader names what it is
-    try:
-        stream = ole.stream(workbook, root)
-    except struct.error as exc:
-        raise _broken("cấu trúc tệp .xls (OLE2) bị hỏng") from exc
-    _check_biff(stream, limits)
+        return None
+    return ole.stream(workbook, root)
 
 
 # BIFF record types whose data starts with (row u16, column u16)
@@ -900,13 +906,9 @@ def biff_sheets(
     """(sheet name, record type, body) of every BIFF record of an .xls that the guard has
     passed: the globals first (sheet None), then each worksheet's substream."""
     ole = _Ole(data, limits)
-    entries = ole.directory()
-    names = {e.name.lower(): e for e in entries if e.kind in (1, 2, 5)}
-    workbook = next((names[n] for n in _WORKBOOK_STREAMS if n in names), None)
-    root = next((e for e in entries if e.kind == 5), None)
-    if workbook is None or root is None:
+    stream = _workbook_stream(ole, ole.directory())
+    if stream is None:
         return
-    stream = ole.stream(workbook, root)
     budget = [limits.records]
     positions: list[tuple[int, str]] = []
     for kind, body in _biff_records(stream, 0, budget):
@@ -965,7 +967,7 @@ def _biff_dimensions(extent: SheetExtent, body: bytes, limits: GuardLimits) -> N
 
 # ------------------------------------------------------------ XML Spreadsheet 2003
 
-_SS_NS = "urn:schemas-microsoft-com:office:spreadsheet"
+SPREADSHEETML_NS = "urn:schemas-microsoft-com:office:spreadsheet"
 
 
 class _SpreadsheetMLScan(_PartScan):
@@ -981,7 +983,7 @@ class _SpreadsheetMLScan(_PartScan):
         self.col = 0
 
     def _number(self, attrs: dict[str, str], key: str) -> int | None:
-        raw = attrs.get(f"{_SS_NS} {key}")
+        raw = attrs.get(f"{SPREADSHEETML_NS} {key}")
         if raw is None:
             return None
         if not raw.strip().isdigit():
@@ -993,7 +995,7 @@ class _SpreadsheetMLScan(_PartScan):
             self.sheets += 1
             if self.sheets > self.limits.sheets:
                 raise _too_large(f"hơn {_n(self.limits.sheets)} trang tính")
-            self.extent = SheetExtent(attrs.get(f"{_SS_NS} Name", str(self.sheets))[:100])
+            self.extent = SheetExtent(attrs.get(f"{SPREADSHEETML_NS} Name", str(self.sheets))[:100])
             self.row = 0
         elif self.extent is None:
             return

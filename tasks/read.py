@@ -24,8 +24,14 @@ from typing import Literal
 
 from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
-from antq.legacy_text import encoding_of_font, to_unicode
-from antq.tasks.guard import LIMITS, GuardLimits, check_before_reading, sniff
+from antq.legacy_text import encoding_of_font, legacy_encoding, to_unicode
+from antq.tasks.guard import (
+    LIMITS,
+    SPREADSHEETML_NS,
+    GuardLimits,
+    check_before_reading,
+    sniff,
+)
 
 Format = Literal["xlsx", "xlsm", "xls", "ods", "xlsb", "html", "csv", "spreadsheetml", "unknown"]
 
@@ -128,7 +134,7 @@ def sniff_format(head: bytes, names: list[str] | None = None) -> Format:
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return "xls"
     text = _decode_head(head).lstrip("\ufeff \t\r\n").lower()
-    if _SPREADSHEETML_NS in text and "<workbook" in text:
+    if SPREADSHEETML_NS in text and "<workbook" in text:
         return "spreadsheetml"
     if text.startswith(("<!doctype html", "<html", "<table", "<meta", "<head", "<body")) or (
         "<table" in text and text.startswith("<")
@@ -137,9 +143,6 @@ def sniff_format(head: bytes, names: list[str] | None = None) -> Format:
     if text and _looks_like_csv(text):
         return "csv"
     return "unknown"
-
-
-_SPREADSHEETML_NS = "urn:schemas-microsoft-com:office:spreadsheet"
 
 
 def _decode_head(head: bytes) -> str:
@@ -481,7 +484,7 @@ def _format_problem(data: bytes, fmt: Format, names: list[str] | None) -> ReadPr
 
 # ------------------------------------------------------- XML Spreadsheet 2003 (.xls)
 
-_SS = "{urn:schemas-microsoft-com:office:spreadsheet}"
+_SS = f"{{{SPREADSHEETML_NS}}}"
 
 
 def _ss(element, name: str) -> str | None:
@@ -632,8 +635,6 @@ def _dominant_encoding(texts: list[str]):  # -> Encoding | None
     """The legacy encoding a sheet is typed in, when its text says so clearly (two cells
     or more, none in the other): it decides for the cells whose words tie ("X. Tu Vò"
     reads as well as "X. Tu Vũ" by the words alone)."""
-    from antq.legacy_text import legacy_encoding
-
     counts = {"tcvn3": 0, "vni": 0}
     for text in texts:
         found = legacy_encoding(text)
