@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TextIO
 
 from antq.schemas.registry import registry
-from antq.tasks.normalize import FileRef, ParsedFile, normalize_workbook
+from antq.tasks.normalize import FileRef, ParsedFile, holds_a_report, normalize_workbook
 from antq.tasks.normalize.layout import (
     CrossLayout,
     FormLayout,
@@ -138,19 +138,16 @@ def print_inspection(result: Inspection, out: TextIO) -> None:
 
 def _print_sheets(book: Workbook, parsed: ParsedFile, out: TextIO) -> None:
     out.write("\nTrang tính:\n")
-    for sheet in book.sheets:
-        named = indicators_named(label_hits(SheetView(sheet)))
+    named = [indicators_named(label_hits(SheetView(sheet))) for sheet in book.sheets]
+    for sheet, n in zip(book.sheets, named, strict=True):
         found = find_period(title_cells(sheet, min(sheet.n_rows, 15)), sheet.name, "")
         period = str(found.period) if found.period else "—"
         mark = "→" if sheet.name == parsed.sheet else " "
         hidden = "" if sheet.visible else " (ẩn)"
-        out.write(f"  {mark} “{sheet.name}”{hidden}: {named} chỉ tiêu, kỳ {period}\n")
+        out.write(f"  {mark} “{sheet.name}”{hidden}: {n} chỉ tiêu, kỳ {period}\n")
     if parsed.sheet is not None:
-        why = (
-            "trang có kỳ trùng kỳ chạy"
-            if sum(indicators_named(label_hits(SheetView(s))) >= 3 for s in book.sheets) > 1
-            else "trang nêu nhiều chỉ tiêu nhất"
-        )
+        reports = sum(holds_a_report(n, max(named)) for n in named)
+        why = "trang có kỳ trùng kỳ chạy" if reports > 1 else "trang nêu nhiều chỉ tiêu nhất"
         out.write(f"  Đọc trang “{parsed.sheet}”: {why}.\n")
 
 

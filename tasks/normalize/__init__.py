@@ -45,7 +45,14 @@ from antq.tasks.normalize.title import (
 from antq.tasks.read import Formula, Sheet, Workbook, a1, parse_a1
 from antq.text import cell_text, fold, format_number
 
-__all__ = ["FileRef", "Observation", "ParsedFile", "Report", "normalize_workbook"]
+__all__ = [
+    "FileRef",
+    "Observation",
+    "ParsedFile",
+    "Report",
+    "holds_a_report",
+    "normalize_workbook",
+]
 
 # Indicators that count a part of a whole: "27/27" in their cell means 27 (of 27).
 _PARTS = frozenset(rule.value for rule in catalog().consistency if rule.check == "not_greater")
@@ -106,6 +113,12 @@ def _unit_test(province_code: str):  # -> Callable[[str], bool]
     return is_unit
 
 
+def holds_a_report(named: int, most: int) -> bool:
+    """Whether a sheet naming `named` indicators is a full report, when the richest sheet
+    of its workbook names `most` (a cover sheet or a notes sheet is not)."""
+    return named >= max(MIN_INDICATORS, most // 2)
+
+
 def _report_sheet(book: Workbook, ref: FileRef) -> tuple[Sheet, SheetView, list[Hit]] | None:
     """The sheet holding the run's report. Officers copy last month's sheet and add this
     month's ("T8", "T9", "T10"): among the sheets that hold a report, the one whose
@@ -122,7 +135,7 @@ def _report_sheet(book: Workbook, ref: FileRef) -> tuple[Sheet, SheetView, list[
         return None
     scored.sort(key=lambda item: item[0], reverse=True)
     best = scored[0]
-    reports = [item for item in scored if item[0][0] >= max(MIN_INDICATORS, best[0][0] // 2)]
+    reports = [item for item in scored if holds_a_report(item[0][0], best[0][0])]
     if len(reports) > 1:
         for item in reports:
             _, sheet, _, hits = item
