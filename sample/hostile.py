@@ -431,6 +431,62 @@ def merge_bomb(rng: random.Random) -> Hostile:
     return Hostile("merge-bomb", "file-too-large", ".xlsx", xlsx_bytes([xml]))
 
 
+def merged_sheets(rng: random.Random) -> Hostile:
+    """A few sheets each merging about two million cells, each under the per-sheet limit:
+    openpyxl makes an object of every merged cell, so a marked-up copy would take minutes."""
+    n_sheets = rng.choice([3, 4, 6])
+    rows = rng.choice([122, 110, 100])
+    if rng.random() < 0.3:
+        spanned = (
+            f'<table:table-cell table:number-columns-spanned="16384" '
+            f'table:number-rows-spanned="{rows}" office:value-type="string">'
+            "<text:p>Gộp</text:p></table:table-cell>"
+        )
+        return Hostile(
+            "merged-sheets", "file-too-large", ".ods", ods_bytes([ods_row(spanned)] * n_sheets)
+        )
+    xml = sheet_xml(f'<row r="1">{inline_cell("A1", "Gộp")}</row>', merges=[f"A1:XFD{rows}"])
+    return Hostile("merged-sheets", "file-too-large", ".xlsx", xlsx_bytes([xml] * n_sheets))
+
+
+def million_rows(rng: random.Random) -> Hostile:
+    """A million tiny rows (under 1 MB packed): read in a second, but a marked-up copy
+    through openpyxl would cost most of a minute and a gigabyte."""
+    n_rows = rng.choice([1_000_000, 900_000])
+    cells = "".join(f'<row r="{r}"><c r="A{r}"><v>{r % 10}</v></c></row>' for r in range(1, n_rows))
+    return Hostile("million-rows", "layout-unknown", ".xlsx", xlsx_bytes([sheet_xml(cells, None)]))
+
+
+def unknown_units_table(rng: random.Random) -> Hostile:
+    """A province table whose rows name tens of thousands of communes that do not exist:
+    one finding each, which must not flood the province's report."""
+    n_rows = rng.choice([30_000, 20_000])
+    indicators = [i for i in catalog().indicators if i.value_type == "integer"][:3]
+    header = ["STT", "Xã, phường", *(i.label for i in indicators)]
+    strings = [*header] + [f"Xã Không Có Thật {r}" for r in range(n_rows)]
+    rows = [
+        '<row r="1">'
+        + "".join(f'<c r="{chr(65 + c)}1" t="s"><v>{c}</v></c>' for c in range(len(header)))
+        + "</row>"
+    ]
+    for r in range(n_rows):
+        n = r + 2
+        rows.append(
+            f'<row r="{n}">{number_cell(f"A{n}", r + 1)}'
+            f'<c r="B{n}" t="s"><v>{len(header) + r}</v></c>'
+            + "".join(number_cell(f"{chr(67 + c)}{n}", (r + c) % 9) for c in range(3))
+            + "</row>"
+        )
+    shared = (
+        f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{_NS}" count="{len(strings)}" '
+        f'uniqueCount="{len(strings)}">'
+        + "".join(f"<si><t>{s}</t></si>" for s in strings)
+        + "</sst>"
+    )
+    data = xlsx_bytes([sheet_xml("".join(rows), None)], shared_strings=shared)
+    return Hostile("unknown-units-table", "unit-unknown", ".xlsx", data)
+
+
 def many_sheets(rng: random.Random) -> Hostile:
     n = rng.choice([600, 1_500, 3_000])
     xml = sheet_xml(f'<row r="1">{number_cell("A1", 1)}</row>')
@@ -806,8 +862,12 @@ KINDS: tuple[Callable[[random.Random], Hostile], ...] = (
     html_as_xls,
     csv_as_xlsx,
     other_province,
+    merged_sheets,
 )
 RARE_KINDS = (oversize,)  # one each per corpus: 21 MB apiece
+# Files that cost little to read but would cost the report stage minutes: one each per
+# corpus, when asked for (the whole-flow benchmark of the report stage uses them).
+REPORT_STAGE_KINDS = (million_rows, unknown_units_table)
 
 
 # --------------------------------------------------------------------------- file names
@@ -898,10 +958,12 @@ def build_corpus(
     seed: int = 2026,
     oversize_files: bool = True,
     special: bool = True,
+    report_stage: bool = False,
 ) -> list[ManifestEntry]:
     """Write `count` hostile files (every kind in turn, each with its own variation) under
-    `out/inbox/<period>/<province_folder>/`, plus links and a pipe when `special`, and the
-    manifest `out/hostile-manifest.json`. Returns the manifest."""
+    `out/inbox/<period>/<province_folder>/`, plus links and a pipe when `special`, one of
+    each REPORT_STAGE_KINDS when `report_stage`, and the manifest
+    `out/hostile-manifest.json`. Returns the manifest."""
     inbox = Path(out) / "inbox"
     folder = inbox / period / province_folder
     folder.mkdir(parents=True, exist_ok=True)
@@ -914,9 +976,15 @@ def build_corpus(
 
     builders = list(KINDS)
     rare = list(RARE_KINDS) if oversize_files else []
+    heavy = list(REPORT_STAGE_KINDS) if report_stage else []
     manifest: list[ManifestEntry] = []
-    for index in range(count):
-        builder = rare.pop() if rare and index == count // 2 else builders[index % len(builders)]
+    for index in range(count + len(heavy)):
+        if index >= count:
+            builder = heavy[index - count]
+        elif rare and index == count // 2:
+            builder = rare.pop()
+        else:
+            builder = builders[index % len(builders)]
         item = builder(random.Random(rng.random()))
         name = hostile_name(index, item.kind, item.suffix, rng)
         path = _write(folder, name, item.data)
@@ -942,6 +1010,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--province-folder", default=f"{PROVINCE}-lao-cai")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--no-oversize", action="store_true", help="skip the 21 MB file")
+    parser.add_argument(
+        "--report-stage",
+        action="store_true",
+        help="add a million-row file and a table of 30,000 unknown communes",
+    )
     args = parser.parse_args(argv)
     manifest = build_corpus(
         args.out,
@@ -950,6 +1023,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.province_folder,
         args.seed,
         oversize_files=not args.no_oversize,
+        report_stage=args.report_stage,
     )
     kinds = sorted({e.kind for e in manifest})
     print(f"{len(manifest)} entries of {len(kinds)} kinds -> {args.out / 'inbox'}")

@@ -70,7 +70,9 @@ class GuardLimits:
     sheets: int = 500  # a province workbook with one sheet per commune stays far below
     cells_per_sheet: int = 2_000_000  # rows × columns spanned from A1 by a sheet's cells
     cells_total: int = 10_000_000
-    merged_cells: int = 2_000_000  # cells covered by merged ranges, per sheet
+    merged_cells: int = 2_000_000  # cells covered by merged ranges, per sheet...
+    merged_total: int = 2_000_000  # ...and in the whole workbook (openpyxl, which makes the
+    # marked-up copies, creates one object per merged cell)
     strings: int = 2_000_000  # declared shared strings
     records: int = 5_000_000  # BIFF records in an .xls
 
@@ -382,6 +384,7 @@ class SheetExtent:
     n_cells: int = 0
     merged_cells: int = 0
     formula_cells: int = 0
+    merged_before: int = 0  # merged cells of the workbook's sheets measured before this one
 
     @property
     def area(self) -> int:
@@ -438,7 +441,8 @@ class _WorkbookScan:
         elif name == "xl/_rels/workbook.xml.rels":
             scan = _RelationshipsScan(self)
         else:
-            scan = _WorksheetScan(self, SheetExtent(self.sheet_name(name)))
+            extent = SheetExtent(self.sheet_name(name), merged_before=_merged_so_far(self.sheets))
+            scan = _WorksheetScan(self, extent)
         parse_xml_stream(stream.chunks(), scan.start, name, scan.end, _essential(name, fmt))
         scan.done()
 
@@ -503,6 +507,15 @@ def _add_merged(extent: SheetExtent, area: int, limits: GuardLimits) -> None:
             f"trang “{_sheet_label(extent.name)}” gộp {_n(extent.merged_cells)} ô, "
             f"giới hạn {_n(limits.merged_cells)}"
         )
+    if extent.merged_before + extent.merged_cells > limits.merged_total:
+        raise _too_large(
+            f"các trang tính gộp tổng cộng {_n(extent.merged_before + extent.merged_cells)} ô, "
+            f"giới hạn {_n(limits.merged_total)}"
+        )
+
+
+def _merged_so_far(sheets: list[SheetExtent]) -> int:
+    return sum(sheet.merged_cells for sheet in sheets)
 
 
 def _sheet_label(name: str) -> str:
@@ -650,7 +663,10 @@ class _OdsContentScan(_PartScan):
     def start(self, tag: str, attrs: dict[str, str]) -> None:
         if tag == self._TABLE:
             name = next((v for k, v in attrs.items() if _local(k) == "name"), "")
-            self.extent = SheetExtent(name[:100] or f"{len(self.book.sheets) + 1}")
+            self.extent = SheetExtent(
+                name[:100] or f"{len(self.book.sheets) + 1}",
+                merged_before=_merged_so_far(self.book.sheets),
+            )
             self.row = 0
         elif self.extent is None:
             return
@@ -888,14 +904,15 @@ def _check_biff(stream: bytes, limits: GuardLimits) -> None:
                 raise _too_large(f"bảng chuỗi khai báo {_n(max(total, unique, 0))} chuỗi")
             if unique > len(stream) // 3:  # every string takes at least three bytes
                 raise _broken(f"bảng chuỗi khai báo {_n(unique)} chuỗi, nhiều hơn tệp chứa được")
-    total_area = 0
+    total_area = merged = 0
     for number, (position, name) in enumerate(positions, start=1):
         if position >= len(stream):
             raise _broken(f"trang tính thứ {number} của tệp .xls trỏ ra ngoài tệp")
-        extent = SheetExtent(name or str(number))
+        extent = SheetExtent(name or str(number), merged_before=merged)
         for kind, body in _biff_records(stream, position, budget):
             _biff_sheet_record(extent, kind, body, limits)
         total_area += extent.area
+        merged += extent.merged_cells
         if total_area > limits.cells_total:
             raise _too_large(f"các trang tính trải tổng cộng {_n(total_area)} ô")
 
@@ -978,6 +995,7 @@ class _SpreadsheetMLScan(_PartScan):
         self.limits = limits
         self.extent: SheetExtent | None = None
         self.total = 0
+        self.merged = 0
         self.sheets = 0
         self.row = 0
         self.col = 0
@@ -995,7 +1013,10 @@ class _SpreadsheetMLScan(_PartScan):
             self.sheets += 1
             if self.sheets > self.limits.sheets:
                 raise _too_large(f"hơn {_n(self.limits.sheets)} trang tính")
-            self.extent = SheetExtent(attrs.get(f"{SPREADSHEETML_NS} Name", str(self.sheets))[:100])
+            self.extent = SheetExtent(
+                attrs.get(f"{SPREADSHEETML_NS} Name", str(self.sheets))[:100],
+                merged_before=self.merged,
+            )
             self.row = 0
         elif self.extent is None:
             return
@@ -1016,6 +1037,7 @@ class _SpreadsheetMLScan(_PartScan):
     def end(self, tag: str) -> None:
         if tag == "Worksheet" and self.extent is not None:
             self.total += self.extent.area
+            self.merged += self.extent.merged_cells
             if self.total > self.limits.cells_total:
                 raise _too_large(f"các trang tính trải tổng cộng {_n(self.total)} ô")
             self.extent = None

@@ -93,6 +93,7 @@ def test_every_hostile_kind_gets_its_own_finding_and_the_run_goes_on(tmp_path):
         (hostile.extent_bomb, "file-too-large", "hàng ×"),
         (hostile.many_columns, "file-too-large", "cột"),
         (hostile.merge_bomb, "file-too-large", "gộp"),
+        (hostile.merged_sheets, "file-too-large", "gộp tổng cộng"),
         (hostile.many_sheets, "file-too-large", "trang tính"),
         (hostile.shared_strings_lie, "file-too-large", "chuỗi"),
         (hostile.zip_bomb, "file-too-large", "bom nén"),
