@@ -132,6 +132,51 @@ def make_finding(
     )
 
 
+# What a report lists of one file: at most this many findings of each rule and severity;
+# the rest are summed up in one finding (rule `more-of-the-same`).
+SHOWN_PER_RULE = 200
+
+
+def capped(findings: Iterable[Finding], per_rule: int = SHOWN_PER_RULE) -> list[Finding]:
+    """The findings a report lists: per file, the first `per_rule` of each rule and
+    severity, then one finding saying how many more there are ("Và 29.950 lỗi ...")."""
+    from antq.text import format_number
+
+    shown: list[Finding] = []
+    extra: dict[tuple[str, str | None, str, str], list[Finding]] = {}
+    counts: dict[tuple[str, str | None, str, str], int] = {}
+    for finding in findings:
+        key = (finding.original_path, finding.sha256, finding.rule, finding.severity)
+        counts[key] = counts.get(key, 0) + 1
+        if counts[key] <= per_rule:
+            shown.append(finding)
+        else:
+            extra.setdefault(key, []).append(finding)
+    for (path, sha256, rule, severity), more in extra.items():
+        first = more[0]
+        units = {f.unit_code for f in more}
+        where = Where(
+            first.period,
+            first.province_code,
+            path,
+            sha256,
+            unit_code=first.unit_code if len(units) == 1 else None,
+            unit_name=first.unit_name if len(units) == 1 else None,
+        )
+        shown.append(
+            make_finding(
+                "more-of-the-same",
+                where,
+                severity=severity,  # type: ignore[arg-type]
+                n=format_number(len(more)),
+                kind="lỗi" if severity == "error" else "cảnh báo",
+                title=catalog().rule(rule).title,
+                shown=format_number(per_rule),
+            )
+        )
+    return shown
+
+
 def count_by_severity(findings: Iterable[Finding]) -> Mapping[str, int]:
     counts = {"error": 0, "warning": 0}
     for finding in findings:

@@ -32,6 +32,7 @@ from antq.tasks.intake import Limits, intake
 from antq.tasks.normalize import ParsedFile
 from antq.tasks.report import (
     ProvinceReport,
+    annotated_copies,
     vi_period,
     write_ministry_page,
     write_ministry_workbook,
@@ -161,13 +162,15 @@ def province_reports_task(
     submissions: pd.DataFrame,
     reporting: set[str],
     warehouse: Path,
+    workers: int = 2,
 ) -> list[ProvinceReport]:
-    """One report per province, with annotated copies of its files that have errors (the
-    originals come from the archive, where intake kept them)."""
-    archive_path = Warehouse(warehouse).archive_path
+    """One report per province, with marked-up copies of its files that have errors (the
+    originals come from the archive, where intake kept them), built in the worker
+    processes under intake's limits."""
+    copies = annotated_copies(out_dir, findings, Warehouse(warehouse).archive_path, workers)
     return [
         write_province_report(
-            out_dir, code, period, findings, submissions, reporting, archive_path=archive_path
+            out_dir, code, period, findings, submissions, reporting, copies=copies[code]
         )
         for code in sorted(registry().provinces)
     ]
@@ -318,7 +321,13 @@ def monthly_ingest(
     findings = resolution.findings + discovery.findings
     reporting = set(resolution.facts.loc[resolution.facts["unit_level"] == "commune", "unit_code"])
     province_reports = province_reports_task(
-        out_dir, period, quote(findings), resolution.submissions, quote(reporting), warehouse
+        out_dir,
+        period,
+        quote(findings),
+        resolution.submissions,
+        quote(reporting),
+        warehouse,
+        workers,
     )
     summary.ministry_workbook = ministry_task(
         out_dir, period, rollup, resolution.submissions, quote(findings), warehouse

@@ -17,6 +17,7 @@ are dropped. Nothing a hostile file holds runs when the ministry opens its copy.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 import warnings
@@ -35,7 +36,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from antq.findings import Finding
 from antq.outputs import save_workbook
 from antq.schemas.catalog import catalog
-from antq.tasks.guard import check_bytes
+from antq.tasks.guard import LIMITS, check_bytes
 from antq.tasks.read import read_bytes
 from antq.xlsx import (
     BOLD,
@@ -69,6 +70,21 @@ NOT_REOPENED = frozenset(
 )
 MAX_ORIGINAL_BYTES = 30 * 1024**2
 MAX_REBUILT_CELLS = 1_000_000
+# What a marked-up copy is made of: openpyxl makes an object of every cell and of every
+# merged cell (tens of microseconds and hundreds of bytes each), so a copy is made only of
+# a file the size of a report, with room to spare (a province's table is a few hundred
+# rows by a few dozen columns: 20,000 cells; a workbook of one sheet per commune, 160
+# sheets of 600). For a bigger file the report's list of findings stands in for the copy.
+# Checked by the guard, before openpyxl opens anything.
+COPY_LIMITS = dataclasses.replace(
+    LIMITS,
+    cells_per_sheet=100_000,
+    cells_total=200_000,
+    merged_cells=100_000,
+    merged_total=100_000,
+)
+NO_COPY_UNREADABLE = "Không có bản sao (tệp không mở được)"
+NO_COPY_TOO_LARGE = "Không có bản sao (tệp quá lớn để đánh dấu từng ô)"
 
 _FORMAT_VI = {
     "xls": "Excel 97-2003 (.xls)",
@@ -89,15 +105,56 @@ class _Copy:
     rebuilt_from: str | None = None  # the original's format, when it was rebuilt
 
 
+def no_copy_reason(original: bytes, findings: list[Finding]) -> str | None:
+    """Why `original` gets no marked-up copy (Vietnamese, for the report), or None."""
+    if any(f.rule in NOT_REOPENED for f in findings):
+        return NO_COPY_UNREADABLE
+    if len(original) > MAX_ORIGINAL_BYTES:
+        return NO_COPY_TOO_LARGE
+    problem = check_bytes(original, COPY_LIMITS)  # the guard the readers work behind
+    if problem is not None:
+        return NO_COPY_TOO_LARGE if problem.rule == "file-too-large" else NO_COPY_UNREADABLE
+    return None
+
+
+@dataclass(frozen=True)
+class CopyJob:
+    """One marked-up copy to make, in a worker process: the archived original, the
+    findings to mark, where the copy goes."""
+
+    original: Path
+    suffix: str
+    findings: tuple[Finding, ...]
+    out_path: Path
+
+
+def make_copy(job: CopyJob) -> Path | str:
+    """The copy's path, or why there is none (runs in a worker)."""
+    try:
+        original = job.original.read_bytes()
+    except OSError:
+        return NO_COPY_UNREADABLE
+    reason = no_copy_reason(original, list(job.findings))
+    if reason is not None:
+        return reason
+    made = _write_copy(original, job.suffix, list(job.findings), job.out_path)
+    return made if made is not None else NO_COPY_UNREADABLE
+
+
 def annotate_submission(
     original: bytes, suffix: str, findings: list[Finding], out_path: Path
 ) -> Path | None:
     """Write the annotated copy of `original` (a file named `...{suffix}`) to `out_path`
-    (an .xlsx); None when the file cannot be read, so it has no copy."""
-    if len(original) > MAX_ORIGINAL_BYTES or any(f.rule in NOT_REOPENED for f in findings):
+    (an .xlsx); None when the file cannot be read or is too large to mark (see
+    `no_copy_reason`), so it has no copy."""
+    if no_copy_reason(original, findings) is not None:
         return None
-    if check_bytes(original) is not None:  # the same guard the readers work behind
-        return None
+    return _write_copy(original, suffix, findings, out_path)
+
+
+def _write_copy(
+    original: bytes, suffix: str, findings: list[Finding], out_path: Path
+) -> Path | None:
     findings = list(dict.fromkeys(findings))
     copy = _formatted_copy(original)
     if copy is not None:

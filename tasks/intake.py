@@ -5,44 +5,28 @@ the run: first the guard (tasks/guard.py) checks the bytes against size, zip and
 limits before any reader sees them; then the file is read in a separate process with a
 time limit and a memory limit (RLIMIT_AS), so what the guard does not foresee (a native
 reader that aborts the process, a panic, a hang) is still only that file's finding.
-The workers fork from a server that has already imported the readers, so starting one is
-cheap. A file is opened without following links, and only when it is a regular file.
+The worker processes are those of tasks/workers.py. A file is opened without following links, and only when it is a regular file.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import multiprocessing
 import os
-import resource
 import stat
 from collections.abc import Callable, Iterable
-from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
-
-from pebble import ProcessExpired, ProcessPool
 
 from antq.findings import make_finding
 from antq.tasks.discover import InboxFile
 from antq.tasks.guard import LIMITS, GuardLimits
 from antq.tasks.normalize import FileRef, ParsedFile, normalize_workbook
 from antq.tasks.read import ReadProblem, Workbook, read_bytes
+from antq.tasks.workers import DEFAULT_LIMITS, Failure, Limits, is_panic, run_limited
 
 log = logging.getLogger(__name__)
-
-
-class IntakeError(RuntimeError):
-    """The intake stage itself failed (not a submitted file)."""
-
-
-@dataclass(frozen=True)
-class Limits:
-    seconds_per_file: float = 60.0
-    memory_bytes: int = 2 * 1024**3  # per worker process (address space)
-    guard: GuardLimits = field(default=LIMITS)  # sizes and extents checked before reading
 
 
 @dataclass(frozen=True)
@@ -120,17 +104,11 @@ def _rejected(job: Job, sha256: str, size: int, rule: str, detail: str) -> Parse
     return parsed
 
 
-def _is_reader_panic(exc: BaseException) -> bool:
-    # A Rust reader's panic reaches Python as pyo3's PanicException, a BaseException that
-    # no `except Exception` catches.
-    return type(exc).__name__ == "PanicException"
-
-
 def _read(data: bytes, job: Job) -> Workbook:
     try:
         return read_bytes(data, Path(job.file.original_path).stem, job.guard)
     except BaseException as exc:
-        if not _is_reader_panic(exc):
+        if not is_panic(exc):
             raise
         detail = f"{type(exc).__name__}: {str(exc)[:80]}"
         return Workbook("unknown", problem=ReadProblem("reader-crashed", detail))
@@ -165,46 +143,12 @@ def _failed(job: Job, rule: str, detail: str) -> ParsedFile:
     return _rejected(job, sha256, job.file.size, rule, detail)
 
 
-def _limit_worker(memory_bytes: int) -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-
-
-_POOL: ProcessPool | None = None
-_POOL_KEY: tuple[int, int] | None = None
-
-
-def _pool(workers: int, limits: Limits) -> ProcessPool:
-    global _POOL, _POOL_KEY
-    key = (workers, limits.memory_bytes)
-    if _POOL is None or key != _POOL_KEY or not _POOL.active:
-        if _POOL is not None:
-            _POOL.close()
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["antq.tasks.intake"])
-        _POOL = ProcessPool(
-            max_workers=workers,
-            initializer=_limit_worker,
-            initargs=(limits.memory_bytes,),
-            context=context,
-        )
-        _POOL_KEY = key
-    return _POOL
-
-
-def shutdown_pool() -> None:
-    global _POOL
-    if _POOL is not None:
-        _POOL.close()
-        _POOL.join()
-        _POOL = None
-
-
 def intake(
     files: Iterable[InboxFile],
     period: str,
     archive_dir: Path | None,
     workers: int = 2,
-    limits: Limits = Limits(),
+    limits: Limits = DEFAULT_LIMITS,
     on_done: Callable[[ParsedFile], None] | None = None,
 ) -> list[ParsedFile]:
     """Every file processed, in the given order; `workers=0` runs in this process."""
@@ -221,29 +165,24 @@ def intake(
             if on_done:
                 on_done(parsed)
         return results
-    pool = _pool(workers, limits)
-    futures = [pool.schedule(process_file, (job,), timeout=limits.seconds_per_file) for job in jobs]
     results = []
-    for job, future in zip(jobs, futures, strict=True):
-        try:
-            parsed = future.result()
-        except FutureTimeout:
-            parsed = _failed(job, "read-timeout", f"{limits.seconds_per_file:g}")
-        except ProcessExpired as exc:
-            parsed = _failed(job, "reader-crashed", f"mã thoát {exc.exitcode}")
-        except MemoryError:
-            parsed = _failed(job, "file-too-large", "vượt giới hạn bộ nhớ khi đọc")
-        except Exception as exc:
-            if type(exc).__name__ == "BrokenProcessPool":
-                # Not this file's fault: the worker processes could not run at all.
-                raise IntakeError(f"intake: reader processes unavailable: {exc}") from exc
-            log.error("intake: %s: %s: %s", job.file.original_path, type(exc).__name__, exc)
-            parsed = _failed(job, "reader-crashed", type(exc).__name__)
-        except BaseException as exc:  # a reader's panic raised outside process_file's guard
-            if not _is_reader_panic(exc):
-                raise
-            parsed = _failed(job, "reader-crashed", type(exc).__name__)
+    for job, outcome in run_limited(process_file, jobs, workers, limits):
+        if isinstance(outcome, Failure):
+            if outcome.kind == "crashed":
+                log.error("intake: %s: %s", job.file.original_path, outcome.detail)
+            parsed = _failed(job, *_failure_rule(outcome, limits))
+        else:
+            parsed = outcome
         results.append(parsed)
         if on_done:
             on_done(parsed)
     return results
+
+
+def _failure_rule(failure: Failure, limits: Limits) -> tuple[str, str]:
+    """Why a worker gave no result, as the finding's rule and detail."""
+    if failure.kind == "timeout":
+        return "read-timeout", f"{limits.seconds_per_file:g}"
+    if failure.kind == "memory":
+        return "file-too-large", "vượt giới hạn bộ nhớ khi đọc"
+    return "reader-crashed", failure.detail

@@ -641,3 +641,111 @@ def test_the_copy_sent_back_carries_no_live_content(tmp_path):
     names_defined = re.findall(rb'<definedName name="([^"]+)"', xml)
     assert all(name.startswith(b"_xlnm.") for name in names_defined), names_defined
     assert marks(out)  # the finding's mark is still there
+
+
+# ------------------------------------------------------------------ the report stage's limits
+
+
+def _unknown_rows(w: Where, n: int) -> list[Finding]:
+    return [
+        make_finding(
+            "unit-unknown",
+            replace(w, sheet="Sheet1", cell=f"B{r}"),
+            value_raw=f"Xã Không Có {r}",
+            detail=f": “Xã Không Có {r}” không có trong danh mục đơn vị hành chính",
+        )
+        for r in range(2, n + 2)
+    ]
+
+
+def test_one_file_cannot_flood_the_report_with_findings_of_one_kind(tmp_path):
+    from antq.findings import SHOWN_PER_RULE
+
+    data = form_workbook()
+    flood = _unknown_rows(where("2026-10/15/bang.xlsx", data), SHOWN_PER_RULE + 2_950)
+    w = where("2026-10/15/gia-phu.xlsx", data, unit=commune("15"))
+    others = [negative(w), stock_drop(w)]
+    subs = submissions_frame([])
+
+    report = write_province_report(tmp_path, "15", PERIOD, flood + others, subs, set())
+
+    ws = openpyxl.load_workbook(report.workbook)["Lỗi cần sửa"]
+    rules = [ws.cell(r, 11).value for r in range(2, ws.max_row + 1)]
+    assert rules.count("unit-unknown") == SHOWN_PER_RULE
+    assert rules.count("negative-value") == rules.count("stock-drop") == 1
+    summary = [
+        ws.cell(r, 12).value for r in range(2, ws.max_row + 1) if rules[r - 2] == "more-of-the-same"
+    ]
+    assert len(summary) == 1 and summary[0].startswith("Và 2.950 lỗi “Không rõ đơn vị báo cáo”")
+    document = json.loads(report.json.read_text(encoding="utf-8"))
+    assert (document["n_errors"], document["n_warnings"]) == (SHOWN_PER_RULE + 2_951, 1)
+    assert len(document["findings"]) == SHOWN_PER_RULE + 3
+    stats = openpyxl.load_workbook(report.workbook)["Tổng hợp"]
+    counts = {stats.cell(r, 1).value: stats.cell(r, 2).value for r in range(1, stats.max_row + 1)}
+    assert counts["Số lỗi phải sửa"] == SHOWN_PER_RULE + 2_951  # the counts keep every finding
+
+
+def _big_table(n_rows: int) -> bytes:
+    rows = "".join(
+        f'<row r="{r}">' + "".join(f'<c r="{c}{r}"><v>{r}</v></c>' for c in "ABCDE") + "</row>"
+        for r in range(1, n_rows + 1)
+    )
+    from antq.sample.hostile import sheet_xml, xlsx_bytes
+
+    return xlsx_bytes([sheet_xml(rows, None)])
+
+
+def test_a_file_too_big_to_mark_gets_a_note_instead_of_a_copy(tmp_path):
+    """openpyxl would take tens of seconds and gigabytes to copy it: the list of findings
+    stands in for the copy, and the report says why."""
+    from antq.tasks.annotate import COPY_LIMITS, NO_COPY_TOO_LARGE
+    from antq.tasks.report import annotated_copies
+
+    data = _big_table(COPY_LIMITS.cells_per_sheet // 5 + 10)
+    store = Warehouse(tmp_path / "warehouse")
+    w = where("2026-10/15/bang.xlsx", data)
+    store.archive(w.sha256, ".xlsx", data)
+    findings = _unknown_rows(w, 3)
+
+    copies = annotated_copies(tmp_path / "reports", findings, store.archive_path, workers=0)
+    report = write_province_report(
+        tmp_path / "reports", "15", PERIOD, findings, submissions_frame([]), set(),
+        copies=copies["15"],
+    )  # fmt: skip
+
+    assert copies["15"].made == {}
+    assert copies["15"].missing == {(w.original_path, w.sha256): NO_COPY_TOO_LARGE}
+    assert not (report.workbook.parent / "ban-sua").exists() or not list(
+        (report.workbook.parent / "ban-sua").iterdir()
+    )
+    ws = openpyxl.load_workbook(report.workbook)["Lỗi cần sửa"]
+    assert {ws.cell(r, 14).value for r in range(2, ws.max_row + 1)} == {NO_COPY_TOO_LARGE}
+    document = json.loads(report.json.read_text(encoding="utf-8"))
+    assert document["files_without_copy"] == [
+        {"original_path": w.original_path, "sha256": w.sha256, "reason": NO_COPY_TOO_LARGE}
+    ]
+
+
+def test_copies_are_made_in_worker_processes_under_the_time_limit(tmp_path):
+    """A copy that cannot be made in time becomes a note; the other copies are made."""
+    from antq.tasks.report import annotated_copies
+    from antq.tasks.workers import Limits
+
+    store = Warehouse(tmp_path / "warehouse")
+    keys = []
+    findings = []
+    for name in ("a", "b"):
+        data = form_workbook({"H1": name})
+        w = where(f"2026-10/15/{name}.xlsx", data, unit=commune("15"))
+        store.archive(w.sha256, ".xlsx", data)
+        findings.append(negative(w))
+        keys.append((w.original_path, w.sha256))
+
+    made = annotated_copies(tmp_path / "r1", findings, store.archive_path, workers=2)["15"]
+    assert sorted(made.made) == sorted(keys) and made.missing == {}
+    assert all((tmp_path / "r1").glob(f"15-*/{path}") for path in made.made.values())
+
+    hurried = Limits(seconds_per_file=0.001)
+    late = annotated_copies(tmp_path / "r2", findings, store.archive_path, 2, hurried)["15"]
+    assert late.made == {}
+    assert set(late.missing.values()) == {"Không có bản sao (làm bản sao quá 0,001 giây)"}

@@ -2,10 +2,18 @@
 
 from antq.tasks.report.common import slug, vi_period
 from antq.tasks.report.ministry import write_ministry_page, write_ministry_workbook
-from antq.tasks.report.province import ProvinceReport, copy_names, write_province_report
+from antq.tasks.report.province import (
+    Copies,
+    ProvinceReport,
+    annotated_copies,
+    copy_names,
+    write_province_report,
+)
 
 __all__ = [
+    "Copies",
     "ProvinceReport",
+    "annotated_copies",
     "copy_names",
     "slug",
     "vi_period",

@@ -17,7 +17,7 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 import openpyxl
@@ -26,13 +26,20 @@ from openpyxl.styles import Alignment, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from antq.findings import Finding
+from antq.findings import SHOWN_PER_RULE, Finding, capped
 from antq.outputs import save_workbook, write_text
 from antq.schemas.catalog import catalog
 from antq.schemas.periods import period_rules
 from antq.schemas.registry import Unit, registry
-from antq.tasks.annotate import annotate_submission, findings_by_file
+from antq.tasks.annotate import (
+    NO_COPY_TOO_LARGE,
+    NO_COPY_UNREADABLE,
+    CopyJob,
+    findings_by_file,
+    make_copy,
+)
 from antq.tasks.report.common import SEVERITY_VI, province_title, slug, vi_period, window_line
+from antq.tasks.workers import DEFAULT_LIMITS, Failure, Limits, run_limited
 from antq.text import fold
 from antq.xlsx import (
     BOLD,
@@ -148,35 +155,92 @@ def _copy_stem(original_path: str) -> str:
     return f"tep-{stem}" if _DEVICE_NAMES.fullmatch(stem) else stem
 
 
-def _annotated_copies(
-    folder: Path, findings: list[Finding], archive_path: ArchivePath
-) -> dict[tuple[str, str], str]:
-    """An annotated copy of every file with errors, under `ban-sua/`: (original_path,
-    sha256) -> the copy's path relative to the report. Copies of an earlier run go first,
-    so a file fixed since has none left behind."""
-    copy_dir = folder / COPY_DIR
-    if copy_dir.is_dir():
-        for stale in copy_dir.glob(f"*{COPY_SUFFIX}"):
-            stale.unlink()
-    groups = findings_by_file(findings)
-    with_errors = [
-        (path, sha256)
-        for (path, sha256), group in groups.items()
-        if sha256 and any(f.is_error for f in group)
-    ]
-    made: dict[tuple[str, str], str] = {}
-    for (path, sha256), name in copy_names(with_errors).items():
-        suffix = PurePosixPath(path.replace("\\", "/")).suffix
-        original = archive_path(sha256, suffix)
-        if not original.is_file():
-            log.warning("Không tìm thấy tệp gốc %s (%s) trong kho lưu trữ", path, original)
-            continue
-        out = annotate_submission(
-            original.read_bytes(), suffix, groups[(path, sha256)], copy_dir / name
-        )
-        if out is not None:
-            made[(path, sha256)] = f"{COPY_DIR}/{out.name}"
-    return made
+@dataclass(frozen=True)
+class Copies:
+    """The marked-up copies of a province's files with errors, by (original_path, sha256):
+    the copy's path relative to the report, or why the file has none."""
+
+    made: dict[tuple[str, str], str] = field(default_factory=dict)
+    missing: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    def note(self, key: tuple[str, str]) -> str:
+        """What the report says in the copy column for this file."""
+        if key in self.made:
+            return self.made[key].rsplit("/", 1)[-1]
+        return self.missing.get(key, "")
+
+
+def annotated_copies(
+    out_dir: Path,
+    findings: list[Finding],
+    archive_path: ArchivePath,
+    workers: int = 2,
+    limits: Limits = DEFAULT_LIMITS,
+) -> dict[str, Copies]:
+    """A marked-up copy of every file with errors, under each province's `ban-sua/`,
+    built in worker processes under `limits` (the limits intake reads under): a file
+    whose copy cannot be made in time or memory gets a note instead, and the report's
+    list of findings stands in for it. Copies of an earlier run go first, so a file fixed
+    since has none left behind. `workers=0` builds them in this process."""
+    by_province: dict[str, list[Finding]] = defaultdict(list)
+    for finding in findings:
+        by_province[finding.province_code].append(finding)
+    copies: dict[str, Copies] = {}
+    jobs: list[tuple[str, tuple[str, str], CopyJob]] = []
+    for code in sorted(registry().provinces):
+        copy_dir = province_folder(out_dir, code) / COPY_DIR
+        if copy_dir.is_dir():
+            for stale in copy_dir.glob(f"*{COPY_SUFFIX}"):
+                stale.unlink()
+        copies[code] = Copies()
+        groups = findings_by_file(capped(by_province.get(code, [])))
+        with_errors = [
+            (path, sha256)
+            for (path, sha256), group in groups.items()
+            if sha256 and any(f.is_error for f in group)
+        ]
+        for (path, sha256), name in copy_names(with_errors).items():
+            suffix = PurePosixPath(path.replace("\\", "/")).suffix
+            original = archive_path(sha256, suffix)
+            if not original.is_file():
+                log.warning("Không tìm thấy tệp gốc %s (%s) trong kho lưu trữ", path, original)
+                copies[code].missing[(path, sha256)] = NO_COPY_UNREADABLE
+                continue
+            job = CopyJob(original, suffix, tuple(groups[(path, sha256)]), copy_dir / name)
+            jobs.append((code, (path, sha256), job))
+    if not jobs:
+        return copies
+    copy_dirs = {job.out_path.parent for _, _, job in jobs}
+    for folder in copy_dirs:
+        folder.mkdir(parents=True, exist_ok=True)
+    plain = [job for _, _, job in jobs]
+    if workers == 0:
+        outcomes = [(job, make_copy(job)) for job in plain]
+    else:
+        outcomes = list(run_limited(make_copy, plain, workers, limits))
+    for (code, key, _), (_, outcome) in zip(jobs, outcomes, strict=True):
+        if isinstance(outcome, Path):
+            copies[code].made[key] = f"{COPY_DIR}/{outcome.name}"
+        elif isinstance(outcome, Failure):
+            log.warning("Bản sao đánh dấu của %s: %s %s", key[0], outcome.kind, outcome.detail)
+            copies[code].missing[key] = _failure_note(outcome, limits)
+        else:
+            copies[code].missing[key] = outcome
+    return copies
+
+
+def _failure_note(failure: Failure, limits: Limits) -> str:
+    if failure.kind == "timeout":
+        seconds = f"{limits.seconds_per_file:g}".replace(".", ",")
+        return f"Không có bản sao (làm bản sao quá {seconds} giây)"
+    if failure.kind == "memory":
+        return NO_COPY_TOO_LARGE
+    return "Không có bản sao (không dựng lại được tệp)"
+
+
+def province_folder(out_dir: Path, code: str) -> Path:
+    """Where a province's report goes: "01-ha-noi"."""
+    return out_dir / f"{code}-{slug(registry().provinces[code].name)}"
 
 
 # ------------------------------------------------------------------ summary sheet
@@ -191,7 +255,7 @@ def _summary_sheet(
     findings: list[Finding],
     submissions: pd.DataFrame,
     reporting: set[str],
-    copies: dict[tuple[str, str], str] | None,
+    copies: Copies | None,
 ) -> None:
     expected = registry().communes_of(code)
     missing = [u for u in expected if u.code not in reporting]
@@ -225,7 +289,7 @@ def _stats_block(
     subs: pd.DataFrame,
     n_reported: int,
     n_expected: int,
-    copies: dict[tuple[str, str], str] | None,
+    copies: Copies | None,
 ) -> int:
     status = subs["status"] if len(subs) else pd.Series(dtype="object")
     own = status[subs["unit_code"] == code] if len(subs) else status
@@ -239,7 +303,7 @@ def _stats_block(
         ("Số đơn vị có lỗi phải sửa", len({f.unit_code or f.original_path for f in errors})),
     ]
     if copies is not None:
-        stats.append(("Số bản sao đánh dấu lỗi (thư mục “ban-sua”)", len(copies)))
+        stats.append(("Số bản sao đánh dấu lỗi (thư mục “ban-sua”)", len(copies.made)))
     stats += [
         (
             "Báo cáo của Công an tỉnh",
@@ -278,7 +342,11 @@ def _guide_block(ws: Worksheet, row: int, with_copies: bool) -> int:
         "Lỗi (đỏ): số liệu, hoặc cả tệp, chưa được nhận, phải sửa và gửi lại. Cảnh báo (vàng): "
         "số liệu đã được nhận, đề nghị kiểm tra lại; nếu số liệu đúng thì không phải gửi lại.",
         "Tệp không mở được (hỏng, có mật khẩu, không phải bảng tính) không có bản sao: đọc nội "
-        "dung lỗi và gửi lại đúng tệp báo cáo dạng .xlsx.",
+        "dung lỗi và gửi lại đúng tệp báo cáo dạng .xlsx. Tệp quá lớn cũng không có bản sao: "
+        "sửa theo danh sách ở trang “Lỗi cần sửa”.",
+        "Một tệp có rất nhiều lỗi cùng loại thì trang “Lỗi cần sửa” chỉ liệt kê "
+        f"{SHOWN_PER_RULE} lỗi đầu tiên của mỗi loại và một dòng “Và ... lỗi ... khác”: sửa "
+        "tất cả theo cùng cách.",
         "Các xã, phường ở danh sách cuối trang này chưa có báo cáo được chấp nhận: cần gửi, "
         "hoặc sửa rồi gửi lại, báo cáo tháng này.",
     ]
@@ -419,9 +487,7 @@ FINDING_WIDTHS = [6, 10, 24, 36, 14, 7, 34, 16, 10, 26, 22, 60, 60, 34]
 _COPY_COL = len(FINDING_HEADERS)
 
 
-def _findings_sheet(
-    ws: Worksheet, findings: list[Finding], copies: dict[tuple[str, str], str] | None
-) -> None:
+def _findings_sheet(ws: Worksheet, findings: list[Finding], copies: Copies | None) -> None:
     cat = catalog()
     ordered = sorted(findings, key=_sort_key)
     with_errors = {(f.original_path, f.sha256) for f in findings if f.is_error}
@@ -430,10 +496,8 @@ def _findings_sheet(
         key = (f.original_path, f.sha256)
         if copies is None:
             copy = ""
-        elif key in copies:
-            copy = copies[key].rsplit("/", 1)[-1]
         else:
-            copy = "Không có bản sao (tệp không mở được)" if key in with_errors else ""
+            copy = copies.note(key) or (NO_COPY_UNREADABLE if key in with_errors else "")
         rows.append(
             (
                 i,
@@ -458,7 +522,7 @@ def _findings_sheet(
     for r, f in enumerate(ordered, start=2):
         fill = _severity_fill(f.severity)
         ws.cell(r, 9).fill = ws.cell(r, 6).fill = fill
-        target = (copies or {}).get((f.original_path, f.sha256))
+        target = copies.made.get((f.original_path, f.sha256)) if copies else None
         if target:
             link_file(ws.cell(r, _COPY_COL), target)
     ws.freeze_panes = "D2" if last > 1 else "A2"
@@ -468,9 +532,7 @@ def _findings_sheet(
 # ------------------------------------------------------------------ files sheet
 
 
-def _files_sheet(
-    ws: Worksheet, submissions: pd.DataFrame, copies: dict[tuple[str, str], str] | None
-) -> None:
+def _files_sheet(ws: Worksheet, submissions: pd.DataFrame, copies: Copies | None) -> None:
     status_vi = {"accepted": "Chấp nhận", "rejected": "Từ chối"}
     ordered = (
         list(submissions.sort_values("original_path").itertuples()) if len(submissions) else []
@@ -492,7 +554,7 @@ def _files_sheet(
             pd.Timestamp(s.received_at)
             .tz_convert(period_rules().timezone)
             .strftime("%d/%m/%Y %H:%M"),
-            (copies or {}).get((s.original_path, s.sha256), "").rsplit("/", 1)[-1],
+            copies.note((s.original_path, s.sha256)) if copies else "",
         )
         for s in ordered
     ]
@@ -518,7 +580,7 @@ def _files_sheet(
     for r, s in enumerate(ordered, start=2):
         if s.status == "rejected":
             ws.cell(r, 5).fill = ERROR_FILL
-        target = (copies or {}).get((s.original_path, s.sha256))
+        target = copies.made.get((s.original_path, s.sha256)) if copies else None
         if target:
             link_file(ws.cell(r, 10), target)
     printable(ws, "1:1")
@@ -533,24 +595,30 @@ def write_province_report(
     reporting: set[str],
     *,
     archive_path: ArchivePath | None = None,
+    copies: Copies | None = None,
 ) -> ProvinceReport:
     """The error report of one province: only its own units' findings and files.
 
-    With `archive_path` (how the archive finds a received file, e.g.
-    `Warehouse(root).archive_path`), every file with errors also gets an annotated copy
-    under `ban-sua/`, linked from the findings."""
+    `copies` are the marked-up copies of its files made by `annotated_copies`; with
+    `archive_path` instead (how the archive finds a received file, e.g.
+    `Warehouse(root).archive_path`), they are made here, in this process. The report
+    lists at most SHOWN_PER_RULE findings of each rule per file, then how many more
+    (`capped`); its counts and the warehouse keep every finding."""
     own = [f for f in findings if f.province_code == code]
+    shown = capped(own)
     subs = submissions[submissions["province_code"] == code] if len(submissions) else submissions
-    folder = out_dir / f"{code}-{slug(registry().provinces[code].name)}"
+    folder = province_folder(out_dir, code)
     folder.mkdir(parents=True, exist_ok=True)
-    copies = _annotated_copies(folder, own, archive_path) if archive_path else None
+    if copies is None and archive_path is not None:
+        copies = annotated_copies(out_dir, own, archive_path, workers=0).get(code)
     wb = openpyxl.Workbook()
     _summary_sheet(wb.active, code, period, own, subs, reporting, copies)
     wb.active.title = "Tổng hợp"
-    _findings_sheet(wb.create_sheet("Lỗi cần sửa"), own, copies)
+    _findings_sheet(wb.create_sheet("Lỗi cần sửa"), shown, copies)
     _files_sheet(wb.create_sheet("Tệp đã nhận"), subs, copies)
     path = save_workbook(wb, folder / f"bao-cao-kiem-tra-{code}-{period}.xlsx")
     n_errors = sum(f.is_error for f in own)
+    made = sorted(copies.made.items()) if copies else []
     json_path = folder / f"bao-cao-kiem-tra-{code}-{period}.json"
     write_text(
         json_path,
@@ -560,16 +628,21 @@ def write_province_report(
                 "province_code": code,
                 "n_errors": n_errors,
                 "n_warnings": len(own) - n_errors,
+                "n_findings_listed": len(shown),
                 "annotated_copies": [
-                    {"original_path": p, "sha256": s, "copy": c}
-                    for (p, s), c in sorted((copies or {}).items())
+                    {"original_path": p, "sha256": s, "copy": c} for (p, s), c in made
                 ],
-                "findings": [f.record() for f in sorted(own, key=_sort_key)],
+                "files_without_copy": [
+                    {"original_path": p, "sha256": s, "reason": why}
+                    for (p, s), why in sorted(copies.missing.items() if copies else [])
+                ],
+                "findings": [f.record() for f in sorted(shown, key=_sort_key)],
             },
             ensure_ascii=False,
             indent=1,
             default=str,
         ),
     )
-    made = tuple(folder / c for _, c in sorted((copies or {}).items()))
-    return ProvinceReport(code, path, json_path, n_errors, len(own) - n_errors, made)
+    return ProvinceReport(
+        code, path, json_path, n_errors, len(own) - n_errors, tuple(folder / c for _, c in made)
+    )
