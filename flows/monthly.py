@@ -5,6 +5,7 @@ a national month is a few dozen task runs, not thousands."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +28,13 @@ from antq.labels import proposals, proposals_markdown
 from antq.schemas.catalog import catalog
 from antq.schemas.registry import registry
 from antq.tasks.clean import parse_period
-from antq.tasks.discover import Discovery, InboxFile, add_archived_versions, discover
+from antq.tasks.discover import (
+    Discovery,
+    InboxFile,
+    add_archived_versions,
+    discover,
+    one_per_content,
+)
 from antq.tasks.intake import Limits, intake
 from antq.tasks.normalize import ParsedFile
 from antq.tasks.report import (
@@ -38,7 +45,7 @@ from antq.tasks.report import (
     write_ministry_workbook,
     write_province_report,
 )
-from antq.tasks.resolve import Resolution, resolve
+from antq.tasks.resolve import Resolution, open_findings, resolve
 from antq.tasks.validate import Validation, validate_month
 from antq.warehouse.rollup import compute_rollup
 from antq.warehouse.store import Staged, Warehouse
@@ -201,22 +208,29 @@ def _previous_rollup(store: Warehouse, period: str) -> pd.DataFrame | None:
 
 
 def _stable_arrival(files: list[ParsedFile], previous: pd.DataFrame) -> list[ParsedFile]:
-    """A file received by an earlier run keeps the arrival time recorded then, so re-running
-    a month with the same files changes nothing."""
+    """A file received by an earlier run (under this name or, renamed since, another)
+    keeps the arrival time recorded then, so re-running a month with the same files
+    changes nothing."""
     if previous.empty:
         return files
-    seen = {
-        (row.sha256, row.original_path): pd.Timestamp(row.received_at).to_pydatetime()
-        for row in previous.itertuples()
-    }
+    seen: dict[tuple[str, str], dt.datetime] = {}
+    for row in previous.itertuples():
+        key = (row.province_code, row.sha256)
+        at = pd.Timestamp(row.received_at).to_pydatetime()
+        seen[key] = min(seen.get(key, at), at)
     for parsed in files:
-        earlier = seen.get((parsed.ref.sha256, parsed.ref.original_path))
+        earlier = seen.get((parsed.ref.province_code, parsed.ref.sha256))
         if earlier is not None and earlier != parsed.ref.received_at:
             parsed.ref = dataclasses.replace(parsed.ref, received_at=earlier)
     return files
 
 
-def _artifacts(summary: RunSummary, resolution: Resolution, reports: list[ProvinceReport]) -> None:
+def _artifacts(
+    summary: RunSummary,
+    resolution: Resolution,
+    findings: list[Finding],
+    reports: list[ProvinceReport],
+) -> None:
     """What the data team sees in Prefect: a table of provinces, a table of problems per
     province, and a markdown summary of the run."""
     rows = []
@@ -235,9 +249,7 @@ def _artifacts(summary: RunSummary, resolution: Resolution, reports: list[Provin
             }
         )
         problems = Counter(
-            (f.rule, f.severity)
-            for f in resolution.findings
-            if f.province_code == report.province_code
+            (f.rule, f.severity) for f in findings if f.province_code == report.province_code
         )
         create_table_artifact(
             table=[
@@ -312,13 +324,13 @@ def monthly_ingest(
         for i, future in enumerate(futures, start=1):
             parsed.extend(future.result())
             update_progress_artifact(progress, progress=100.0 * i / len(futures))
-        parsed = _stable_arrival(parsed, previous)
+        parsed = one_per_content(_stable_arrival(parsed, previous))
         validation = validate_task(quote(parsed), warehouse, period)
         resolution = resolve_task(quote(parsed), quote(validation), previous)
         staged = load_task(warehouse, period, quote(resolution), quote(discovery.findings))
         rollup = rollup_task(warehouse, staged, period)
         commit_task(warehouse, staged, period)
-    findings = resolution.findings + discovery.findings
+    findings = open_findings(resolution.findings, resolution.submissions) + discovery.findings
     reporting = set(resolution.facts.loc[resolution.facts["unit_level"] == "commune", "unit_code"])
     province_reports = province_reports_task(
         out_dir,
@@ -341,7 +353,7 @@ def monthly_ingest(
     summary.n_communes_reporting = len(reporting)
     summary.n_communes_expected = len(registry().communes)
     summary.province_reports = [r.workbook for r in province_reports]
-    _artifacts(summary, resolution, province_reports)
+    _artifacts(summary, resolution, findings, province_reports)
     logger.info(
         "Xong %s: %d tệp (%d bị từ chối), %d/%d xã, phường đã báo cáo, %d lỗi, %d cảnh báo",
         vi_period(period),

@@ -10,14 +10,19 @@ outside the inbox; nor are pipes, sockets or devices read, since reading one may
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import stat
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
 
 from antq.findings import Finding, Where, make_finding
 from antq.schemas.registry import registry
+
+if TYPE_CHECKING:  # normalize imports nothing from here; intake imports both
+    from antq.tasks.normalize import ParsedFile
 
 # Office and OS droppings that are not submissions.
 _IGNORED_NAMES = {".ds_store", "thumbs.db", "desktop.ini"}
@@ -123,6 +128,50 @@ def _names_inside(base: Path) -> Counter[tuple[int, int]]:
     return found
 
 
+class NotReadable(Exception):
+    """The inbox entry cannot be opened as a file: carries the finding's rule and detail."""
+
+    def __init__(self, rule: str, detail: str) -> None:
+        super().__init__(detail)
+        self.rule, self.detail = rule, detail
+
+
+def open_regular(path: Path) -> BinaryIO:
+    """The file at `path`, never through a link (one may have replaced the file since
+    discovery) and only a regular file: a FIFO or a device would block the reader."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as exc:
+        if path.is_symlink():
+            raise NotReadable(
+                "file-outside-province", "liên kết (symlink) không phải tệp báo cáo"
+            ) from exc
+        raise NotReadable("file-unreadable", f"không mở được tệp ({exc.strerror})") from exc
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise NotReadable("file-unreadable", "không phải tệp dữ liệu thông thường")
+    return os.fdopen(fd, "rb")
+
+
+def hash_stream(handle: BinaryIO, sink: BinaryIO | None = None) -> str:
+    digest = hashlib.sha256()
+    while chunk := handle.read(1 << 20):
+        digest.update(chunk)
+        if sink is not None:
+            sink.write(chunk)
+    return digest.hexdigest()
+
+
+def content_sha256(path: Path) -> str | None:
+    """The SHA-256 of the regular file at `path` (never through a link), None if it
+    cannot be read."""
+    try:
+        with open_regular(path) as handle:
+            return hash_stream(handle)
+    except (OSError, NotReadable):
+        return None
+
+
 def discover(inbox: Path, period: str) -> Discovery:
     inbox = inbox.resolve()
     base = month_dir(inbox, period)
@@ -167,32 +216,56 @@ def discover(inbox: Path, period: str) -> Discovery:
 
 
 def add_archived_versions(discovery: Discovery, previous: list[dict], archive_path) -> int:
-    """Files a previous run of this month received that are no longer in the inbox.
+    """Every version an earlier run of this month received, unless the same bytes are in
+    the inbox now (under any name: a file renamed without change is one submission).
 
-    Every version stays traceable: a re-run reads them again from the archive, so taking
-    a file out of the inbox never silently drops a unit's report or its history.
-    `previous` rows are submissions of the period; `archive_path(sha, suffix)` locates
-    an archived file. Returns how many were added.
-    """
-    present = {f.original_path for files in discovery.files.values() for f in files}
+    Versions belong to a unit and a month, not to a file name: a corrected file sent under
+    the old name replaces the old one in the inbox, but the old version is read again from
+    the archive, keeps its `submissions` row and is superseded by the new one. Taking a
+    file out of the inbox never drops a unit's report or its history either. `previous`
+    rows are submissions of the period; `archive_path(sha, suffix)` locates an archived
+    file. Returns how many were added."""
+    if not previous:
+        return 0
+    in_inbox: dict[str, set[str | None]] = {
+        province: {content_sha256(f.path) for f in files}
+        for province, files in discovery.files.items()
+    }
+    taken: set[tuple[str, str]] = set()
     added = 0
     for row in previous:
-        if row["original_path"] in present or not row["sha256"]:
+        sha256, original_path = row["sha256"], row["original_path"]
+        if not sha256 or sha256 in in_inbox.get(row["province_code"], ()):
             continue
-        path = archive_path(row["sha256"], Path(row["original_path"]).suffix)
+        if (original_path, sha256) in taken:
+            continue
+        path = archive_path(sha256, Path(original_path).suffix)
         if not path.is_file():
             continue
+        received = row["received_at"]
         discovery.files.setdefault(row["province_code"], []).append(
             InboxFile(
                 path=path,
-                original_path=row["original_path"],
+                original_path=original_path,
                 province_code=row["province_code"],
-                received_at=row["received_at"].to_pydatetime()
-                if hasattr(row["received_at"], "to_pydatetime")
-                else row["received_at"],
+                received_at=received.to_pydatetime()
+                if hasattr(received, "to_pydatetime")
+                else received,
                 size=path.stat().st_size,
             )
         )
-        present.add(row["original_path"])
+        taken.add((original_path, sha256))
         added += 1
     return added
+
+
+def one_per_content(files: list[ParsedFile]) -> list[ParsedFile]:
+    """The same bytes received twice in one province (a file sent again, or copied under
+    a second name) are one submission: the first received, by name when they arrived
+    together. Files that could not be hashed are all kept."""
+    first: dict[tuple[str, str], ParsedFile] = {}
+    for parsed in sorted(files, key=lambda p: (p.ref.received_at, p.ref.original_path)):
+        if parsed.ref.sha256:
+            first.setdefault((parsed.ref.province_code, parsed.ref.sha256), parsed)
+    kept = {id(p) for p in first.values()}
+    return [p for p in files if not p.ref.sha256 or id(p) in kept]

@@ -13,14 +13,13 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
 from antq.findings import make_finding
-from antq.tasks.discover import InboxFile
+from antq.tasks.discover import InboxFile, NotReadable, hash_stream, open_regular
 from antq.tasks.guard import LIMITS, GuardLimits
 from antq.tasks.normalize import FileRef, ParsedFile, normalize_workbook
 from antq.tasks.read import ReadProblem, Workbook, read_bytes
@@ -37,47 +36,13 @@ class Job:
     guard: GuardLimits = field(default=LIMITS)
 
 
-class _NotReadable(Exception):
-    """The inbox entry cannot be opened as a file: carries the finding's rule and detail."""
-
-    def __init__(self, rule: str, detail: str) -> None:
-        super().__init__(detail)
-        self.rule, self.detail = rule, detail
-
-
-def _open_regular(path: Path) -> BinaryIO:
-    """The file at `path`, never through a link (one may have replaced the file since
-    discovery) and only a regular file: a FIFO or a device would block the reader."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-    except OSError as exc:
-        if path.is_symlink():
-            raise _NotReadable(
-                "file-outside-province", "liên kết (symlink) không phải tệp báo cáo"
-            ) from exc
-        raise _NotReadable("file-unreadable", f"không mở được tệp ({exc.strerror})") from exc
-    if not stat.S_ISREG(os.fstat(fd).st_mode):
-        os.close(fd)
-        raise _NotReadable("file-unreadable", "không phải tệp dữ liệu thông thường")
-    return os.fdopen(fd, "rb")
-
-
-def _hash_stream(handle: BinaryIO, sink: BinaryIO | None = None) -> str:
-    digest = hashlib.sha256()
-    while chunk := handle.read(1 << 20):
-        digest.update(chunk)
-        if sink is not None:
-            sink.write(chunk)
-    return digest.hexdigest()
-
-
 def _archive_stream(archive_dir: Path | None, suffix: str, handle: BinaryIO) -> str:
     """Hash a file too large to hold in memory, archiving it on the way (streamed)."""
     if archive_dir is None:
-        return _hash_stream(handle)
+        return hash_stream(handle)
     from antq.warehouse.store import Warehouse  # the warehouse owns the archive layout
 
-    return Warehouse(archive_dir).archive_stream(suffix, lambda sink: _hash_stream(handle, sink))
+    return Warehouse(archive_dir).archive_stream(suffix, lambda sink: hash_stream(handle, sink))
 
 
 def _archive(archive_dir: Path, sha256: str, suffix: str, data: bytes) -> None:
@@ -117,8 +82,8 @@ def _read(data: bytes, job: Job) -> Workbook:
 def process_file(job: Job) -> ParsedFile:
     """Archive, read and normalize one file (runs in a worker)."""
     try:
-        handle = _open_regular(job.file.path)
-    except _NotReadable as refused:
+        handle = open_regular(job.file.path)
+    except NotReadable as refused:
         return _rejected(job, "", job.file.size, refused.rule, refused.detail)
     with handle:
         size = os.fstat(handle.fileno()).st_size
@@ -136,9 +101,9 @@ def process_file(job: Job) -> ParsedFile:
 def _failed(job: Job, rule: str, detail: str) -> ParsedFile:
     """A file whose reading failed outside our control: hash it here, report it."""
     try:
-        with _open_regular(job.file.path) as handle:
-            sha256 = _hash_stream(handle)
-    except (OSError, _NotReadable):
+        with open_regular(job.file.path) as handle:
+            sha256 = hash_stream(handle)
+    except (OSError, NotReadable):
         sha256 = ""
     return _rejected(job, sha256, job.file.size, rule, detail)
 

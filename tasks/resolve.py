@@ -330,6 +330,16 @@ def _submissions(
     return pd.DataFrame(rows, columns=SUBMISSIONS.names)
 
 
+def open_findings(findings: list[Finding], submissions: pd.DataFrame) -> list[Finding]:
+    """The findings still to act on: not those of a version a newer one replaced (the
+    warehouse keeps them; a province is not asked to fix a file it has already corrected)."""
+    if submissions.empty:
+        return list(findings)
+    replaced = submissions[submissions["superseded_by"].notna()]
+    gone = set(zip(replaced["original_path"], replaced["sha256"], strict=True))
+    return [f for f in findings if (f.original_path, f.sha256) not in gone]
+
+
 def resolve(files: list[ParsedFile], validation: Validation, known_sha256: set[str]) -> Resolution:
     """Submissions, facts and the last findings of the month."""
     competitions = _competitions(validation)

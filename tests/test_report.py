@@ -728,24 +728,23 @@ def test_a_file_too_big_to_mark_gets_a_note_instead_of_a_copy(tmp_path):
 
 def test_copies_are_made_in_worker_processes_under_the_time_limit(tmp_path):
     """A copy that cannot be made in time becomes a note; the other copies are made."""
+    from antq.tasks.annotate import COPY_LIMITS
     from antq.tasks.report import annotated_copies
     from antq.tasks.workers import Limits
 
     store = Warehouse(tmp_path / "warehouse")
-    keys = []
-    findings = []
-    for name in ("a", "b"):
-        data = form_workbook({"H1": name})
+    small = form_workbook()
+    big = _big_table(COPY_LIMITS.cells_per_sheet // 5 - 10)  # seconds of openpyxl work
+    keys, findings = {}, []
+    for name, data in (("nho", small), ("lon", big)):
         w = where(f"2026-10/15/{name}.xlsx", data, unit=commune("15"))
         store.archive(w.sha256, ".xlsx", data)
         findings.append(negative(w))
-        keys.append((w.original_path, w.sha256))
+        keys[name] = (w.original_path, w.sha256)
 
-    made = annotated_copies(tmp_path / "r1", findings, store.archive_path, workers=2)["15"]
-    assert sorted(made.made) == sorted(keys) and made.missing == {}
-    assert all((tmp_path / "r1").glob(f"15-*/{path}") for path in made.made.values())
+    hurried = Limits(seconds_per_file=1.0)
+    copies = annotated_copies(tmp_path / "r", findings, store.archive_path, 2, hurried)["15"]
 
-    hurried = Limits(seconds_per_file=0.001)
-    late = annotated_copies(tmp_path / "r2", findings, store.archive_path, 2, hurried)["15"]
-    assert late.made == {}
-    assert set(late.missing.values()) == {"Không có bản sao (làm bản sao quá 0,001 giây)"}
+    assert list(copies.made) == [keys["nho"]]
+    assert list((tmp_path / "r").glob(f"15-*/{copies.made[keys['nho']]}"))
+    assert copies.missing == {keys["lon"]: "Không có bản sao (làm bản sao quá 1 giây)"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 
 import pandas as pd
@@ -77,3 +78,54 @@ def test_a_rejected_resubmission_leaves_the_accepted_version_in_place(tmp_path):
     assert subs.loc["2026-10/15/b.xlsx", "status"] == "rejected"
     assert pd.isna(subs.loc["2026-10/15/a.xlsx", "superseded_by"])
     assert _fact(resolution, "tin_bai")[0] == 3.0
+
+
+def test_versions_live_across_runs_whatever_the_file_names(tmp_path, prefect_harness):
+    """Run 1 receives gia-phu.xlsx (with an error) and a second unit's file; the commune
+    then sends the corrected file under the same name, and the other file is renamed
+    without change. Run 2 keeps both versions of gia-phu.xlsx, the first superseded by the
+    second, counts the renamed file once, and no longer asks for the fixed error."""
+    from antq.flows.monthly import monthly_ingest
+    from antq.warehouse.store import Warehouse
+
+    inbox = tmp_path / "inbox"
+    first = form_bytes({**CLEAN, "tin_bai": -3})
+    other = form_bytes(CLEAN, title=("CÔNG AN TỈNH LÀO CAI", "CÔNG AN XÃ BẢO HÀ"))
+    _put(inbox, "gia-phu.xlsx", first, day=12)
+    _put(inbox, "bao-ha.xlsx", other, day=13)
+
+    def run():
+        return monthly_ingest(
+            period=PERIOD,
+            inbox=inbox,
+            warehouse=tmp_path / "warehouse",
+            reports=tmp_path / "reports",
+            workers=1,
+        )
+
+    run()
+    store = Warehouse(tmp_path / "warehouse")
+    before = store.read("submissions", PERIOD).set_index("original_path")
+    corrected = form_bytes({**CLEAN, "tin_bai": 4})
+    _put(inbox, "gia-phu.xlsx", corrected, day=16)  # the same name, new bytes
+    (inbox / PERIOD / "15" / "bao-ha.xlsx").rename(inbox / PERIOD / "15" / "bao-ha-t10.xlsx")
+    run()
+
+    subs = store.read("submissions", PERIOD)
+    gia_phu = subs[subs["original_path"] == "2026-10/15/gia-phu.xlsx"].sort_values("version")
+    assert list(gia_phu["version"]) == [1, 2]
+    old, new = gia_phu.iloc[0], gia_phu.iloc[1]
+    assert old["sha256"] == before.loc["2026-10/15/gia-phu.xlsx", "sha256"]
+    assert old["superseded_by"] == new["sha256"] and pd.isna(new["superseded_by"])
+    assert old["received_at"] == before.loc["2026-10/15/gia-phu.xlsx", "received_at"]
+    bao_ha = subs[subs["sha256"] == before.loc["2026-10/15/bao-ha.xlsx", "sha256"]]
+    assert list(bao_ha["original_path"]) == ["2026-10/15/bao-ha-t10.xlsx"]
+    assert pd.isna(bao_ha["superseded_by"].iloc[0]) and len(subs) == 3
+    facts = store.read("facts", PERIOD)
+    tin_bai = facts[(facts["unit_code"] == "02923") & (facts["indicator"] == "tin_bai")]
+    assert list(tin_bai["value"]) == [4.0]
+    # the warehouse keeps the first version's finding; the province is not asked again
+    findings = store.read("findings", PERIOD)
+    assert "negative-value" in set(findings["rule"])
+    report = next((tmp_path / "reports" / PERIOD).glob("15-*/bao-cao-kiem-tra-15-*.json"))
+    assert "negative-value" not in {f["rule"] for f in json.loads(report.read_text())["findings"]}

@@ -293,11 +293,13 @@ def _stats_block(
 ) -> int:
     status = subs["status"] if len(subs) else pd.Series(dtype="object")
     own = status[subs["unit_code"] == code] if len(subs) else status
+    replaced = subs["superseded_by"].notna() if len(subs) else pd.Series(dtype="bool")
     errors = [f for f in findings if f.is_error]
     stats: list[tuple[str, object]] = [
         ("Số tệp đã nhận", len(subs)),
-        ("Số tệp được chấp nhận", int((status == "accepted").sum())),
-        ("Số tệp bị từ chối (phải gửi lại)", int((status == "rejected").sum())),
+        ("Số tệp được chấp nhận", int(((status == "accepted") & ~replaced).sum())),
+        ("Số tệp bị từ chối (phải gửi lại)", int(((status == "rejected") & ~replaced).sum())),
+        ("Số tệp đã được thay bằng bản gửi sau", int(replaced.sum())),
         ("Số lỗi phải sửa", len(errors)),
         ("Số cảnh báo cần xem lại", len(findings) - len(errors)),
         ("Số đơn vị có lỗi phải sửa", len({f.unit_code or f.original_path for f in errors})),
@@ -532,6 +534,11 @@ def _findings_sheet(ws: Worksheet, findings: list[Finding], copies: Copies | Non
 # ------------------------------------------------------------------ files sheet
 
 
+def _replaced(submission: object) -> bool:
+    superseded_by = getattr(submission, "superseded_by", None)
+    return isinstance(superseded_by, str) and bool(superseded_by)
+
+
 def _files_sheet(ws: Worksheet, submissions: pd.DataFrame, copies: Copies | None) -> None:
     status_vi = {"accepted": "Chấp nhận", "rejected": "Từ chối"}
     ordered = (
@@ -547,7 +554,7 @@ def _files_sheet(ws: Worksheet, submissions: pd.DataFrame, copies: Copies | None
                 else ""
             ),
             {"form": "Biểu mẫu", "table": "Bảng tổng hợp"}.get(s.layout or "", "Không xác định"),
-            status_vi[s.status],
+            "Đã thay bằng bản gửi sau" if _replaced(s) else status_vi[s.status],
             s.n_errors,
             s.n_warnings,
             int(s.version),
@@ -578,7 +585,7 @@ def _files_sheet(ws: Worksheet, submissions: pd.DataFrame, copies: Copies | None
         [None, None, None, None, None, INTEGER_FORMAT, INTEGER_FORMAT, INTEGER_FORMAT, None, None],
     )
     for r, s in enumerate(ordered, start=2):
-        if s.status == "rejected":
+        if s.status == "rejected" and not _replaced(s):
             ws.cell(r, 5).fill = ERROR_FILL
         target = copies.made.get((s.original_path, s.sha256)) if copies else None
         if target:
