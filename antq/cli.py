@@ -10,6 +10,7 @@ from pathlib import Path
 
 def _run(args: argparse.Namespace) -> int:
     from antq.flows.monthly import monthly_ingest
+    from antq.prefect_server import start_temporary_server
     from antq.tasks.clean import parse_period
 
     try:
@@ -29,6 +30,7 @@ def _run(args: argparse.Namespace) -> int:
             print(f"antq: không ghi được vào {option} {folder}: {problem}", file=sys.stderr)
             return 2
 
+    start_temporary_server()
     summary = monthly_ingest(
         period=args.period,
         inbox=Path(args.inbox),
@@ -72,6 +74,7 @@ def _print_summary(summary) -> None:  # RunSummary
 
 def _demo(args: argparse.Namespace) -> int:
     from antq.flows.monthly import monthly_ingest
+    from antq.prefect_server import start_temporary_server
     from antq.sample.generate import generate_month
 
     root = Path(args.dir).resolve()
@@ -81,6 +84,7 @@ def _demo(args: argparse.Namespace) -> int:
     )
     generate_month(root, period=args.period, seed=args.seed, workers=args.workers)
     print(f"  done in {time.monotonic() - started:.1f} s", flush=True)
+    start_temporary_server()
     summary = monthly_ingest(
         period=args.period,
         inbox=root / "inbox",
@@ -96,7 +100,9 @@ def _demo(args: argparse.Namespace) -> int:
 
 def _backfill(args: argparse.Namespace) -> int:
     from antq.flows.backfill import backfill
+    from antq.prefect_server import start_temporary_server
 
+    start_temporary_server()
     summaries = backfill(
         first=args.first,
         last=args.last,

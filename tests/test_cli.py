@@ -1,6 +1,17 @@
-"""The data team's own mistakes get a message and exit status 2, never a traceback."""
+"""The command line: the data team's own mistakes get a message and exit status 2, never a
+traceback; a killed run leaves nothing running."""
 
 from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
 
 from antq.cli import main
 
@@ -36,3 +47,54 @@ def test_a_warehouse_that_cannot_be_written_is_said_before_the_month_starts(tmp_
     assert main(args) == 2
     err = capsys.readouterr().err
     assert "không ghi được vào --warehouse" in err and "Traceback" not in err
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        with contextlib.suppress(OSError):
+            found += [int(c) for c in (task / "children").read_text().split()]
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+@pytest.mark.parametrize("signal_number", [signal.SIGKILL, signal.SIGTERM])
+def test_a_killed_run_leaves_no_prefect_server_behind(tmp_path, signal_number):
+    """`antq run` with no Prefect server configured starts Prefect's temporary server; when
+    the run is killed (the OOM killer, systemd, a timeout), the server goes with it."""
+    from builders import form_bytes
+
+    folder = tmp_path / "inbox" / "2026-10" / "15"
+    folder.mkdir(parents=True)
+    (folder / "gia-phu.xlsx").write_bytes(form_bytes())
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+    env["PREFECT_HOME"] = str(tmp_path / "prefect")
+    command = [sys.executable, "-m", "antq.cli", "run", "--period", "2026-10"]
+    command += ["--inbox", str(tmp_path / "inbox"), "--warehouse", str(tmp_path / "kho")]
+    run = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        server = None
+        deadline = time.monotonic() + 120
+        while server is None and time.monotonic() < deadline and run.poll() is None:
+            for child in _children(run.pid):
+                if b"uvicorn" in Path(f"/proc/{child}/cmdline").read_bytes():
+                    server = child
+            time.sleep(0.1)
+        assert server is not None, "the run never started Prefect's temporary server"
+        run.send_signal(signal_number)
+        run.wait(timeout=60)
+        deadline = time.monotonic() + 30
+        while _alive(server) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not _alive(server), "Prefect's temporary server outlived the killed run"
+    finally:
+        if run.poll() is None:
+            run.kill()

@@ -1,0 +1,80 @@
+"""Prefect's temporary server, tied to the `antq` process that needs it.
+
+When no Prefect server is configured (`PREFECT_API_URL` unset), Prefect starts a
+temporary one in a child process the first time a flow talks to it, and stops it when
+the Python process exits normally. A run killed by SIGTERM (systemd, `kill`, a CI
+timeout) or SIGKILL (the out-of-memory killer) used to leave that server running for
+good. So the command line starts the same temporary server itself, from the main thread,
+asking Linux to stop it when its parent dies (`PR_SET_PDEATHSIG`), and turns SIGTERM into
+a normal exit, which stops it the way Prefect does.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+# Run in the server's process before it becomes the server: ask for SIGTERM when the
+# parent dies, give up if the parent already died, then exec the real command.
+_TIE = (
+    "import ctypes, os, signal, sys\n"
+    "libc = ctypes.CDLL(None, use_errno=True)\n"
+    "libc.prctl(1, int(signal.SIGTERM), 0, 0, 0)  # PR_SET_PDEATHSIG\n"
+    "if os.getppid() != int(sys.argv[1]):\n"
+    "    sys.exit(0)\n"
+    "os.execv(sys.argv[2], sys.argv[2:])\n"
+)
+
+
+class _TiedSubprocess:
+    """The `subprocess` module as Prefect's server code sees it while it starts: every
+    child it starts is tied to this process."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(subprocess, name)
+
+    @staticmethod
+    def Popen(args: list[str], **kwargs: Any) -> subprocess.Popen[Any]:  # noqa: N802
+        tied = [sys.executable, "-c", _TIE, str(os.getpid()), *args]
+        return subprocess.Popen(tied, **kwargs)
+
+
+@contextlib.contextmanager
+def _tied_children(module: Any) -> Iterator[None]:
+    original = module.subprocess
+    module.subprocess = _TiedSubprocess()
+    try:
+        yield
+    finally:
+        module.subprocess = original
+
+
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+def start_temporary_server() -> str | None:
+    """Start Prefect's temporary server tied to this process, when no server is
+    configured and this is Linux; its API URL, or None when Prefect decides itself."""
+    from prefect.settings import PREFECT_API_URL
+
+    if PREFECT_API_URL.value():  # the team's own server: nothing to start
+        return None
+    if threading.current_thread() is not threading.main_thread():
+        return None  # signals, and the tie (to the thread that starts the child)
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    if not sys.platform.startswith("linux"):
+        return None
+    import prefect.server.api.server as server_module
+
+    server = server_module.SubprocessASGIServer()  # the instance Prefect's client reuses
+    if not server.running:
+        with _tied_children(server_module):
+            server.start()
+    return server.api_url
