@@ -61,6 +61,8 @@ def _print_summary(summary) -> None:  # RunSummary
     print(
         f"Tháng {summary.period}: {summary.n_files} tệp, {summary.n_accepted} chấp nhận, {summary.n_rejected} từ chối"
     )
+    if summary.n_reused:
+        print(f"  {summary.n_reused} tệp không đổi từ lần chạy trước: dùng lại kết quả đọc")
     print(f"  xã, phường đã báo cáo: {summary.n_communes_reporting}/{summary.n_communes_expected}")
     print(
         f"  lỗi: {summary.n_errors}, cảnh báo: {summary.n_warnings}, số liệu vào kho: {summary.n_facts}"

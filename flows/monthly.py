@@ -58,6 +58,7 @@ class RunSummary:
     warehouse: Path
     reports: Path
     n_files: int = 0
+    n_reused: int = 0  # files read from their extracts, not parsed again
     n_accepted: int = 0
     n_rejected: int = 0
     n_facts: int = 0
@@ -98,9 +99,10 @@ def intake_province(
     parsed = intake(files, period, archive, workers=workers, limits=Limits())
     rejected = sum(p.rejected for p in parsed)
     get_run_logger().info(
-        "%s: đã đọc %d tệp, %d bị từ chối",
+        "%s: đã đọc %d tệp (%d dùng lại kết quả đọc lần trước), %d bị từ chối",
         registry().provinces[province_code].name,
         len(parsed),
+        sum(p.reused for p in parsed),
         rejected,
     )
     return parsed
@@ -346,6 +348,7 @@ def monthly_ingest(
     )
     counts = count_by_severity(findings)
     summary.n_files = len(parsed)
+    summary.n_reused = sum(p.reused for p in parsed)
     summary.n_rejected = sum(p.rejected for p in parsed)
     summary.n_accepted = summary.n_files - summary.n_rejected
     summary.n_facts = len(resolution.facts)

@@ -13,13 +13,14 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
 from antq.findings import make_finding
-from antq.tasks.discover import InboxFile, NotReadable, hash_stream, open_regular
+from antq.tasks.discover import InboxFile, NotReadable, content_sha256, hash_stream, open_regular
+from antq.tasks.extract import read_extract, write_extract
 from antq.tasks.guard import LIMITS, GuardLimits
 from antq.tasks.normalize import FileRef, ParsedFile, normalize_workbook
 from antq.tasks.read import ReadProblem, Workbook, read_bytes
@@ -95,7 +96,26 @@ def process_file(job: Job) -> ParsedFile:
     sha256 = hashlib.sha256(data).hexdigest()
     if job.archive_dir is not None:
         _archive(job.archive_dir, sha256, job.file.path.suffix, data)
-    return normalize_workbook(_read(data, job), _ref(job, sha256, len(data)))
+    parsed = normalize_workbook(_read(data, job), _ref(job, sha256, len(data)))
+    if job.archive_dir is not None:
+        write_extract(job.archive_dir, parsed)
+    return parsed
+
+
+def _reused(job: Job) -> ParsedFile | None:
+    """The file's extract, when it was read before as it would be read now."""
+    if job.archive_dir is None:
+        return None
+    try:
+        size = job.file.path.lstat().st_size
+    except OSError:
+        return None
+    if size > job.guard.file_bytes:
+        return None  # refused unread: nothing to save
+    sha256 = content_sha256(job.file.path)
+    if sha256 is None:
+        return None
+    return read_extract(job.archive_dir, _ref(job, sha256, size))
 
 
 def _failed(job: Job, rule: str, detail: str) -> ParsedFile:
@@ -118,30 +138,37 @@ def intake(
 ) -> list[ParsedFile]:
     """Every file processed, in the given order; `workers=0` runs in this process."""
     jobs = [Job(f, period, archive_dir, limits.guard) for f in files]
+    reused = {i: found for i, job in enumerate(jobs) if (found := _reused(job)) is not None}
+    fresh = _parse([job for i, job in enumerate(jobs) if i not in reused], workers, limits)
+    results = []
+    for i in range(len(jobs)):
+        parsed = reused[i] if i in reused else next(fresh)
+        results.append(parsed)
+        if on_done:
+            on_done(parsed)
+    n_reused = len(reused)
+    if n_reused:
+        log.info("intake: %d of %d files read from their extracts", n_reused, len(jobs))
+    return results
+
+
+def _parse(jobs: list[Job], workers: int, limits: Limits) -> Iterator[ParsedFile]:
+    """Each job's file read, in order: in worker processes, or here when `workers=0`."""
     if workers == 0:
-        results = []
         for job in jobs:
             try:
-                parsed = process_file(job)
+                yield process_file(job)
             except Exception as exc:  # a reader bug on one odd file must not stop the month
                 log.exception("intake: %s", job.file.original_path)
-                parsed = _failed(job, "reader-crashed", type(exc).__name__)
-            results.append(parsed)
-            if on_done:
-                on_done(parsed)
-        return results
-    results = []
+                yield _failed(job, "reader-crashed", type(exc).__name__)
+        return
     for job, outcome in run_limited(process_file, jobs, workers, limits):
         if isinstance(outcome, Failure):
             if outcome.kind == "crashed":
                 log.error("intake: %s: %s", job.file.original_path, outcome.detail)
-            parsed = _failed(job, *_failure_rule(outcome, limits))
+            yield _failed(job, *_failure_rule(outcome, limits))
         else:
-            parsed = outcome
-        results.append(parsed)
-        if on_done:
-            on_done(parsed)
-    return results
+            yield outcome
 
 
 def _failure_rule(failure: Failure, limits: Limits) -> tuple[str, str]:

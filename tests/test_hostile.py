@@ -13,6 +13,7 @@ import io
 import json
 import os
 import random
+import re
 import warnings
 import zipfile
 from pathlib import Path
@@ -438,8 +439,16 @@ def test_hostile_names_stay_inside_the_inbox_and_the_archive(tmp_path):
     results = intake.intake(found.files[PROVINCE], PERIOD, tmp_path / "warehouse", workers=2)
     assert all(r.findings or r.reports for r in results)
     archive = tmp_path / "warehouse" / "archive"
+    extracts = tmp_path / "warehouse" / "extracts"  # named by hashes, never by file names
     written = set(tmp_path.rglob("*")) - before
-    assert all(p == tmp_path / "warehouse" or p.is_relative_to(archive) for p in written)
+    assert all(
+        p == tmp_path / "warehouse" or p.is_relative_to(archive) or p.is_relative_to(extracts)
+        for p in written
+    )
+    assert all(
+        re.fullmatch(r"[0-9a-f]{64}\.[0-9a-f]{24}\.arrow", p.name)
+        for p in extracts.rglob("*.arrow")
+    )
     store = Warehouse(tmp_path / "warehouse")
     expected = {
         store.archive_path(r.ref.sha256, f.path.suffix)

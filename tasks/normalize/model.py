@@ -76,6 +76,8 @@ class ParsedFile:
     reports: list[Report] = field(default_factory=list)
     observations: list[Observation] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    # Read from its extract (tasks/extract.py) rather than parsed again.
+    reused: bool = field(default=False, compare=False)
 
     @property
     def rejected(self) -> bool:
