@@ -31,6 +31,7 @@ from antq.tasks.intake import intake  # noqa: E402
 from antq.tasks.report import write_ministry_workbook  # noqa: E402
 from antq.tasks.resolve import resolve  # noqa: E402
 from antq.tasks.validate import validate_month  # noqa: E402
+from antq.tasks.workers import recycle_bloated  # noqa: E402
 from antq.warehouse.rollup import compute_rollup  # noqa: E402
 
 TARGET_SECONDS, TARGET_MIB = 20.0, 1024
@@ -101,6 +102,7 @@ def main() -> None:
     warehouse = root / "warehouse"
     started = time.monotonic()
     parsed = intake(files, args.period, warehouse, workers=args.workers)
+    recycle_bloated()  # as the flow does between intake and the month's stages
     validation = validate_month(parsed)
     resolution = resolve(parsed, validation, set())
     read_s = time.monotonic() - started

@@ -47,6 +47,7 @@ from antq.tasks.report import (
 )
 from antq.tasks.resolve import Resolution, open_findings, resolve
 from antq.tasks.validate import Validation, validate_month
+from antq.tasks.workers import recycle_bloated
 from antq.warehouse.rollup import compute_rollup
 from antq.warehouse.store import Staged, Warehouse
 
@@ -326,6 +327,7 @@ def monthly_ingest(
         for i, future in enumerate(futures, start=1):
             parsed.extend(future.result())
             update_progress_artifact(progress, progress=100.0 * i / len(futures))
+        recycle_bloated()  # workers a big file left big do not wait through the month
         parsed = one_per_content(_stable_arrival(parsed, previous))
         validation = validate_task(quote(parsed), warehouse, period)
         resolution = resolve_task(quote(parsed), quote(validation), previous)

@@ -13,6 +13,7 @@ import ctypes
 import gc
 import multiprocessing
 import resource
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
@@ -63,8 +64,9 @@ _LIBC = _libc()
 
 
 # A worker left holding more than this after a job (caches filled by a hostile file,
-# memory the allocator keeps) is replaced once the batch is done.
-RECYCLE_RSS_BYTES = 256 * 1024**2
+# memory the allocator keeps) is replaced by `recycle_bloated`, between stages.
+RECYCLE_RSS_BYTES = 384 * 1024**2
+_BLOATED = threading.Event()
 
 
 def _resident_bytes() -> int:
@@ -76,15 +78,17 @@ def _resident_bytes() -> int:
 
 
 def _run_and_trim(fn: Callable[[J], R], job: J) -> tuple[R, int]:
-    """`fn(job)` and the worker's resident size after it, its freed memory handed back to
-    the system first."""
-    try:
-        result = fn(job)
-    finally:
+    """`fn(job)` and the worker's resident size after it. A worker grown past the
+    recycling size first hands freed memory back to the system (a full collection costs
+    tens of milliseconds, so not after every file)."""
+    result = fn(job)
+    resident = _resident_bytes()
+    if resident > RECYCLE_RSS_BYTES:
         gc.collect()
         if _LIBC is not None and hasattr(_LIBC, "malloc_trim"):
             _LIBC.malloc_trim(0)
-    return result, _resident_bytes()
+        resident = _resident_bytes()
+    return result, resident
 
 
 _POOL: ProcessPool | None = None
@@ -134,11 +138,11 @@ def run_limited(
     futures = [
         running.schedule(_run_and_trim, (fn, job), timeout=limits.seconds_per_file) for job in jobs
     ]
-    recycle = False
     for job, future in zip(jobs, futures, strict=True):
         try:
             outcome, resident = future.result()
-            recycle = recycle or resident > RECYCLE_RSS_BYTES
+            if resident > RECYCLE_RSS_BYTES:
+                _BLOATED.set()
         except FutureTimeout:
             outcome = Failure("timeout", f"{limits.seconds_per_file:g}")
         except ProcessExpired as exc:
@@ -154,5 +158,11 @@ def run_limited(
                 raise
             outcome = Failure("crashed", type(exc).__name__)
         yield job, outcome
-    if recycle:  # the next batch starts with fresh workers
+
+
+def recycle_bloated() -> None:
+    """Replace the workers when one was left big by a job, so that the next stage starts
+    with fresh ones. Call between stages, when no batch is running on the pool."""
+    if _BLOATED.is_set():
         shutdown_pool()
+        _BLOATED.clear()
