@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tools/
 
 
 def draw_cases(n: int, seed: int) -> list:
@@ -87,7 +88,7 @@ def per_tag(table: pd.DataFrame, expected: list[dict]) -> pd.DataFrame:
 
 
 def main() -> None:
-    from antq.sample.score import read_each, score_expected
+    from tools.score import read_each, score_expected
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=2000)

@@ -2,18 +2,21 @@
 
     python benchmarks/messy_accuracy.py [--root DIR] [--provinces 01,79,48] [--per-class 3]
 
-Runs the stages in-process (no Prefect server); see antq.sample.score for what "fully
+Runs the stages in-process (no Prefect server); see tools.score for what "fully
 correctly" means.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 import tempfile
 from pathlib import Path
 
-from antq.sample.messy import generate_messy_month
-from antq.sample.score import run_stages, score_files
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tools/
+
+from tools.messy import generate_messy_month  # noqa: E402
+from tools.score import run_stages, score_files  # noqa: E402
 
 
 def main() -> None:

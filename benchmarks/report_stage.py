@@ -22,10 +22,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tools/
 
 from bench_month import PeakMemory, _children, _tree_rss_kib  # noqa: E402
 
-from antq.sample import hostile  # noqa: E402
 from antq.tasks.discover import discover  # noqa: E402
 from antq.tasks.intake import intake  # noqa: E402
 from antq.tasks.report import write_ministry_workbook  # noqa: E402
@@ -33,6 +33,7 @@ from antq.tasks.resolve import resolve  # noqa: E402
 from antq.tasks.validate import validate_month  # noqa: E402
 from antq.tasks.workers import recycle_bloated  # noqa: E402
 from antq.warehouse.rollup import compute_rollup  # noqa: E402
+from tools import hostile  # noqa: E402
 
 TARGET_SECONDS, TARGET_MIB = 20.0, 1024
 BOMBS = (hostile.merged_sheets, hostile.million_rows, hostile.unknown_units_table)

@@ -1,6 +1,6 @@
 """Hostile and broken files: every one gets a finding, none stops the run.
 
-The files come from `antq.sample.hostile` (built from bytes, nothing committed). Most
+The files come from `tools.hostile` (built from bytes, nothing committed). Most
 tests go through `intake` with worker processes, as the flow does, so that a reader
 that aborts the process can only cost its file.
 """
@@ -23,13 +23,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from antq.sample import hostile
 from antq.tasks import guard, intake, workers
 from antq.tasks.discover import InboxFile, discover
 from antq.tasks.guard import GuardLimits, check_before_reading, check_bytes, sniff
 from antq.tasks.intake import Job, Limits, process_file
 from antq.tasks.read import read_bytes
 from antq.warehouse.store import Warehouse
+from tools import hostile
 
 PERIOD = "2026-10"
 PROVINCE = hostile.PROVINCE

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from antq.sample.score import read_each, score_expected
+from tools.score import read_each, score_expected
 
 FILES = Path(__file__).parent / "fixtures" / "independent" / "files"
 TRUTH = json.loads((FILES / "truth.json").read_text(encoding="utf-8"))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from antq.sample.messy import VARIATION_NAMES, generate_messy_month
-from antq.sample.score import run_stages, score_files
+from tools.messy import VARIATION_NAMES, generate_messy_month
+from tools.score import run_stages, score_files
 
 PERIOD = "2026-10"
 
@@ -31,8 +31,8 @@ def test_every_format_is_in_the_month(scored):
 
 
 def test_the_format_is_told_by_content(tmp_path):
-    from antq.sample.messy import generate_messy_month as generate
     from antq.tasks.read import read_workbook
+    from tools.messy import generate_messy_month as generate
 
     truth = generate(tmp_path, PERIOD, seed=3, provinces=["01", "79", "48"], per_class=1)
     for row in truth.files.itertuples():

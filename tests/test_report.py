@@ -690,7 +690,7 @@ def _big_table(n_rows: int) -> bytes:
         f'<row r="{r}">' + "".join(f'<c r="{c}{r}"><v>{r}</v></c>' for c in "ABCDE") + "</row>"
         for r in range(1, n_rows + 1)
     )
-    from antq.sample.hostile import sheet_xml, xlsx_bytes
+    from tools.hostile import sheet_xml, xlsx_bytes
 
     return xlsx_bytes([sheet_xml(rows, None)])
 

@@ -18,15 +18,15 @@ from openpyxl.utils.cell import coordinate_from_string, range_boundaries
 from python_calamine import CalamineWorkbook
 
 from antq.sample.generate import FACT_COLUMNS, FINDING_COLUMNS, SampleTruth
-from antq.sample.messy import (
+from antq.schemas.catalog import catalog
+from antq.schemas.registry import registry
+from tools.messy import (
     MESSY_FILE_COLUMNS,
     VARIATION_NAMES,
     VARIATIONS,
     generate_messy_month,
     main,
 )
-from antq.schemas.catalog import catalog
-from antq.schemas.registry import registry
 
 PERIOD = "2026-10"
 PROVINCES = ["01", "79", "48"]  # Hà Nội has codes with leading zeros, the others none

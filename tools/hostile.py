@@ -12,7 +12,7 @@ that each defect is exactly the one named. `build_corpus` writes `--count` files
 province folder structure under `--out` with a JSON manifest naming the rule id the
 pipeline must raise for each file:
 
-    python -m antq.sample.hostile --out DIR [--count 200] [--period 2026-10] [--province 15]
+    python -m tools.hostile --out DIR [--count 200] [--period 2026-10] [--province 15]
 """
 
 from __future__ import annotations
@@ -1031,7 +1031,7 @@ def build_corpus(
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m antq.sample.hostile",
+        prog="python -m tools.hostile",
         description="Write a corpus of hostile and broken submissions and the rule each must raise.",
     )
     parser.add_argument(

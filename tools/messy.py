@@ -106,7 +106,10 @@ from antq.sample.generate import (
     type_word,
     vn_thousands,
 )
-from antq.sample.sheets import (
+from antq.schemas.catalog import Indicator, catalog
+from antq.schemas.registry import Unit, registry
+from antq.text import fold
+from tools.sheets import (
     Book,
     Cell,
     Formula,
@@ -119,9 +122,6 @@ from antq.sample.sheets import (
     xls_bytes,
     xlsx_bytes,
 )
-from antq.schemas.catalog import Indicator, catalog
-from antq.schemas.registry import Unit, registry
-from antq.text import fold
 
 Format = Literal["xlsx", "xlsm", "xls", "ods", "html", "csv"]
 Layout = Literal["form", "table"]
@@ -1890,7 +1890,7 @@ def generate_messy_month(
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m antq.sample.messy",
+        prog="python -m tools.messy",
         description="Write a messy sample month (every SPEC §5 variation) and its ground truth.",
     )
     parser.add_argument("--root", type=Path, required=True, help="folder for inbox/ and truth/")

@@ -4,7 +4,7 @@ legacy .xls (xlwt), .ods (its XML written here), HTML tables and CSV.
 
 One place for the sample's file I/O: a `Grid` holds values by (row, column), merges and
 hidden rows; each writer renders the same grids, so the A1 cells the truth names are the
-same in every format (see `antq.sample.messy` for the HTML and CSV conventions). Every
+same in every format (see `tools.messy` for the HTML and CSV conventions). Every
 writer is deterministic: the same book and timestamp give the same bytes.
 """
 
