@@ -442,7 +442,14 @@ class _WorkbookScan:
             scan = _RelationshipsScan(self)
         else:
             extent = SheetExtent(self.sheet_name(name), merged_before=_merged_so_far(self.sheets))
-            scan = _WorksheetScan(self, extent)
+            worksheet = _WorksheetScan(self, extent)
+            data = b"".join(stream.chunks())  # bounded by the entry limit
+            # Measured from its bytes when it can be; expat still checks every byte (no
+            # DTD or entity, well-formed), but without a Python call per element.
+            on_start = None if worksheet.measure_bytes(data) else worksheet.start
+            parse_xml_stream(iter((data,)), on_start, name, None, _essential(name, fmt))
+            worksheet.done()
+            return
         parse_xml_stream(stream.chunks(), scan.start, name, scan.end, _essential(name, fmt))
         scan.done()
 
@@ -530,8 +537,66 @@ def _range_area(ref: str) -> int | None:
     return (abs(r1 - r0) + 1) * (abs(c1 - c0) + 1)
 
 
+# A byte scan of a worksheet part, for the common case: UTF-8, no comment or CDATA that
+# could hide markup, every cell with its reference. Anything else is measured element by
+# element through expat. Either way expat parses the part (DTDs and entities refused).
+_OPEN = rb"<(?:[A-Za-z_][\w.-]*:)?"
+# An attribute by its plain name (a prefixed one, "x:r", is another attribute).
+_ATTR = rb"""(?:[^>]*?\s)?%s\s*=\s*(?:"([^"]*)"|'([^']*)')"""
+_XML_CELL_TAG = re.compile(_OPEN + rb"c[\s/>]")
+_XML_CELL_REF = re.compile(
+    _OPEN + rb"""c\s(?:[^>]*?\s)?r\s*=\s*["']\s*\$?([A-Za-z]{1,4})\$?(\d{1,9})\s*["']"""
+)
+_XML_DIMENSION = re.compile(_OPEN + rb"dimension\s" + _ATTR % rb"ref")
+_XML_MERGE = re.compile(_OPEN + rb"mergeCell\s" + _ATTR % rb"ref")
+_XML_FORMULA_TAG = re.compile(_OPEN + rb"f[\s/>]")
+_XML_FORMULA_REF = re.compile(_OPEN + rb"f\s" + _ATTR % rb"ref")
+_XML_SHEET_DATA = re.compile(_OPEN + rb"sheetData[\s/>]")
+_XML_ENCODING = re.compile(rb"""^<\?xml[^>]*encoding\s*=\s*["']([^"']*)["']""")
+
+
+def _value(match: re.Match[bytes]) -> str:
+    raw = match.group(1) if match.group(1) is not None else match.group(2)
+    return raw.decode("utf-8", "replace")
+
+
+def _column_number(letters: bytes) -> int:
+    col = 0
+    for ch in letters.upper():
+        col = col * 26 + ch - 64
+    return col
+
+
 class _WorksheetScan(_PartScan):
     """Any part with `<sheetData>`: worksheets, macro sheets, whatever a rel points at."""
+
+    def measure_bytes(self, data: bytes) -> bool:
+        """Measure the part from its bytes, without a Python call per element (calamine
+        parses it anyway); False when it is not the plain case, for expat's callbacks."""
+        if b"<!" in data or data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:200]:
+            return False
+        declared = _XML_ENCODING.match(data.lstrip(b"\xef\xbb\xbf"))
+        if declared and declared.group(1).lower().replace(b"_", b"-") not in (b"utf-8", b"utf8"):
+            return False
+        refs = _XML_CELL_REF.findall(data)
+        if len(refs) != len(_XML_CELL_TAG.findall(data)):
+            return False  # a cell placed by position, or a reference expat's scan names
+        if refs:
+            rows = [int(digits) for _, digits in refs]
+            letters = {letters.upper() for letters, _ in refs}
+            _check_cell(self.extent, max(rows), max(map(_column_number, letters)), self.limits)
+        self.extent.n_cells += len(refs)
+        dimension = _XML_DIMENSION.search(data)
+        if dimension is not None:
+            self.extent.dimension = _value(dimension)
+        for merge in _XML_MERGE.finditer(data):
+            self.start("mergeCell", {"ref": _value(merge)})
+        self.extent.formula_cells += len(_XML_FORMULA_TAG.findall(data))
+        for formula in _XML_FORMULA_REF.finditer(data):
+            self.start("f", {"ref": _value(formula)})
+            self.extent.formula_cells -= 1  # counted above
+        self.seen_data = self.seen_data or _XML_SHEET_DATA.search(data) is not None
+        return True
 
     def __init__(self, book: _WorkbookScan, extent: SheetExtent) -> None:
         self.book, self.extent, self.limits = book, extent, book.limits

@@ -626,3 +626,20 @@ def test_the_whole_flow_survives_a_hostile_inbox(tmp_path, prefect_harness):
     assert "unit-outside-province" in lao_cai.read_text()
     # the links pointed outside the inbox: what they pointed at was never touched
     assert sorted(p.name for p in (tmp_path / "outside").iterdir()) == ["mat.xlsx"]
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        '<c xmlns:x="urn:x" x:r="A1" r="XFD1048576"><v>1</v></c>',  # a prefixed "r" first
+        "<c s='1' r='XFD1048576'><v>1</v></c>",  # single quotes, another attribute first
+        '<c r = "XFD1048576" ><v>1</v></c>',  # spaces around "="
+        '<x:c xmlns:x="urn:x" r="XFD1048576"><x:v>1</x:v></x:c>',  # a prefixed element
+    ],
+)
+def test_the_byte_scan_of_a_worksheet_finds_the_far_cell_however_it_is_written(cell):
+    """The guard measures plain worksheets from their bytes (no call per element): every
+    way XML allows to write a cell's reference must still be measured."""
+    cells = f'<row r="1">{hostile.number_cell("A1", 1)}</row><row r="1048576">{cell}</row>'
+    problem = check_bytes(hostile.xlsx_bytes([hostile.sheet_xml(cells, None)]))
+    assert problem is not None and problem.rule == "file-too-large", problem
