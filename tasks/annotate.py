@@ -107,6 +107,8 @@ class _Copy:
 
 def no_copy_reason(original: bytes, findings: list[Finding]) -> str | None:
     """Why `original` gets no marked-up copy (Vietnamese, for the report), or None."""
+    if any(f.rule == "file-too-large" for f in findings):
+        return NO_COPY_TOO_LARGE
     if any(f.rule in NOT_REOPENED for f in findings):
         return NO_COPY_UNREADABLE
     if len(original) > MAX_ORIGINAL_BYTES:

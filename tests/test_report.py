@@ -748,3 +748,13 @@ def test_copies_are_made_in_worker_processes_under_the_time_limit(tmp_path):
     assert list(copies.made) == [keys["nho"]]
     assert list((tmp_path / "r").glob(f"15-*/{copies.made[keys['nho']]}"))
     assert copies.missing == {keys["lon"]: "Không có bản sao (làm bản sao quá 1 giây)"}
+
+
+def test_a_file_refused_as_too_large_is_said_too_large_not_unreadable():
+    from antq.tasks.annotate import NO_COPY_TOO_LARGE, NO_COPY_UNREADABLE, no_copy_reason
+
+    w = where("2026-10/15/gop.xlsx", b"x")
+    too_large = make_finding("file-too-large", w, detail="các trang tính gộp 6.000.000 ô")
+    unreadable = make_finding("file-unreadable", w, detail="tệp nén bị hỏng")
+    assert no_copy_reason(b"x", [too_large]) == NO_COPY_TOO_LARGE
+    assert no_copy_reason(b"x", [unreadable]) == NO_COPY_UNREADABLE
