@@ -9,8 +9,7 @@ from pathlib import Path
 
 
 def _run(args: argparse.Namespace) -> int:
-    from antq.flows.monthly import monthly_ingest
-    from antq.prefect_server import start_temporary_server
+    from antq.prefect_server import start_temporary_server, wait_for
     from antq.tasks.clean import parse_period
 
     try:
@@ -30,7 +29,10 @@ def _run(args: argparse.Namespace) -> int:
             print(f"antq: không ghi được vào {option} {folder}: {problem}", file=sys.stderr)
             return 2
 
-    start_temporary_server()
+    server = start_temporary_server()  # boots while the flow's libraries load
+    from antq.flows.monthly import monthly_ingest
+
+    wait_for(server)
     summary = monthly_ingest(
         period=args.period,
         inbox=Path(args.inbox),
@@ -75,8 +77,7 @@ def _print_summary(summary) -> None:  # RunSummary
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from antq.flows.monthly import monthly_ingest
-    from antq.prefect_server import start_temporary_server
+    from antq.prefect_server import start_temporary_server, wait_for
     from antq.sample.generate import generate_month
 
     root = Path(args.dir).resolve()
@@ -84,9 +85,12 @@ def _demo(args: argparse.Namespace) -> int:
     print(
         f"Generating a sample national month {args.period} under {root / 'inbox'} ...", flush=True
     )
+    server = start_temporary_server()  # boots while the month is generated
     generate_month(root, period=args.period, seed=args.seed, workers=args.workers)
     print(f"  done in {time.monotonic() - started:.1f} s", flush=True)
-    start_temporary_server()
+    from antq.flows.monthly import monthly_ingest
+
+    wait_for(server)
     summary = monthly_ingest(
         period=args.period,
         inbox=root / "inbox",
@@ -101,10 +105,12 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _backfill(args: argparse.Namespace) -> int:
-    from antq.flows.backfill import backfill
-    from antq.prefect_server import start_temporary_server
+    from antq.prefect_server import start_temporary_server, wait_for
 
-    start_temporary_server()
+    server = start_temporary_server()
+    from antq.flows.backfill import backfill
+
+    wait_for(server)
     summaries = backfill(
         first=args.first,
         last=args.last,

@@ -4,9 +4,10 @@ When no Prefect server is configured (`PREFECT_API_URL` unset), Prefect starts a
 temporary one in a child process the first time a flow talks to it, and stops it when
 the Python process exits normally. A run killed by SIGTERM (systemd, `kill`, a CI
 timeout) or SIGKILL (the out-of-memory killer) used to leave that server running for
-good. So the command line starts the same temporary server itself, from the main thread,
-asking Linux to stop it when its parent dies (`PR_SET_PDEATHSIG`), and turns SIGTERM into
-a normal exit, which stops it the way Prefect does.
+good. So the command line starts the same temporary server itself, from a thread that lives
+as long as the process, asking Linux to stop it when that thread's process dies
+(`PR_SET_PDEATHSIG`), and turns SIGTERM into a normal exit, which stops it the way
+Prefect does. The server boots while the main thread imports the flow's libraries.
 """
 
 from __future__ import annotations
@@ -59,22 +60,59 @@ def _exit_on_sigterm(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
-def start_temporary_server() -> str | None:
-    """Start Prefect's temporary server tied to this process, when no server is
-    configured and this is Linux; its API URL, or None when Prefect decides itself."""
+class TemporaryServer:
+    """Prefect's temporary server, started by a thread of ours that lives as long as the
+    process (the tie is to the thread that starts the child), so the server boots while
+    the main thread imports the flow's libraries. `wait()` before the first flow."""
+
+    def __init__(self) -> None:
+        self.ready = threading.Event()
+        self.error: BaseException | None = None
+        self.api_url: str | None = None
+
+    def _serve(self, server: Any, module: Any) -> None:
+        try:
+            with _tied_children(module):
+                server.start()
+            self.api_url = server.api_url
+        except BaseException as exc:  # handed to the main thread by wait()
+            self.error = exc
+        finally:
+            self.ready.set()
+        threading.Event().wait()  # stay alive: the server dies with this thread
+
+    def wait(self) -> str | None:
+        self.ready.wait()
+        if self.error is not None:
+            raise self.error
+        return self.api_url
+
+
+def start_temporary_server() -> TemporaryServer | None:
+    """Start Prefect's temporary server, tied to this process, when no server is
+    configured and this is Linux's main thread; None when Prefect is left to decide."""
     from prefect.settings import PREFECT_API_URL
 
     if PREFECT_API_URL.value():  # the team's own server: nothing to start
         return None
     if threading.current_thread() is not threading.main_thread():
-        return None  # signals, and the tie (to the thread that starts the child)
+        return None  # signal handlers belong to the main thread
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     if not sys.platform.startswith("linux"):
         return None
     import prefect.server.api.server as server_module
 
     server = server_module.SubprocessASGIServer()  # the instance Prefect's client reuses
-    if not server.running:
-        with _tied_children(server_module):
-            server.start()
-    return server.api_url
+    if server.running:
+        return None
+    started = TemporaryServer()
+    threading.Thread(
+        target=started._serve, args=(server, server_module), name="antq-prefect-server", daemon=True
+    ).start()
+    return started
+
+
+def wait_for(server: TemporaryServer | None) -> None:
+    """Block until the server `start_temporary_server` started answers (if it did)."""
+    if server is not None:
+        server.wait()
