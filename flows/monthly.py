@@ -49,6 +49,7 @@ from antq.tasks.resolve import Resolution, open_findings, resolve
 from antq.tasks.validate import Validation, validate_month
 from antq.tasks.workers import recycle_bloated
 from antq.warehouse.rollup import compute_rollup
+from antq.warehouse.runs import done_before, fingerprint, forget, remember
 from antq.warehouse.store import Staged, Warehouse
 
 
@@ -210,6 +211,24 @@ def _previous_rollup(store: Warehouse, period: str) -> pd.DataFrame | None:
 # ---------------------------------------------------------------------------- helpers
 
 
+def _record(summary: RunSummary) -> dict[str, object]:
+    """The figures of a finished run, kept with its fingerprint (warehouse/runs.py)."""
+    record = dataclasses.asdict(summary)
+    record.pop("flow_run_id")
+    return record
+
+
+def _unchanged(summary: RunSummary, record: dict, parsed: list[ParsedFile]) -> RunSummary:
+    """This run's summary when the month was already done from the same inputs."""
+    counts = {k: v for k, v in record.items() if k.startswith("n_")}
+    summary = dataclasses.replace(summary, **counts)
+    summary.n_reused = sum(p.reused for p in parsed)
+    summary.province_reports = [Path(p) for p in record.get("province_reports", [])]
+    workbook = record.get("ministry_workbook")
+    summary.ministry_workbook = Path(workbook) if workbook else None
+    return summary
+
+
 def _stable_arrival(files: list[ParsedFile], previous: pd.DataFrame) -> list[ParsedFile]:
     """A file received by an earlier run (under this name or, renamed since, another)
     keeps the arrival time recorded then, so re-running a month with the same files
@@ -314,7 +333,8 @@ def monthly_ingest(
     out_dir = reports / period
     summary = RunSummary(period, inbox, warehouse, out_dir, flow_run_id=flow_run.get_id())
     logger = get_run_logger()
-    with Warehouse(warehouse).writer():
+    store = Warehouse(warehouse)
+    with store.writer():
         discovery, previous = discover_files(inbox, period, warehouse)
         progress = create_progress_artifact(
             progress=0.0, key=f"antq-{period}-intake", description="Đọc tệp"
@@ -329,35 +349,50 @@ def monthly_ingest(
             update_progress_artifact(progress, progress=100.0 * i / len(futures))
         recycle_bloated()  # workers a big file left big do not wait through the month
         parsed = one_per_content(_stable_arrival(parsed, previous))
+        print_ = fingerprint(store, period, parsed, discovery.findings, out_dir)
+        done = done_before(store, period, print_) if print_ else None
+        if done is not None:
+            logger.info(
+                "%s: không có gì thay đổi từ lần chạy trước (cùng tệp, cùng các tháng trước, "
+                "cùng phiên bản): kho dữ liệu và báo cáo giữ nguyên",
+                vi_period(period),
+            )
+            return _unchanged(summary, done, parsed)
+        forget(store, period)  # nothing vouches for a month being rewritten
         validation = validate_task(quote(parsed), warehouse, period)
         resolution = resolve_task(quote(parsed), quote(validation), previous)
         staged = load_task(warehouse, period, quote(resolution), quote(discovery.findings))
         rollup = rollup_task(warehouse, staged, period)
         commit_task(warehouse, staged, period)
-    findings = open_findings(resolution.findings, resolution.submissions) + discovery.findings
-    reporting = set(resolution.facts.loc[resolution.facts["unit_level"] == "commune", "unit_code"])
-    province_reports = province_reports_task(
-        out_dir,
-        period,
-        quote(findings),
-        resolution.submissions,
-        quote(reporting),
-        warehouse,
-        workers,
-    )
-    summary.ministry_workbook = ministry_task(
-        out_dir, period, rollup, resolution.submissions, quote(findings), warehouse
-    )
-    counts = count_by_severity(findings)
-    summary.n_files = len(parsed)
-    summary.n_reused = sum(p.reused for p in parsed)
-    summary.n_rejected = sum(p.rejected for p in parsed)
-    summary.n_accepted = summary.n_files - summary.n_rejected
-    summary.n_facts = len(resolution.facts)
-    summary.n_errors, summary.n_warnings = counts["error"], counts["warning"]
-    summary.n_communes_reporting = len(reporting)
-    summary.n_communes_expected = len(registry().communes)
-    summary.province_reports = [r.workbook for r in province_reports]
+        findings = open_findings(resolution.findings, resolution.submissions) + discovery.findings
+        reporting = set(
+            resolution.facts.loc[resolution.facts["unit_level"] == "commune", "unit_code"]
+        )
+        province_reports = province_reports_task(
+            out_dir,
+            period,
+            quote(findings),
+            resolution.submissions,
+            quote(reporting),
+            warehouse,
+            workers,
+        )
+        summary.ministry_workbook = ministry_task(
+            out_dir, period, rollup, resolution.submissions, quote(findings), warehouse
+        )
+        counts = count_by_severity(findings)
+        summary.n_files = len(parsed)
+        summary.n_reused = sum(p.reused for p in parsed)
+        summary.n_rejected = sum(p.rejected for p in parsed)
+        summary.n_accepted = summary.n_files - summary.n_rejected
+        summary.n_facts = len(resolution.facts)
+        summary.n_errors, summary.n_warnings = counts["error"], counts["warning"]
+        summary.n_communes_reporting = len(reporting)
+        summary.n_communes_expected = len(registry().communes)
+        summary.province_reports = [r.workbook for r in province_reports]
+        if print_:
+            outputs = [*summary.province_reports, *(r.json for r in province_reports)]
+            remember(store, period, print_, _record(summary), [*outputs, summary.ministry_workbook])
     _artifacts(summary, resolution, findings, province_reports)
     logger.info(
         "Xong %s: %d tệp (%d bị từ chối), %d/%d xã, phường đã báo cáo, %d lỗi, %d cảnh báo",

@@ -201,17 +201,38 @@ def test_ministry_workbook_has_provinces_and_the_national_total(month_run, wareh
 
 
 def test_rerunning_the_month_changes_nothing(month_run, warehouse):
+    """Run again from the files' extracts (nothing parsed), the month's tables are those
+    of the cold run; run once more, the month is found done and nothing is rewritten."""
     from antq.flows.monthly import monthly_ingest
 
     root, _, _ = month_run
     before = {t: warehouse.read(t, PERIOD) for t in ("facts", "submissions", "rollup", "findings")}
-    summary = monthly_ingest(
-        period=PERIOD, inbox=root / "inbox", warehouse=root / "warehouse", reports=root / "reports"
-    )
+    (root / "warehouse" / "_runs" / f"{PERIOD}.json").unlink()  # as if the record were lost
+
+    def again():
+        return monthly_ingest(
+            period=PERIOD,
+            inbox=root / "inbox",
+            warehouse=root / "warehouse",
+            reports=root / "reports",
+        )
+
+    summary = again()
     assert summary.n_reused == summary.n_files > 0  # nothing parsed again: read from extracts
     for table, frame in before.items():
         after = warehouse.read(table, PERIOD)
         pd.testing.assert_frame_equal(frame, after, obj=table)
+    written = {p: p.stat().st_mtime_ns for p in (root / "warehouse" / "facts").rglob("*")}
+    reports = {p: p.stat().st_mtime_ns for p in summary.province_reports}
+    done = again()
+    assert {p: p.stat().st_mtime_ns for p in (root / "warehouse" / "facts").rglob("*")} == written
+    assert {p: p.stat().st_mtime_ns for p in done.province_reports} == reports
+    assert (done.n_files, done.n_facts, done.n_errors, done.n_warnings) == (
+        summary.n_files,
+        summary.n_facts,
+        summary.n_errors,
+        summary.n_warnings,
+    )
 
 
 def test_the_run_summary_is_in_prefect_as_artifacts(month_run):

@@ -247,6 +247,10 @@ class Warehouse:
         partial += list(archive.glob("*/.*.tmp")) if archive.is_dir() else []
         journal = self.root / _JOURNAL
         partial += list(journal.glob(".*.tmp")) if journal.is_dir() else []
+        extracts = self.root / "extracts"
+        partial += list(extracts.glob("*/.*.tmp")) if extracts.is_dir() else []
+        runs = self.root / "_runs"
+        partial += list(runs.glob(".*.tmp")) if runs.is_dir() else []
         for path in partial:
             log.warning("warehouse: removing a file a killed run left half written: %s", path)
             path.unlink(missing_ok=True)

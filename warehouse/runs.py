@@ -1,0 +1,149 @@
+"""Run records: what the last complete run of a month was made from, so that a re-run
+from the same inputs does nothing.
+
+A month's tables and reports are a function of its files (what each reads as, which is
+what its extract key says), their arrival times, what discovery refused, the months
+before it (history rules, month-over-month change), the code and configuration, and
+where the reports go. The *fingerprint* digests all of these. After a run has committed
+its tables and written its reports, the fingerprint and the run's summary figures are
+kept under `_runs/`; a later run whose inputs give the same fingerprint finds the
+month already done and returns that summary. Any difference, however small, and the
+month is run again.
+
+The record is removed before a run commits anything, so a run that dies half way never
+leaves behind a record that would pass its half-written month for a finished one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+from antq.findings import Finding
+from antq.tasks.extract import extract_key
+from antq.tasks.normalize import ParsedFile
+from antq.warehouse.store import Warehouse
+
+# Tables whose other months a month's results depend on.
+_HISTORY_TABLES = ("facts", "rollup")
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """A digest of the installed product: every module, rule book, suite and query."""
+    import antq
+
+    roots = sorted({Path(antq.__file__).parent, *_package_dirs()})
+    digest = hashlib.sha256()
+    for root in roots:
+        for path in sorted(root.rglob("*")):
+            if path.suffix in (".py", ".yaml", ".sql", ".json") and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(root)).encode())
+                digest.update(path.read_bytes())
+    taught = os.environ.get("ANTQ_TAUGHT_LABELS")
+    if taught and Path(taught).is_file():
+        digest.update(Path(taught).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _package_dirs() -> list[Path]:
+    import antq.expectations
+    import antq.flows
+    import antq.schemas
+    import antq.tasks
+    import antq.warehouse
+
+    return [
+        Path(module.__file__).parent
+        for module in (antq.expectations, antq.flows, antq.schemas, antq.tasks, antq.warehouse)
+    ]
+
+
+def _history(store: Warehouse, period: str) -> list[str]:
+    """The other months' partitions as committed (a commit writes new files)."""
+    seen = []
+    for table in _HISTORY_TABLES:
+        for other in store.periods(table):
+            if other == period:
+                continue
+            for file in sorted(store.partition_dir(table, other).glob("*.parquet")):
+                info = file.stat()
+                seen.append(f"{table}/{other}/{file.name}:{info.st_size}:{info.st_mtime_ns}")
+    return seen
+
+
+# Outcomes that may not happen again (a busy machine, a worker killed): never vouched for.
+_TRANSIENT = frozenset({"read-timeout", "reader-crashed"})
+
+
+def fingerprint(
+    store: Warehouse,
+    period: str,
+    files: list[ParsedFile],
+    refused: Iterable[Finding],
+    reports: Path,
+) -> str | None:
+    """What the month's tables and reports would be made from, as one digest; None when
+    a file's outcome may not happen again (a time limit, a crashed worker)."""
+    if any(f.rule in _TRANSIENT for p in files for f in p.findings):
+        return None
+    digest = hashlib.sha256()
+    parts = [period, code_version(), str(reports.resolve())]
+    parts += sorted(
+        "|".join(
+            (
+                p.ref.original_path,
+                p.ref.sha256,
+                p.ref.province_code,
+                p.ref.received_at.isoformat(),
+                extract_key(p.ref),  # what it reads as, whether read now or before
+            )
+        )
+        for p in files
+    )
+    parts += sorted(json.dumps(f.row(), ensure_ascii=False, default=str) for f in refused)
+    parts += _history(store, period)
+    for part in parts:
+        digest.update(part.encode("utf-8", "surrogateescape"))
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _record_path(store: Warehouse, period: str) -> Path:
+    return store.root / "_runs" / f"{period}.json"
+
+
+def done_before(store: Warehouse, period: str, print_: str) -> dict | None:
+    """The summary of the run recorded for `period` with fingerprint `print_`, when its
+    outputs are all still there; None when the month must be run."""
+    try:
+        record = json.loads(_record_path(store, period).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(record, dict) or record.get("fingerprint") != print_:
+        return None
+    outputs = [Path(p) for p in record.get("outputs", [])]
+    if not outputs or not all(p.is_file() for p in outputs):
+        return None
+    return record.get("summary")
+
+
+def forget(store: Warehouse, period: str) -> None:
+    """Before a run changes anything: no record may vouch for a month being rewritten."""
+    _record_path(store, period).unlink(missing_ok=True)
+
+
+def remember(
+    store: Warehouse, period: str, print_: str, summary: dict, outputs: list[Path]
+) -> None:
+    """After the month's tables are committed and its reports written."""
+    path = _record_path(store, period)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    record = {"fingerprint": print_, "summary": summary, "outputs": [str(p) for p in outputs]}
+    tmp.write_text(json.dumps(record, ensure_ascii=False, default=str), encoding="utf-8")
+    os.replace(tmp, path)
