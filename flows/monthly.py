@@ -40,6 +40,8 @@ from antq.tasks.normalize import ParsedFile
 from antq.tasks.report import (
     ProvinceReport,
     annotated_copies,
+    existing_report,
+    report_inputs,
     vi_period,
     write_ministry_page,
     write_ministry_workbook,
@@ -49,7 +51,15 @@ from antq.tasks.resolve import Resolution, open_findings, resolve
 from antq.tasks.validate import Validation, validate_month
 from antq.tasks.workers import recycle_bloated
 from antq.warehouse.rollup import compute_rollup
-from antq.warehouse.runs import done_before, fingerprint, forget, remember
+from antq.warehouse.runs import (
+    code_version,
+    done_before,
+    fingerprint,
+    forget,
+    read_report_inputs,
+    remember,
+    write_report_inputs,
+)
 from antq.warehouse.store import Staged, Warehouse
 
 
@@ -177,14 +187,42 @@ def province_reports_task(
 ) -> list[ProvinceReport]:
     """One report per province, with marked-up copies of its files that have errors (the
     originals come from the archive, where intake kept them), built in the worker
-    processes under intake's limits."""
-    copies = annotated_copies(out_dir, findings, Warehouse(warehouse).archive_path, workers)
-    return [
-        write_province_report(
+    processes under intake's limits. A province whose report would be made from the same
+    inputs as the one already in `out_dir` keeps it (a month re-run after one corrected
+    file rewrites one province's report, not 34)."""
+    version = code_version()
+    codes = sorted(registry().provinces)
+    inputs = {
+        code: report_inputs(code, period, findings, submissions, reporting, version)
+        for code in codes
+    }
+    earlier = read_report_inputs(out_dir)
+    kept = {
+        code: report
+        for code in codes
+        if earlier.get(code) == inputs[code]
+        and (report := existing_report(out_dir, code, period, findings)) is not None
+    }
+    fresh = [code for code in codes if code not in kept]
+    # Nothing vouches for a report being rewritten, should this run stop half way.
+    write_report_inputs(out_dir, {code: inputs[code] for code in kept})
+    copies = annotated_copies(
+        out_dir, findings, Warehouse(warehouse).archive_path, workers, provinces=fresh
+    )
+    reports = {
+        code: write_province_report(
             out_dir, code, period, findings, submissions, reporting, copies=copies[code]
         )
-        for code in sorted(registry().provinces)
-    ]
+        for code in fresh
+    }
+    write_report_inputs(out_dir, inputs)
+    if kept:
+        get_run_logger().info(
+            "Báo cáo của %d tỉnh, thành phố không thay đổi nên giữ nguyên; viết lại %d",
+            len(kept),
+            len(fresh),
+        )
+    return [kept[code] if code in kept else reports[code] for code in codes]
 
 
 @task(name="ministry-workbook", cache_policy=NO_CACHE)

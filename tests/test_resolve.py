@@ -103,14 +103,18 @@ def test_versions_live_across_runs_whatever_the_file_names(tmp_path, prefect_har
             workers=1,
         )
 
-    run()
+    first_run = run()
     store = Warehouse(tmp_path / "warehouse")
     before = store.read("submissions", PERIOD).set_index("original_path")
+    written = {p: p.stat().st_mtime_ns for p in first_run.province_reports}
     corrected = form_bytes({**CLEAN, "tin_bai": 4})
     _put(inbox, "gia-phu.xlsx", corrected, day=16)  # the same name, new bytes
     (inbox / PERIOD / "15" / "bao-ha.xlsx").rename(inbox / PERIOD / "15" / "bao-ha-t10.xlsx")
-    run()
+    second_run = run()
 
+    # Only Lào Cai's report is written again; the 33 others are the same as before.
+    rewritten = [p.name for p in second_run.province_reports if p.stat().st_mtime_ns != written[p]]
+    assert rewritten == [f"bao-cao-kiem-tra-15-{PERIOD}.xlsx"]
     subs = store.read("submissions", PERIOD)
     gia_phu = subs[subs["original_path"] == "2026-10/15/gia-phu.xlsx"].sort_values("version")
     assert list(gia_phu["version"]) == [1, 2]

@@ -147,3 +147,25 @@ def remember(
     record = {"fingerprint": print_, "summary": summary, "outputs": [str(p) for p in outputs]}
     tmp.write_text(json.dumps(record, ensure_ascii=False, default=str), encoding="utf-8")
     os.replace(tmp, path)
+
+
+# ------------------------------------------------------------ reports kept across runs
+
+_REPORT_INPUTS = ".antq-report-inputs.json"
+
+
+def read_report_inputs(out_dir: Path) -> dict[str, str]:
+    """Province -> digest of the inputs its report in `out_dir` was written from."""
+    try:
+        found = json.loads((out_dir / _REPORT_INPUTS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def write_report_inputs(out_dir: Path, inputs: dict[str, str]) -> None:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / _REPORT_INPUTS
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(inputs, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, path)

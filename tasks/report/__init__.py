@@ -7,6 +7,8 @@ from antq.tasks.report.province import (
     ProvinceReport,
     annotated_copies,
     copy_names,
+    existing_report,
+    report_inputs,
     write_province_report,
 )
 
@@ -15,6 +17,8 @@ __all__ = [
     "ProvinceReport",
     "annotated_copies",
     "copy_names",
+    "existing_report",
+    "report_inputs",
     "slug",
     "vi_period",
     "write_ministry_page",

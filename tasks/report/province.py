@@ -11,6 +11,7 @@ and reporting progress.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import logging
 import math
@@ -176,8 +177,10 @@ def annotated_copies(
     archive_path: ArchivePath,
     workers: int = 2,
     limits: Limits = DEFAULT_LIMITS,
+    provinces: Iterable[str] | None = None,
 ) -> dict[str, Copies]:
-    """A marked-up copy of every file with errors, under each province's `ban-sua/`,
+    """A marked-up copy of every file with errors of `provinces` (default: all), under
+    each province's `ban-sua/`,
     built in worker processes under `limits` (the limits intake reads under): a file
     whose copy cannot be made in time or memory gets a note instead, and the report's
     list of findings stands in for it. Copies of an earlier run go first, so a file fixed
@@ -187,7 +190,7 @@ def annotated_copies(
         by_province[finding.province_code].append(finding)
     copies: dict[str, Copies] = {}
     jobs: list[tuple[str, tuple[str, str], CopyJob]] = []
-    for code in sorted(registry().provinces):
+    for code in sorted(registry().provinces if provinces is None else provinces):
         copy_dir = province_folder(out_dir, code) / COPY_DIR
         if copy_dir.is_dir():
             for stale in copy_dir.glob(f"*{COPY_SUFFIX}"):
@@ -236,6 +239,45 @@ def _failure_note(failure: Failure, limits: Limits) -> str:
     if failure.kind == "memory":
         return NO_COPY_TOO_LARGE
     return "Không có bản sao (không dựng lại được tệp)"
+
+
+def report_inputs(
+    code: str,
+    period: str,
+    findings: list[Finding],
+    submissions: pd.DataFrame,
+    reporting: set[str],
+    version: str,
+) -> str:
+    """A digest of everything a province's report (and its copies) is made from: its
+    findings, its files, which of its communes reported, and the code that writes it."""
+    digest = hashlib.sha256(f"{code}\0{period}\0{version}".encode())
+    for record in sorted(
+        json.dumps(f.record(), ensure_ascii=False, default=str, sort_keys=True)
+        for f in findings
+        if f.province_code == code
+    ):
+        digest.update(record.encode("utf-8", "surrogateescape"))
+    own = submissions[submissions["province_code"] == code] if len(submissions) else submissions
+    digest.update(own.sort_values(["original_path", "sha256"]).to_json(date_format="iso").encode())
+    communes = {u.code for u in registry().communes_of(code)} | {code}
+    digest.update(",".join(sorted(reporting & communes)).encode())
+    return digest.hexdigest()
+
+
+def existing_report(
+    out_dir: Path, code: str, period: str, findings: list[Finding]
+) -> ProvinceReport | None:
+    """The report an earlier run wrote for the same inputs, when its files are all there."""
+    folder = province_folder(out_dir, code)
+    workbook = folder / f"bao-cao-kiem-tra-{code}-{period}.xlsx"
+    json_path = folder / f"bao-cao-kiem-tra-{code}-{period}.json"
+    if not (workbook.is_file() and json_path.is_file()):
+        return None
+    own = [f for f in findings if f.province_code == code]
+    n_errors = sum(f.is_error for f in own)
+    made = tuple(sorted((folder / COPY_DIR).glob(f"*{COPY_SUFFIX}")))
+    return ProvinceReport(code, workbook, json_path, n_errors, len(own) - n_errors, made)
 
 
 def province_folder(out_dir: Path, code: str) -> Path:
