@@ -758,3 +758,19 @@ def test_a_file_refused_as_too_large_is_said_too_large_not_unreadable():
     unreadable = make_finding("file-unreadable", w, detail="tệp nén bị hỏng")
     assert no_copy_reason(b"x", [too_large]) == NO_COPY_TOO_LARGE
     assert no_copy_reason(b"x", [unreadable]) == NO_COPY_UNREADABLE
+
+
+def test_a_province_report_inputs_do_not_move_when_another_province_sends_a_file():
+    from antq.tasks.report import report_inputs
+
+    row = {"original_path": "2026-10/01/a.xlsx", "sha256": "a" * 64, "province_code": "01"}
+    alone = submissions_frame([row])
+    other = {"original_path": "2026-10/02/b.xlsx", "sha256": "b" * 64, "province_code": "02"}
+    with_other = submissions_frame([other, row])  # Hà Nội's row moves down one place
+    assert report_inputs("01", PERIOD, [], alone, set(), "v") == report_inputs(
+        "01", PERIOD, [], with_other, set(), "v"
+    )
+    changed = submissions_frame([{**row, "status": "rejected"}])
+    assert report_inputs("01", PERIOD, [], changed, set(), "v") != report_inputs(
+        "01", PERIOD, [], alone, set(), "v"
+    )

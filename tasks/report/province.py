@@ -259,7 +259,8 @@ def report_inputs(
     ):
         digest.update(record.encode("utf-8", "surrogateescape"))
     own = submissions[submissions["province_code"] == code] if len(submissions) else submissions
-    digest.update(own.sort_values(["original_path", "sha256"]).to_json(date_format="iso").encode())
+    rows = own.sort_values(["original_path", "sha256"]).reset_index(drop=True)
+    digest.update(rows.to_json(date_format="iso").encode())
     communes = {u.code for u in registry().communes_of(code)} | {code}
     digest.update(",".join(sorted(reporting & communes)).encode())
     return digest.hexdigest()
