@@ -1,6 +1,9 @@
-"""Time and peak memory of a national month: generation, then `antq run`.
+"""Time and peak memory of a national month: generation, then `antq run` cold, again
+unchanged, and again after one corrected file; next to the floor (python-calamine reading
+every cell of every file, nothing else) and a bare Prefect flow's start-up.
 
-Prints figures; it asserts nothing (targets are read by people, not by a test):
+Prints figures next to the targets of issue 10; it asserts nothing (targets are read by
+people, not by a test):
     python benchmarks/bench_month.py [--dir DIR] [--period 2026-10] [--workers 2]
 Memory is the peak resident size of the whole process tree (the flow, its reader
 processes and Prefect's temporary server), sampled from /proc every 0.1 s.
@@ -77,6 +80,32 @@ def _timed(command: list[str], log: Path) -> tuple[float, PeakMemory]:
     return time.monotonic() - started, memory
 
 
+_FLOOR = """
+import sys, pathlib, python_calamine
+n = 0
+for path in sorted(pathlib.Path(sys.argv[1]).rglob("*")):
+    if path.suffix.lower() not in (".xlsx", ".xls", ".ods", ".xlsm"):
+        continue
+    try:
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        for name in book.sheet_names:
+            n += sum(len(row) for row in book.get_sheet_by_name(name).to_python())
+    except Exception:
+        pass
+print(n)
+"""
+
+_BARE_FLOW = """
+from prefect import flow
+
+@flow
+def nothing() -> int:
+    return 1
+
+nothing()
+"""
+
+
 def _correct_one_file(month: Path) -> str:
     """A commune sends its form again with one figure changed (a later arrival)."""
     import openpyxl
@@ -120,6 +149,9 @@ def main() -> None:
         root / "generate.log",
     )
     n_files = sum(1 for p in (root / "inbox" / args.period).rglob("*") if p.is_file())
+    month_dir = str(root / "inbox" / args.period)
+    floor_s, _ = _timed([sys.executable, "-c", _FLOOR, month_dir], root / "floor.log")
+    bare_s, _ = _timed([sys.executable, "-c", _BARE_FLOW], root / "bare-flow.log")
     run_command = [
         str(bin_dir / "antq"), "run", "--period", args.period, "--inbox", str(root / "inbox"),
         "--warehouse", str(root / "warehouse"), "--reports", str(root / "reports"),
@@ -144,6 +176,17 @@ def main() -> None:
     )
     print(f"antq run (again)  : {rerun_s:6.1f} s (idempotent re-run of the same month)")
     print(f"antq run (1 fixed): {corrected_s:6.1f} s (after one corrected file: {corrected})")
+    print(f"floor             : {floor_s:6.1f} s (python-calamine reading every cell, one process)")
+    print(f"bare Prefect flow : {bare_s:6.1f} s (imports, temporary server, one empty flow)")
+    beyond = run_s - bare_s
+    print(
+        f"cold beyond start : {beyond:6.1f} s = {beyond / max(floor_s, 1e-9):.1f} × the floor "
+        "(target ≤ 5 ×)"
+    )
+    print(
+        f"re-runs beyond    : {rerun_s - bare_s:6.1f} s unchanged (target ≤ 3 s), "
+        f"{corrected_s - rerun_s:+.1f} s for one corrected file (target ≤ +1 s)"
+    )
     print(
         f"per file          : {1000 * run_s / max(n_files, 1):6.1f} ms (including Prefect start-up)"
     )
