@@ -103,19 +103,30 @@ def discover_files(inbox: Path, period: str, warehouse: Path) -> tuple[Discovery
     return discovery, previous
 
 
-@task(name="intake-province", cache_policy=NO_CACHE)
-def intake_province(
-    province_code: str, files: list[InboxFile], period: str, archive: Path, workers: int
+# Files per reading task: a province with 150 files and one with 3 make batches of the
+# same size, so the worker processes stay busy and a task's overhead is paid per batch.
+BATCH_FILES = 64
+
+
+def batches(discovery: Discovery, size: int = BATCH_FILES) -> list[list[InboxFile]]:
+    """The month's files in batches of `size`, province by province."""
+    files = [f for _, group in sorted(discovery.files.items()) for f in group]
+    return [files[i : i + size] for i in range(0, len(files), size)]
+
+
+@task(name="read-batch", cache_policy=NO_CACHE)
+def read_batch(
+    files: list[InboxFile], period: str, archive: Path, workers: int
 ) -> list[ParsedFile]:
-    """Archive, read and normalize the files of one province."""
+    """Archive, read and normalize a batch of files (from their extracts when unchanged)."""
     parsed = intake(files, period, archive, workers=workers, limits=Limits())
-    rejected = sum(p.rejected for p in parsed)
+    provinces = Counter(p.ref.province_code for p in parsed)
     get_run_logger().info(
-        "%s: đã đọc %d tệp (%d dùng lại kết quả đọc lần trước), %d bị từ chối",
-        registry().provinces[province_code].name,
+        "Đã đọc %d tệp của %s (%d dùng lại kết quả đọc lần trước), %d bị từ chối",
         len(parsed),
+        ", ".join(f"{registry().provinces[code].name}: {n}" for code, n in provinces.items()),
         sum(p.reused for p in parsed),
-        rejected,
+        sum(p.rejected for p in parsed),
     )
     return parsed
 
@@ -378,8 +389,8 @@ def monthly_ingest(
             progress=0.0, key=f"antq-{period}-intake", description="Đọc tệp"
         )
         futures = [
-            intake_province.submit(code, quote(files), period, warehouse, workers)
-            for code, files in sorted(discovery.files.items())
+            read_batch.submit(quote(batch), period, warehouse, workers)
+            for batch in batches(discovery)
         ]
         parsed: list[ParsedFile] = []
         for i, future in enumerate(futures, start=1):

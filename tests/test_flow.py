@@ -323,3 +323,21 @@ def test_the_ministry_workbook_charts_reporting_progress(month_run):
     sheet = openpyxl.load_workbook(summary.ministry_workbook)["Tiến độ báo cáo"]
     [chart] = sheet._charts
     assert len(chart.series) == 2
+
+
+def test_reading_is_batched_by_size_not_by_province(tmp_path):
+    """A province with 150 files and one with 3 make batches of the same size, in order."""
+    import datetime as dt
+
+    from antq.flows.monthly import batches
+    from antq.tasks.discover import Discovery, InboxFile
+
+    def files(code: str, n: int) -> list[InboxFile]:
+        at = dt.datetime(2026, 10, 12, tzinfo=dt.UTC)
+        return [InboxFile(tmp_path / f"{code}-{i}", f"{code}/{i}", code, at, 1) for i in range(n)]
+
+    discovery = Discovery(PERIOD, tmp_path, {"15": files("15", 3), "01": files("01", 150)})
+    made = batches(discovery, size=64)
+    assert [len(b) for b in made] == [64, 64, 25]
+    flat = [f.original_path for batch in made for f in batch]
+    assert flat == [f"01/{i}" for i in range(150)] + [f"15/{i}" for i in range(3)]
