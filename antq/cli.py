@@ -9,11 +9,11 @@ from pathlib import Path
 
 
 def _run(args: argparse.Namespace) -> int:
+    from antq.period import Period
     from antq.prefect_server import start_temporary_server, wait_for
-    from antq.tasks.clean import parse_period
 
     try:
-        parse_period(args.period)
+        Period.parse(args.period)
     except ValueError:
         print(
             f"antq: --period phải có dạng YYYY-MM (ví dụ 2026-10), không phải {args.period!r}",

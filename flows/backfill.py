@@ -8,14 +8,12 @@ from pathlib import Path
 from prefect import flow, get_run_logger
 
 from antq.flows.monthly import RunSummary, monthly_ingest
+from antq.period import Period
 
 
 def months_between(first: str, last: str) -> list[str]:
     """["2026-08", "2026-09", "2026-10"] for ("2026-08", "2026-10")."""
-    start_year, start_month = (int(x) for x in first.split("-"))
-    end_year, end_month = (int(x) for x in last.split("-"))
-    index, end = start_year * 12 + start_month - 1, end_year * 12 + end_month - 1
-    return [f"{i // 12}-{i % 12 + 1:02d}" for i in range(index, end + 1)]
+    return [str(p) for p in Period.range(Period.parse(first), Period.parse(last))]
 
 
 @flow(name="antq-backfill")

@@ -25,9 +25,9 @@ from prefect.utilities.annotations import quote
 
 from antq.findings import FINDING_COLUMNS, Finding, count_by_severity
 from antq.labels import proposals, proposals_markdown
+from antq.period import Period, previous_period
 from antq.schemas.catalog import catalog
 from antq.schemas.registry import registry
-from antq.tasks.clean import parse_period
 from antq.tasks.discover import (
     Discovery,
     InboxFile,
@@ -251,9 +251,7 @@ def ministry_task(
 
 
 def _previous_rollup(store: Warehouse, period: str) -> pd.DataFrame | None:
-    year, month = (int(x) for x in period.split("-"))
-    before = f"{year - 1}-12" if month == 1 else f"{year}-{month - 1:02d}"
-    frame = store.read("rollup", before)
+    frame = store.read("rollup", previous_period(period))
     return frame if len(frame) else None
 
 
@@ -376,7 +374,7 @@ def monthly_ingest(
     workers: int = 2,
 ) -> RunSummary:
     """Ingest one month: every file of `inbox` to the warehouse tables and the reports."""
-    parse_period(period)
+    Period.parse(period)
     inbox, warehouse = Path(inbox).resolve(), Path(warehouse).resolve()
     reports = Path(reports).resolve() if reports else warehouse.parent / "reports"
     out_dir = reports / period

@@ -46,6 +46,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
+from antq.period import Period, previous_period
 from antq.schemas.catalog import ConsistencyRule, Indicator, Level, catalog
 from antq.schemas.registry import Unit, registry
 from antq.text import fold
@@ -209,15 +210,8 @@ def rng_for(seed: int, *keys: str) -> random.Random:
 
 def parse_period(period: str) -> tuple[int, int]:
     """(year, month) of "2026-10"; anything else is a caller's bug."""
-    year, month = (int(part) for part in period.split("-"))
-    if not 1 <= month <= 12 or len(period) != 7:
-        raise ValueError(f"period must look like 2026-10, got {period!r}")
-    return year, month
-
-
-def previous_period(period: str) -> str:
-    year, month = parse_period(period)
-    return f"{year - 1}-12" if month == 1 else f"{year}-{month - 1:02d}"
+    parsed = Period.parse(period)
+    return parsed.year, parsed.month
 
 
 # --------------------------------------------------------------------------- truth

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
+from antq.period import Period
 from antq.schemas.catalog import Level
 
 
@@ -23,14 +24,15 @@ class PeriodRules:
 
     def window(self, period: str) -> tuple[dt.date, dt.date]:
         """The first and last day whose events the month's flows count."""
-        year, month = (int(x) for x in period.split("-"))
-        prev_year, prev_month = (year, month - 1) if month > 1 else (year - 1, 12)
+        this = Period.parse(period)
+        year, month = this.year, this.month
+        before = this.previous()
         if self.window_start_day == 1 and self.window_end_day == 0:
             return dt.date(year, month, 1), dt.date(
                 year, month, calendar.monthrange(year, month)[1]
             )
         return (
-            dt.date(prev_year, prev_month, self.window_start_day),
+            dt.date(before.year, before.month, self.window_start_day),
             dt.date(year, month, self.window_end_day),
         )
 

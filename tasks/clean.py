@@ -369,7 +369,10 @@ def match_label(text: str) -> LabelMatch:
 
 
 @dataclass(frozen=True, order=True)
-class Period:
+class WrittenPeriod:
+    """A month as a title writes it, perhaps without its year ("Báo cáo tháng 10"); the
+    run's own period is an `antq.period.Period`."""
+
     year: int | None
     month: int
 
@@ -404,14 +407,6 @@ def sum_formula_ranges(formula: str) -> list[tuple[str, str]] | None:
     return ranges
 
 
-def parse_period(period: str) -> Period:
-    """ "2026-10" -> Period(2026, 10); raises ValueError on anything else (a CLI argument)."""
-    match = re.fullmatch(r"(\d{4})-(\d{2})", period)
-    if not match or not 1 <= int(match.group(2)) <= 12:
-        raise ValueError(f"period must look like 2026-10, got {period!r}")
-    return Period(int(match.group(1)), int(match.group(2)))
-
-
 def _period_text(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text.replace("Đ", "d").replace("đ", "d").lower())
     return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
@@ -436,12 +431,12 @@ _SIGNING_DATE = re.compile(r"ngay\s*\d{1,2}\s*(?:thang|[/\-.])\s*\d{1,2}\s*(?:na
 _FULL_DATE = re.compile(r"\d{1,2}\s*[/\-.]\s*\d{1,2}\s*[/\-.]\s*\d{4}")
 
 
-def find_periods(text: str) -> list[Period]:
+def find_periods(text: str) -> list[WrittenPeriod]:
     """Every month named in `text`, in order, without signing dates and full dates."""
     folded = _period_text(text)
     folded = _SIGNING_DATE.sub(" ", folded)
     folded = _FULL_DATE.sub(" ", folded)
-    found: list[tuple[int, Period]] = []
+    found: list[tuple[int, WrittenPeriod]] = []
     taken: list[tuple[int, int]] = []
     for pattern in _PERIOD_PATTERNS:
         for match in pattern.finditer(folded):
@@ -453,12 +448,12 @@ def find_periods(text: str) -> list[Period]:
             if not 1 <= month <= 12 or (year is not None and not 2000 <= year <= 2100):
                 continue
             taken.append((start, end))
-            found.append((start, Period(year, month)))
+            found.append((start, WrittenPeriod(year, month)))
     return [period for _, period in sorted(found, key=lambda item: item[0])]
 
 
-def period_of_date(value: dt.date) -> Period:
-    return Period(value.year, value.month)
+def period_of_date(value: dt.date) -> WrittenPeriod:
+    return WrittenPeriod(value.year, value.month)
 
 
 # ------------------------------------------------------------------- group headers

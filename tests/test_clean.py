@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from antq.schemas.catalog import catalog
-from antq.tasks.clean import Period, find_periods, match_label, parse_value, parse_vn_number
+from antq.tasks.clean import WrittenPeriod, find_periods, match_label, parse_value, parse_vn_number
 
 
 @pytest.mark.parametrize(
@@ -136,7 +136,7 @@ def test_parse_value_never_raises(text):
     ],
 )
 def test_period_spellings(text):
-    assert find_periods(text) == [Period(2026, 10)]
+    assert find_periods(text) == [WrittenPeriod(2026, 10)]
 
 
 def test_signing_dates_and_data_windows_are_not_periods():
@@ -145,8 +145,10 @@ def test_signing_dates_and_data_windows_are_not_periods():
 
 
 def test_month_without_year():
-    assert find_periods("Báo cáo tháng 10") == [Period(None, 10)]
-    assert Period(None, 10).matches("2026-10") and not Period(None, 9).matches("2026-10")
+    assert find_periods("Báo cáo tháng 10") == [WrittenPeriod(None, 10)]
+    assert WrittenPeriod(None, 10).matches("2026-10") and not WrittenPeriod(None, 9).matches(
+        "2026-10"
+    )
 
 
 @given(st.integers(min_value=2000, max_value=2099), st.integers(min_value=1, max_value=12))
@@ -158,7 +160,7 @@ def test_every_month_in_every_spelling(year, month):
         f"{month:02d}-{year}",
         f"{year}-{month:02d}",
     ):
-        assert find_periods(text) == [Period(year, month)], text
+        assert find_periods(text) == [WrittenPeriod(year, month)], text
 
 
 # ------------------------------------------------------------------------------ labels

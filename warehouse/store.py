@@ -26,6 +26,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from antq.period import Period
 from antq.warehouse.tables import PARTITION, TABLES
 
 log = logging.getLogger(__name__)
@@ -140,9 +141,7 @@ class Warehouse:
 
     def read_history(self, period: str, months: int, columns: list[str]) -> pd.DataFrame:
         """Facts of the `months` calendar months before `period` (not `period` itself)."""
-        year, month = (int(x) for x in period.split("-"))
-        index = year * 12 + month - 1
-        start = f"{(index - months) // 12}-{(index - months) % 12 + 1:02d}"
+        start = str(Period.parse(period).shift(-months))
         window = [p for p in self.periods("facts") if start <= p < period]
         frames = [self.read("facts", p)[[*columns, "period"]] for p in window]
         if not frames:

@@ -16,7 +16,7 @@ from antq.schemas.registry import Registry, normalize_code, registry
 from antq.tasks.clean import (
     MAX_SUM_CELLS,
     Parsed,
-    Period,
+    WrittenPeriod,
     match_label,
     parse_value,
     sum_formula_ranges,
@@ -146,7 +146,7 @@ def _report_sheet(book: Workbook, ref: FileRef) -> tuple[Sheet, SheetView, list[
     return best[1:]
 
 
-def _vi_period(period: Period) -> str:
+def _vi_period(period: WrittenPeriod) -> str:
     return f"{period.month}/{period.year}" if period.year else f"{period.month}"
 
 

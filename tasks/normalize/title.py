@@ -15,7 +15,7 @@ from typing import Literal
 
 from antq.schemas.layouts import layouts
 from antq.schemas.registry import Registry, Unit, normalize_code
-from antq.tasks.clean import Period, find_periods, period_of_date
+from antq.tasks.clean import WrittenPeriod, find_periods, period_of_date
 from antq.tasks.read import Formula, Sheet, a1
 from antq.text import cell_text, fold
 
@@ -177,7 +177,7 @@ def _unit_from_file_name(registry: Registry, stem: str, province: str) -> UnitFi
 
 @dataclass(frozen=True)
 class PeriodFinding:
-    period: Period | None
+    period: WrittenPeriod | None
     source: str  # "title", "date-cell", "sheet", "file", "folder", ""
     cell: str | None = None
     written: str = ""

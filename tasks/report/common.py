@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from antq.period import Period
 from antq.schemas.periods import period_rules
 from antq.schemas.registry import registry
 
@@ -19,8 +20,8 @@ def slug(text: str) -> str:
 
 
 def vi_period(period: str) -> str:
-    year, month = period.split("-")
-    return f"tháng {int(month)}/{year}"
+    """ "2026-10" -> "tháng 10/2026"."""
+    return Period.parse(period).label_vi
 
 
 def window_line(period: str) -> str:
