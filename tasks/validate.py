@@ -16,7 +16,6 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from antq.expectations import gx, load_suite
 from antq.findings import Finding, make_finding
 from antq.schemas.catalog import catalog
 from antq.tasks.normalize import Observation, ParsedFile, Report
@@ -45,6 +44,10 @@ class Validation:
 
 @lru_cache(maxsize=1)
 def _batch_definition(asset: str):  # -> gx BatchDefinition
+    # Great Expectations takes seconds to import: only a month that is validated pays it
+    # (a re-run that finds the month done never does).
+    from antq.expectations import gx
+
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = {"globally": False}
     source = context.data_sources.add_pandas(f"antq_{asset}")
@@ -57,6 +60,8 @@ def _validate(
     """(expectation meta, unexpected row ids) for every failed expectation of the suite."""
     if frame.empty:
         return []
+    from antq.expectations import load_suite
+
     suite = load_suite(suite_name)
     batch = _batch_definition(suite_name).get_batch(batch_parameters={"dataframe": frame})
     result = batch.validate(
