@@ -35,6 +35,7 @@ from antq.tasks.discover import (
     discover,
     one_per_content,
 )
+from antq.tasks.extract import sweep_other_versions
 from antq.tasks.intake import Limits, intake
 from antq.tasks.normalize import ParsedFile
 from antq.tasks.report import (
@@ -91,6 +92,9 @@ def discover_files(inbox: Path, period: str, warehouse: Path) -> tuple[Discovery
     logger = get_run_logger()
     discovery = discover(inbox, period)
     store = Warehouse(warehouse)
+    swept = sweep_other_versions(store.root)
+    if swept:
+        logger.info("Xoá %d kết quả đọc của phiên bản bộ đọc cũ (sẽ đọc lại khi cần)", swept)
     previous = store.read("submissions", period)
     added = add_archived_versions(discovery, previous.to_dict("records"), store.archive_path)
     logger.info(

@@ -99,8 +99,23 @@ def extract_key(ref: FileRef) -> str:
 
 
 def extract_path(root: Path, ref: FileRef) -> Path:
-    """Where the extract of `ref` is kept under the warehouse `root` (beside the archive)."""
-    return root / "extracts" / ref.sha256[:2] / f"{ref.sha256}.{extract_key(ref)}.arrow"
+    """Where the extract of `ref` is kept under the warehouse `root` (beside the archive):
+    `<sha256>.<reading version>.<key>.arrow`."""
+    name = f"{ref.sha256}.{reading_version()}.{extract_key(ref)}.arrow"
+    return root / "extracts" / ref.sha256[:2] / name
+
+
+def sweep_other_versions(root: Path) -> int:
+    """Remove the extracts written by another reading version: no run will read them
+    again. Returns how many went. Call under the warehouse's lock."""
+    current = reading_version()
+    removed = 0
+    for path in (root / "extracts").glob("*/*.arrow"):
+        parts = path.name.split(".")
+        if len(parts) != 4 or parts[1] != current:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
 
 
 # --------------------------------------------------------------------------- schema

@@ -104,3 +104,17 @@ def test_the_reading_version_follows_the_taught_labels(tmp_path, monkeypatch):
         assert extract.reading_version() != first
     finally:
         extract.reading_version.cache_clear()
+
+
+def test_extracts_of_other_reading_versions_are_swept(tmp_path, monkeypatch):
+    inbox, warehouse = _month(tmp_path), tmp_path / "warehouse"
+    monkeypatch.setattr(extract, "reading_version", lambda: "0" * 16)
+    _intake(inbox, warehouse)
+    monkeypatch.setattr(extract, "reading_version", lambda: "1" * 16)
+    _intake(inbox, warehouse)
+    names = sorted(p.name.split(".")[1] for p in (warehouse / "extracts").rglob("*.arrow"))
+    assert names == ["0" * 16] * 4 + ["1" * 16] * 4
+    assert extract.sweep_other_versions(warehouse) == 4
+    names = {p.name.split(".")[1] for p in (warehouse / "extracts").rglob("*.arrow")}
+    assert names == {"1" * 16}
+    assert [p.reused for p in _intake(inbox, warehouse)] == [True] * 4

@@ -446,7 +446,7 @@ def test_hostile_names_stay_inside_the_inbox_and_the_archive(tmp_path):
         for p in written
     )
     assert all(
-        re.fullmatch(r"[0-9a-f]{64}\.[0-9a-f]{24}\.arrow", p.name)
+        re.fullmatch(r"[0-9a-f]{64}\.[0-9a-f]{16}\.[0-9a-f]{24}\.arrow", p.name)
         for p in extracts.rglob("*.arrow")
     )
     store = Warehouse(tmp_path / "warehouse")
