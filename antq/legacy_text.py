@@ -238,9 +238,14 @@ def legacy_encoding(text: str, hint: Encoding | None = None) -> Encoding | None:
     as_is = _known(text)
     # A character Vietnamese Unicode never has ("¸" in "gi¸") is evidence like a font:
     # a tie of words then goes to the encoding it belongs to.
+    # A tie between two encodings that both have evidence ("Thuû": TCVN3 "Thuỷ", VNI
+    # "Thủ") goes to the hint (the font, or what the rest of the sheet is typed in).
     evidence = {e for e in candidates if e == hint or set(text) & markers[e]}
-    scored = sorted(((_known(decode(text, e)), e in evidence, e) for e in candidates), reverse=True)
-    best_known, sure, best = scored[0]
+    scored = sorted(
+        ((_known(decode(text, e)), e == hint, e in evidence, e) for e in candidates),
+        reverse=True,
+    )
+    best_known, _, sure, best = scored[0]
     if best_known > as_is or (sure and best_known >= as_is and best_known > 0):
         return best
     return None

@@ -637,8 +637,9 @@ def _dominant_encoding(texts: list[str]):  # -> Encoding | None
     reads as well as "X. Tu Vũ" by the words alone)."""
     counts = {"tcvn3": 0, "vni": 0}
     for text in texts:
-        found = legacy_encoding(text)
-        if found:
+        found = legacy_encoding(text, "tcvn3")
+        # A cell that reads as well in either encoding ("Thuû") does not vote.
+        if found and found == legacy_encoding(text, "vni"):
             counts[found] += 1
     for encoding, other in (("tcvn3", "vni"), ("vni", "tcvn3")):
         if counts[encoding] >= 2 and counts[other] == 0:

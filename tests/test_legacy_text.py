@@ -126,3 +126,16 @@ def test_known_words_come_back_from_either_encoding(words):
     text = " ".join(words)
     assert to_unicode(from_unicode(text, "vni")) == text
     assert to_unicode(from_unicode(text, "tcvn3")).lower() == text.lower()
+
+
+def test_a_cell_that_reads_in_both_encodings_follows_the_rest_of_the_sheet():
+    """ "Thuû" is TCVN3 "Thuỷ" and VNI "Thủ", both words of the registry: a sheet typed in
+    TCVN3 ("Th¸ng 10 n¨m 2026", "X. §oan Hïng") reads it as TCVN3, and the ambiguous cell
+    does not vote against the sheet it sits in."""
+    from antq.tasks.read import _dominant_encoding
+
+    ambiguous = "X. Thanh Thuû"
+    sheet = ["Th¸ng 10 n¨m 2026", "X. §oan Hïng", ambiguous, "C«ng an tØnh Phó Thä"]
+    assert _dominant_encoding(sheet) == "tcvn3"
+    assert to_unicode(ambiguous, "tcvn3") == "X. Thanh Thuỷ"
+    assert to_unicode(ambiguous, "vni") == "X. Thanh Thủ"
