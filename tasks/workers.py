@@ -64,8 +64,11 @@ _LIBC = _libc()
 
 
 # A worker left holding more than this after a job (caches filled by a hostile file,
-# memory the allocator keeps) is replaced by `recycle_bloated`, between stages.
-RECYCLE_RSS_BYTES = 384 * 1024**2
+# memory the allocator keeps) is replaced by `recycle_bloated`, between stages (cheap:
+# once per stage); past the second, it also collects and trims after each job (a full
+# collection costs tens of milliseconds, so not for every worker after every file).
+RECYCLE_RSS_BYTES = 192 * 1024**2
+TRIM_RSS_BYTES = 384 * 1024**2
 _BLOATED = threading.Event()
 
 
@@ -78,12 +81,11 @@ def _resident_bytes() -> int:
 
 
 def _run_and_trim(fn: Callable[[J], R], job: J) -> tuple[R, int]:
-    """`fn(job)` and the worker's resident size after it. A worker grown past the
-    recycling size first hands freed memory back to the system (a full collection costs
-    tens of milliseconds, so not after every file)."""
+    """`fn(job)` and the worker's resident size after it. A worker grown past
+    TRIM_RSS_BYTES first hands freed memory back to the system."""
     result = fn(job)
     resident = _resident_bytes()
-    if resident > RECYCLE_RSS_BYTES:
+    if resident > TRIM_RSS_BYTES:
         gc.collect()
         if _LIBC is not None and hasattr(_LIBC, "malloc_trim"):
             _LIBC.malloc_trim(0)
