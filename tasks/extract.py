@@ -24,6 +24,7 @@ import hashlib
 import importlib.metadata
 import os
 import uuid
+from collections.abc import Iterable
 from dataclasses import fields
 from functools import lru_cache
 from pathlib import Path
@@ -50,26 +51,41 @@ _READING_SOURCES = (
 )
 
 
+def package_dir(name: str) -> Path:
+    """The folder of `antq.<name>` ("" for antq itself), found without importing it
+    (importing antq.expectations would import Great Expectations: seconds)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec(f"antq.{name}" if name else "antq")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError(f"antq.{name}")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def source_digest(files: Iterable[Path]) -> hashlib._Hash:
+    """A digest of the code and configuration in `files` (name and bytes) and of the
+    labels the data team taught (ANTQ_TAUGHT_LABELS), which change reading as code does."""
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    taught = os.environ.get("ANTQ_TAUGHT_LABELS")
+    if taught and Path(taught).is_file():
+        digest.update(Path(taught).read_bytes())
+    return digest
+
+
 def _source_files() -> list[Path]:
     """The reading code and configuration, wherever the package is installed from."""
-    import antq.schemas
-    import antq.tasks
-
-    roots = {
-        "tasks": Path(antq.tasks.__file__).parent,
-        "schemas": Path(antq.schemas.__file__).parent,
-    }
     found: list[Path] = []
     for source in _READING_SOURCES:
         top, _, rest = source.partition("/")
-        path = roots[top] / rest if rest else roots[top]
+        path = package_dir(top) / rest if rest else package_dir(top)
         if path.is_dir():
             found += sorted(p for p in path.rglob("*") if p.suffix in (".py", ".yaml"))
         elif path.is_file():
             found.append(path)
-    import antq
-
-    package = Path(antq.__file__).parent
+    package = package_dir("")
     found += [package / name for name in ("findings.py", "text.py", "legacy_text.py")]
     return found
 
@@ -77,13 +93,7 @@ def _source_files() -> list[Path]:
 @lru_cache(maxsize=1)
 def reading_version() -> str:
     """A digest of everything that decides what a file reads as."""
-    digest = hashlib.sha256()
-    for path in _source_files():
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    taught = os.environ.get("ANTQ_TAUGHT_LABELS")
-    if taught and Path(taught).is_file():
-        digest.update(Path(taught).read_bytes())
+    digest = source_digest(_source_files())
     for package in ("vietnam-provinces", "python-calamine", "openpyxl"):
         with contextlib.suppress(importlib.metadata.PackageNotFoundError):
             digest.update(f"{package}={importlib.metadata.version(package)}".encode())

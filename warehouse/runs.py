@@ -24,7 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from antq.findings import Finding
-from antq.tasks.extract import extract_key
+from antq.tasks.extract import extract_key, package_dir, source_digest
 from antq.tasks.normalize import ParsedFile
 from antq.warehouse.store import Warehouse
 
@@ -32,35 +32,20 @@ from antq.warehouse.store import Warehouse
 _HISTORY_TABLES = ("facts", "rollup")
 
 
+# The installed product: every module, rule book, suite and query of these folders.
+_PACKAGES = ("", "expectations", "flows", "schemas", "tasks", "warehouse")
+
+
 @lru_cache(maxsize=1)
 def code_version() -> str:
-    """A digest of the installed product: every module, rule book, suite and query."""
-    import antq
-
-    roots = sorted({Path(antq.__file__).parent, *_package_dirs()})
-    digest = hashlib.sha256()
-    for root in roots:
-        for path in sorted(root.rglob("*")):
-            if path.suffix in (".py", ".yaml", ".sql", ".json") and "__pycache__" not in path.parts:
-                digest.update(str(path.relative_to(root)).encode())
-                digest.update(path.read_bytes())
-    taught = os.environ.get("ANTQ_TAUGHT_LABELS")
-    if taught and Path(taught).is_file():
-        digest.update(Path(taught).read_bytes())
-    return digest.hexdigest()[:16]
-
-
-def _package_dirs() -> list[Path]:
-    """The folders of the installed subpackages, found without importing them (importing
-    antq.expectations would import Great Expectations, seconds a skipped month saves)."""
-    import importlib.util
-
-    found = []
-    for name in ("expectations", "flows", "schemas", "tasks", "warehouse"):
-        spec = importlib.util.find_spec(f"antq.{name}")
-        if spec is not None and spec.submodule_search_locations:
-            found += [Path(location) for location in spec.submodule_search_locations]
-    return found
+    """A digest of the installed product (and of the labels the data team taught)."""
+    files = [
+        path
+        for root in sorted({package_dir(name) for name in _PACKAGES})
+        for path in sorted(root.rglob("*"))
+        if path.suffix in (".py", ".yaml", ".sql", ".json") and "__pycache__" not in path.parts
+    ]
+    return source_digest(files).hexdigest()[:16]
 
 
 def _history(store: Warehouse, period: str) -> list[str]:
