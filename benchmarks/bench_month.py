@@ -19,6 +19,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -40,13 +41,18 @@ def _rss_kib(pid: int) -> int:
     return 0
 
 
-def _tree_rss_kib(root: int) -> int:
+def tree_kib(root: int, size_kib: Callable[[int], int]) -> int:
+    """`size_kib` summed over `root` and every process below it."""
     total, stack = 0, [root]
     while stack:
         pid = stack.pop()
-        total += _rss_kib(pid)
+        total += size_kib(pid)
         stack.extend(_children(pid))
     return total
+
+
+def _tree_rss_kib(root: int) -> int:
+    return tree_kib(root, _rss_kib)
 
 
 class PeakMemory:

@@ -24,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tools/
 
-from bench_month import PeakMemory, _children, _tree_rss_kib  # noqa: E402
+from bench_month import PeakMemory, _children, _tree_rss_kib, tree_kib  # noqa: E402
 
 from antq.tasks.discover import discover  # noqa: E402
 from antq.tasks.intake import intake  # noqa: E402
@@ -51,12 +51,7 @@ def _pss_kib(pid: int) -> int:
 
 
 def _tree_pss_kib(root: int) -> int:
-    total, stack = 0, [root]
-    while stack:
-        pid = stack.pop()
-        total += _pss_kib(pid)
-        stack.extend(_children(pid))
-    return total
+    return tree_kib(root, _pss_kib)
 
 
 class PeakPss(PeakMemory):
