@@ -7,6 +7,7 @@ import io
 import unicodedata
 
 import openpyxl
+import pytest
 from builders import CLEAN, FORM_FIRST_ROW, _save, form_bytes, form_cell, normalize
 
 from antq.schemas.catalog import catalog
@@ -144,3 +145,52 @@ def test_a_date_cell_names_the_period():
     wb.active["B5"] = dt.datetime(2026, 9, 1)
     wrong = normalize(_save(wb), path="2026-10/15/bao-cao.xlsx")
     assert [(f.rule, f.cell) for f in wrong.findings] == [("period-mismatch", "B5")]
+
+
+@pytest.fixture(scope="module")
+def table_province(tmp_path_factory):
+    """A generated province table (grouped headers, merged) and its facts as read."""
+    from antq.sample.generate import generate_month
+
+    root = tmp_path_factory.mktemp("table")
+    generate_month(root, provinces=["15"], max_communes=5, mistakes=False, workers=1)
+    (table,) = [p for p in (root / "inbox").rglob("*.xlsx") if "Tong hop" in p.name]
+    return table, _facts(normalize(table.read_bytes(), path=f"2026-10/15/{table.name}"))
+
+
+def _facts(parsed):
+    assert not parsed.rejected and not [f for f in parsed.findings if f.severity == "error"]
+    return {
+        (parsed.reports[o.report].unit_code, o.indicator, o.cell): o.parsed.value
+        for o in parsed.observations
+    }
+
+
+@pytest.mark.parametrize("kind", ["csv", "html", "xls"])
+def test_a_table_whose_export_lost_its_merges_reads_the_same(table_province, tmp_path, kind):
+    """Exported to CSV (or HTML without spans), a group header ("Mô hình") is typed once
+    above its sub-headers and "STT" once above an empty cell: every figure still lands."""
+    from tools.formats import convert
+    from tools.sheets import Grid
+
+    table, facts = table_province
+    copy = tmp_path / table.name
+    copy.write_bytes(table.read_bytes())
+    if kind == "html":  # no colspan/rowspan: the merges are dropped before writing
+        import tools.formats as formats
+
+        book_of = formats.book_of
+
+        def unmerged(path):
+            book = book_of(path)
+            return type(book)([Grid(g.name, g.cells, [], g.hidden_rows) for g in book.sheets])
+
+        formats.book_of = unmerged
+        try:
+            exported = convert(copy, kind)
+        finally:
+            formats.book_of = book_of
+    else:
+        exported = convert(copy, kind)
+    assert len(facts) > 100
+    assert _facts(normalize(exported.read_bytes(), path=f"2026-10/15/{exported.name}")) == facts

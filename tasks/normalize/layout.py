@@ -161,6 +161,7 @@ class SheetView:
         self.n_cols = min(sheet.n_cols, MAX_SCAN_COLS)
         self._texts: dict[tuple[int, int], str] = {}  # header rows are read many times
         self._alpha_columns: dict[int, int] = {}
+        self._group_rows: dict[int, dict[int, int]] = {}
 
     def text(self, r: int, c: int) -> str:
         key = (r, c)
@@ -191,6 +192,64 @@ class SheetView:
     def own_text(self, r: int, c: int) -> str:
         value = self.sheet.value(r, c)
         return value.strip() if isinstance(value, str) else ""
+
+    def head(self, r: int, c: int, depth: int = 0) -> str:
+        """Text as a table's header reads it: `text`, plus the merges a CSV file or an
+        export without merges lost. A group header typed once above its sub-headers
+        ("Mô hình" over "Tổng số", "Khác", ... with the cells right of it empty) reads
+        across them; under it, a header typed once above an empty cell ("STT", "Số tin,
+        bài" beside the group) reads down into the sub-header row."""
+        text = self.text(r, c)
+        if text or (r, c) in self._origin or depth > 1:
+            return text
+        start = self._span_start(r, c)
+        if start is not None:
+            return self.text(r, start)
+        if r > 0 and self._groups(r - 1) and (r - 1, c) not in self._origin:
+            return self.head(r - 1, c, depth + 1)
+        return ""
+
+    def _span_start(self, r: int, c: int) -> int | None:
+        for start, end in self._groups(r).items():
+            if start < c <= end:
+                return start
+        return None
+
+    def _groups(self, r: int) -> dict[int, int]:
+        """Row `r`'s group headers without merges: first column -> last column. A group
+        is a text cell followed by empty cells, above a row of sub-headers (text in each
+        of those columns) that holds no figure."""
+        found = self._group_rows.get(r)
+        if found is not None:
+            return found
+        found = {}
+        if 0 <= r < self.sheet.n_rows - 1 and not self._holds_numbers(r + 1):
+            origin, c = self._origin, 0
+            while c < self.n_cols:
+                if (r, c) in origin or not _ALPHA.search(self.own_text(r, c)):
+                    c += 1
+                    continue
+                end = c
+                while (
+                    end + 1 < self.n_cols
+                    and (r, end + 1) not in origin
+                    and self.sheet.value(r, end + 1) in (None, "")
+                    and _ALPHA.search(self.own_text(r + 1, end + 1))
+                ):
+                    end += 1
+                if end > c and _ALPHA.search(self.own_text(r + 1, c)):
+                    found[c] = end
+                c = end + 1
+        self._group_rows[r] = found
+        return found
+
+    def _holds_numbers(self, r: int) -> bool:
+        row = self.sheet.rows[r] if r < len(self.sheet.rows) else []
+        return any(
+            isinstance(v, int | float) and not isinstance(v, bool) or _is_number_cell(v)
+            for v in row[: self.n_cols]
+            if v not in (None, "")
+        )
 
     def row_texts(self, r: int) -> list[str]:
         return [cell_text(v) for v in (self.sheet.rows[r] if r < self.sheet.n_rows else [])]
@@ -632,10 +691,10 @@ def _column_composites(view: SheetView, row: int, col: int) -> list[tuple[str, l
     for r in (row - 2, row - 1, row):
         if r < 0:
             continue
-        text = view.text(r, col)
+        text = view.head(r, col)
         if text and (not texts or texts[-1] != text):
             texts.append(text)
-    if not texts or not view.text(row, col):
+    if not texts or not view.head(row, col):
         return []
     return [(text, list(parts)) for text, parts in _composites_of(tuple(texts))]
 
@@ -710,7 +769,7 @@ def _header_row_scores(
         for c in range(view.n_cols):
             # A sub-header may be one short word ("Lớp" under "Tập huấn"): its column
             # label is the joined group and sub-header, judged as a whole.
-            if not any(ch.isalpha() for ch in view.text(r, c)):
+            if not any(ch.isalpha() for ch in view.head(r, c)):
                 continue
             best = _best_column_match(view, r, c)
             if best:
@@ -726,7 +785,7 @@ def _unit_columns(
     lay = layouts()
     code_col = name_col = None
     for c in range(0, first_ind):
-        texts = " ".join(view.text(r, c) for r in range(header_top, header_row + 1))
+        texts = " ".join(view.head(r, c) for r in range(header_top, header_row + 1))
         if not texts or lay.ignored_headers.found_in(texts):  # "Đơn vị tính" is no unit name
             continue
         if code_col is None and lay.code_headers.found_in(texts):
@@ -743,7 +802,7 @@ def _unnamed_columns(view: SheetView, top: int, row: int, first_ind: int, named:
     for c in range(first_ind, view.n_cols):
         if c in named:
             continue
-        parts = [t for t in dict.fromkeys(view.text(r, c) for r in range(top, row + 1)) if t]
+        parts = [t for t in dict.fromkeys(view.head(r, c) for r in range(top, row + 1)) if t]
         if parts and _is_labelish(" ".join(parts)) and not _ignored_column(parts):
             hits.append(Hit(row, c, " ".join(parts), match_label(" ".join(parts))))
     return hits
@@ -789,7 +848,7 @@ def detect_table(view: SheetView, min_columns: int = MIN_INDICATORS) -> TableLay
     while (
         header_top > 0
         and header_row - header_top < 2
-        and any(view.text(header_top - 1, c) for c in columns)
+        and any(view.head(header_top - 1, c) for c in columns)
     ):
         header_top -= 1
     chosen: dict[str, list[tuple[float, int]]] = defaultdict(list)
