@@ -74,6 +74,9 @@ def _print_summary(summary) -> None:  # RunSummary
     )
     print(f"Ministry workbook      : {summary.ministry_workbook}")
     print(f"Warehouse (Parquet)    : {summary.warehouse}")
+    if summary.seconds:
+        times = " · ".join(f"{stage} {s:.1f}" for stage, s in summary.seconds.items())
+        print(f"Stage times (s)        : {times}")
 
 
 def _demo(args: argparse.Namespace) -> int:

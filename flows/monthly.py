@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -82,6 +83,24 @@ class RunSummary:
     province_reports: list[Path] = field(default_factory=list)
     ministry_workbook: Path | None = None
     flow_run_id: str | None = None  # where to find this run in Prefect
+    seconds: dict[str, float] = field(default_factory=dict)  # wall time of each stage
+
+
+class StageClock:
+    """Wall time per stage, for the run's log and the benchmark's per-stage split."""
+
+    def __init__(self, seconds: dict[str, float]) -> None:
+        self.seconds, self._last = seconds, time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.seconds[stage] = self.seconds.get(stage, 0.0) + now - self._last
+        self._last = now
+
+    def line(self) -> str:
+        return " · ".join(
+            f"{stage} {s:.1f}".replace(".", ",") + " s" for stage, s in self.seconds.items()
+        )
 
 
 # ---------------------------------------------------------------------------- tasks
@@ -266,6 +285,7 @@ def _record(summary: RunSummary) -> dict[str, object]:
     """The figures of a finished run, kept with its fingerprint (warehouse/runs.py)."""
     record = dataclasses.asdict(summary)
     record.pop("flow_run_id")
+    record.pop("seconds")
     return record
 
 
@@ -385,8 +405,10 @@ def monthly_ingest(
     summary = RunSummary(period, inbox, warehouse, out_dir, flow_run_id=flow_run.get_id())
     logger = get_run_logger()
     store = Warehouse(warehouse)
+    clock = StageClock(summary.seconds)
     with store.writer():
         discovery, previous = discover_files(inbox, period, warehouse)
+        clock.lap("discover")
         progress = create_progress_artifact(
             progress=0.0, key=f"antq-{period}-intake", description="Đọc tệp"
         )
@@ -400,6 +422,7 @@ def monthly_ingest(
             update_progress_artifact(progress, progress=100.0 * i / len(futures))
         recycle_bloated()  # workers a big file left big do not wait through the month
         parsed = one_per_content(_stable_arrival(parsed, previous))
+        clock.lap("read")
         print_ = fingerprint(store, period, parsed, discovery.findings, out_dir)
         done = done_before(store, period, print_) if print_ else None
         if done is not None:
@@ -408,13 +431,19 @@ def monthly_ingest(
                 "cùng phiên bản): kho dữ liệu và báo cáo giữ nguyên",
                 vi_period(period),
             )
+            clock.lap("compare")
+            logger.info("Thời gian từng bước: %s", clock.line())
             return _unchanged(summary, done, parsed)
         forget(store, period)  # nothing vouches for a month being rewritten
+        clock.lap("compare")
         validation = validate_task(quote(parsed), warehouse, period)
+        clock.lap("validate")
         resolution = resolve_task(quote(parsed), quote(validation), previous)
+        clock.lap("resolve")
         staged = load_task(warehouse, period, quote(resolution), quote(discovery.findings))
         rollup = rollup_task(warehouse, staged, period)
         commit_task(warehouse, staged, period)
+        clock.lap("load")
         findings = open_findings(resolution.findings, resolution.submissions) + discovery.findings
         reporting = set(
             resolution.facts.loc[resolution.facts["unit_level"] == "commune", "unit_code"]
@@ -428,9 +457,11 @@ def monthly_ingest(
             warehouse,
             workers,
         )
+        clock.lap("province-reports")
         summary.ministry_workbook = ministry_task(
             out_dir, period, rollup, resolution.submissions, quote(findings), warehouse
         )
+        clock.lap("ministry")
         counts = count_by_severity(findings)
         summary.n_files = len(parsed)
         summary.n_reused = sum(p.reused for p in parsed)
@@ -445,6 +476,8 @@ def monthly_ingest(
             outputs = [*summary.province_reports, *(r.json for r in province_reports)]
             remember(store, period, print_, _record(summary), [*outputs, summary.ministry_workbook])
     _artifacts(summary, resolution, findings, province_reports)
+    clock.lap("artifacts")
+    logger.info("Thời gian từng bước: %s", clock.line())
     logger.info(
         "Xong %s: %d tệp (%d bị từ chối), %d/%d xã, phường đã báo cáo, %d lỗi, %d cảnh báo",
         vi_period(period),

@@ -354,7 +354,13 @@ def province_folder(province: Unit, seed: int) -> str:
     return candidate if registry().province_folder(candidate) == province else slugged
 
 
-def plan_commune(unit: Unit, mode: Mode, period: str, seed: int) -> CommunePlan:
+def plan_commune(
+    unit: Unit, mode: Mode, period: str, seed: int, everyone: bool = False
+) -> CommunePlan:
+    """What `unit` sends; with `everyone`, every commune sends its own form (and is in
+    its province's table when the province sends one): the full month of the benchmark."""
+    if everyone:
+        return CommunePlan(unit, own_form=True, in_table=mode == "table")
     if rng_for(seed, unit.code, period, "silent").random() < SILENT_SHARE:
         return CommunePlan(unit, own_form=False, in_table=False)
     if mode == "forms":
@@ -418,6 +424,7 @@ def plan_month(
     provinces: Sequence[str] | None,
     max_communes: int | None,
     mistakes: bool,
+    everyone: bool = False,
 ) -> list[ProvincePlan]:
     reg = registry()
     asked = sorted(reg.provinces) if provinces is None else [str(p).zfill(2) for p in provinces]
@@ -430,7 +437,11 @@ def plan_month(
         mode = province_mode(code, seed)
         units = reg.communes_of(code)[:max_communes]
         drafts.append(
-            (reg.provinces[code], mode, [plan_commune(u, mode, period, seed) for u in units])
+            (
+                reg.provinces[code],
+                mode,
+                [plan_commune(u, mode, period, seed, everyone) for u in units],
+            )
         )
     everyone = [c for _, _, communes in drafts for c in communes]
     if mistakes:
@@ -1873,6 +1884,7 @@ def generate_month(
     max_communes: int | None = None,
     mistakes: bool = True,
     workers: int = 2,
+    everyone: bool = False,
 ) -> SampleTruth:
     """Write a month's inbox under `root/inbox/<period>` and its truth under
     `root/truth/<period>`; return the truth.
@@ -1884,7 +1896,7 @@ def generate_month(
     parse_period(period)
     root = Path(root)
     clear_previous_sample(root, period)
-    plans = plan_month(root, period, seed, provinces, max_communes, mistakes)
+    plans = plan_month(root, period, seed, provinces, max_communes, mistakes, everyone)
     truth = collect_truth(period, _run(plans, workers))
     truth.write(root)
     return truth
@@ -1902,6 +1914,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--max-communes", type=int, help="only the first N communes per province")
     parser.add_argument("--no-mistakes", action="store_true", help="a clean month")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--everyone",
+        action="store_true",
+        help="every commune sends its own form and every province its report (3,355 files)",
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
     truth = generate_month(
@@ -1912,6 +1929,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         max_communes=args.max_communes,
         mistakes=not args.no_mistakes,
         workers=args.workers,
+        everyone=args.everyone,
     )
     elapsed = time.perf_counter() - started
     print(f"{truth.summary()} in {elapsed:.1f} s -> {args.root}")
