@@ -2,7 +2,8 @@
 each variation class (tests/fixtures/independent/make_fixtures.py, with truth.json):
 grouped headers with short sub-headers, column-number rows and code columns, unit
 column headers, workbooks holding earlier months, reworded labels, hidden rows in .xls
-and .ods, XML Spreadsheet 2003, and text in the TCVN3 and VNI legacy encodings.
+and .ods, XML Spreadsheet 2003, text in the TCVN3 and VNI legacy encodings, and wide
+tables whose grouped headers have no merged cells (.csv, .xlsx, an HTML table named .xls).
 
 Every one is well formed: every figure must be read with its value at its cell, and no
 file may get an error or a warning."""
@@ -55,5 +56,6 @@ def test_every_class_and_format_is_there():
         "hidden-rows",
         "spreadsheetml",
         "legacy-fonts",
+        "headers-without-merges",
     } <= classes
-    assert {"xlsx", "xls", "ods", "spreadsheetml"} <= formats
+    assert {"xlsx", "xls", "ods", "spreadsheetml", "csv", "html"} <= formats
