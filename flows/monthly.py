@@ -37,7 +37,7 @@ from antq.tasks.discover import (
     one_per_content,
 )
 from antq.tasks.extract import sweep_other_versions
-from antq.tasks.intake import Limits, intake
+from antq.tasks.intake import Limits, inbox_ref, intake
 from antq.tasks.normalize import ParsedFile
 from antq.tasks.report import (
     ProvinceReport,
@@ -289,11 +289,27 @@ def _record(summary: RunSummary) -> dict[str, object]:
     return record
 
 
-def _unchanged(summary: RunSummary, record: dict, parsed: list[ParsedFile]) -> RunSummary:
-    """This run's summary when the month was already done from the same inputs."""
+def _done_already(
+    store: Warehouse, period: str, discovery: Discovery, previous: pd.DataFrame, out_dir: Path
+) -> tuple[dict, list[ParsedFile]] | None:
+    """Before any file is read: the record of the run already done from the same inputs
+    (the files as their hashes say they would be read), or None. A file that cannot be
+    hashed (refused unread) leaves the question to the full comparison after reading."""
+    refs = [inbox_ref(f, period) for group in discovery.files.values() for f in group]
+    if not refs or None in refs:
+        return None
+    stubs = one_per_content(_stable_arrival([ParsedFile(ref) for ref in refs], previous))
+    print_ = fingerprint(store, period, stubs, discovery.findings, out_dir)
+    done = done_before(store, period, print_) if print_ else None
+    return None if done is None else (done, stubs)
+
+
+def _unchanged(summary: RunSummary, record: dict, n_reused: int) -> RunSummary:
+    """This run's summary when the month was already done from the same inputs, with
+    `n_reused` files not parsed again."""
     counts = {k: v for k, v in record.items() if k.startswith("n_")}
     summary = dataclasses.replace(summary, **counts)
-    summary.n_reused = sum(p.reused for p in parsed)
+    summary.n_reused = n_reused
     summary.province_reports = [Path(p) for p in record.get("province_reports", [])]
     workbook = record.get("ministry_workbook")
     summary.ministry_workbook = Path(workbook) if workbook else None
@@ -409,6 +425,17 @@ def monthly_ingest(
     with store.writer():
         discovery, previous = discover_files(inbox, period, warehouse)
         clock.lap("discover")
+        earlier = _done_already(store, period, discovery, previous, out_dir)
+        if earlier is not None:
+            clock.lap("compare")
+            logger.info(
+                "%s: không có gì thay đổi từ lần chạy trước (cùng tệp, cùng các tháng trước, "
+                "cùng phiên bản): kho dữ liệu và báo cáo giữ nguyên; không đọc lại tệp nào",
+                vi_period(period),
+            )
+            logger.info("Thời gian từng bước: %s", clock.line())
+            record, stubs = earlier
+            return _unchanged(summary, record, len(stubs))
         progress = create_progress_artifact(
             progress=0.0, key=f"antq-{period}-intake", description="Đọc tệp"
         )
@@ -433,7 +460,7 @@ def monthly_ingest(
             )
             clock.lap("compare")
             logger.info("Thời gian từng bước: %s", clock.line())
-            return _unchanged(summary, done, parsed)
+            return _unchanged(summary, done, sum(p.reused for p in parsed))
         forget(store, period)  # nothing vouches for a month being rewritten
         clock.lap("compare")
         validation = validate_task(quote(parsed), warehouse, period)

@@ -102,20 +102,26 @@ def process_file(job: Job) -> ParsedFile:
     return parsed
 
 
+def inbox_ref(file: InboxFile, period: str, guard: GuardLimits = LIMITS) -> FileRef | None:
+    """What a file would be read as, from its bytes' hash alone (nothing parsed); None
+    for a file refused unread (too large) or that cannot be read."""
+    job = Job(file, period, None, guard)
+    try:
+        size = file.path.lstat().st_size
+    except OSError:
+        return None
+    if size > guard.file_bytes:
+        return None  # refused unread: nothing to save
+    sha256 = content_sha256(file.path)
+    return None if sha256 is None else _ref(job, sha256, size)
+
+
 def _reused(job: Job) -> ParsedFile | None:
     """The file's extract, when it was read before as it would be read now."""
     if job.archive_dir is None:
         return None
-    try:
-        size = job.file.path.lstat().st_size
-    except OSError:
-        return None
-    if size > job.guard.file_bytes:
-        return None  # refused unread: nothing to save
-    sha256 = content_sha256(job.file.path)
-    if sha256 is None:
-        return None
-    return read_extract(job.archive_dir, _ref(job, sha256, size))
+    ref = inbox_ref(job.file, job.period, job.guard)
+    return None if ref is None else read_extract(job.archive_dir, ref)
 
 
 def _failed(job: Job, rule: str, detail: str) -> ParsedFile:

@@ -224,7 +224,17 @@ def test_rerunning_the_month_changes_nothing(month_run, warehouse):
         pd.testing.assert_frame_equal(frame, after, obj=table)
     written = {p: p.stat().st_mtime_ns for p in (root / "warehouse" / "facts").rglob("*")}
     reports = {p: p.stat().st_mtime_ns for p in summary.province_reports}
-    done = again()
+    from antq.tasks import extract, intake
+
+    def unread(*args):
+        raise AssertionError("a month already done reads no extract")
+
+    # Found done from the files' hashes alone: no file parsed, no extract even opened.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(intake, "read_extract", unread)
+        patch.setattr(extract, "read_extract", unread)
+        done = again()
+    assert done.n_reused == done.n_files
     assert {p: p.stat().st_mtime_ns for p in (root / "warehouse" / "facts").rglob("*")} == written
     assert {p: p.stat().st_mtime_ns for p in done.province_reports} == reports
     assert (done.n_files, done.n_facts, done.n_errors, done.n_warnings) == (
