@@ -20,6 +20,13 @@ def _run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    from antq.config import registry_for
+
+    try:
+        registry_for(args.period)
+    except ValueError as unsupported:
+        print(f"antq: {unsupported}", file=sys.stderr)
+        return 2
     if not Path(args.inbox).is_dir():
         print(f"antq: không tìm thấy thư mục hộp thư (--inbox) {args.inbox}", file=sys.stderr)
         return 2
@@ -108,7 +115,14 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _backfill(args: argparse.Namespace) -> int:
+    from antq.config import registry_for
     from antq.prefect_server import start_temporary_server, wait_for
+
+    try:
+        registry_for(args.first)
+    except ValueError as unsupported:
+        print(f"antq: {unsupported}", file=sys.stderr)
+        return 2
 
     server = start_temporary_server()
     from antq.flows.backfill import backfill

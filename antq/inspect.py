@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from antq.schemas.registry import registry
+from antq.config import Config, UnsupportedPeriod
 from antq.tasks.normalize import FileRef, ParsedFile, holds_a_report, normalize_workbook
 from antq.tasks.normalize.layout import (
     CrossLayout,
@@ -51,7 +51,7 @@ class InspectError(ValueError):
 def province_of(path: Path, book: Workbook, given: str | None) -> str:
     """The submitting province: as given, else the folder the file sits in, else the
     province a title names."""
-    reg = registry()
+    reg = Config.load().registry
     if given:
         unit = reg.province_by_code(given) or reg.match_province(given).unit
         if unit is None:
@@ -99,10 +99,14 @@ def inspect_file(path: Path, period: str | None = None, province: str | None = N
         received_at=dt.datetime.now(dt.UTC),
         size=len(data),
     )
-    parsed = normalize_workbook(book, ref)
+    try:
+        config = Config.load(run_period or None)
+    except UnsupportedPeriod as unsupported:
+        raise InspectError(str(unsupported)) from None
+    parsed = normalize_workbook(book, ref, config)
     findings = list(parsed.findings)
     if parsed.reports:
-        findings += validate_month([parsed]).findings
+        findings += validate_month([parsed], config=config).findings
     return Inspection(parsed, book, findings)
 
 
@@ -112,7 +116,7 @@ def inspect_file(path: Path, period: str | None = None, province: str | None = N
 def print_inspection(result: Inspection, out: TextIO) -> None:
     parsed, book = result.parsed, result.book
     ref = parsed.ref
-    reg = registry()
+    reg = Config.load().registry
     province = reg.provinces[ref.province_code].display_name
     out.write(f"Tệp: {ref.original_path} ({book.format}, {format_number(ref.size)} byte)\n")
     out.write(f"Tỉnh gửi: {province} ({ref.province_code}) · kỳ chạy: {ref.period}\n")

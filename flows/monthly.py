@@ -24,11 +24,10 @@ from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
+from antq.config import Config
 from antq.findings import FINDING_COLUMNS, Finding, count_by_severity
 from antq.labels import proposals, proposals_markdown
-from antq.period import Period, previous_period
-from antq.schemas.catalog import catalog
-from antq.schemas.registry import registry
+from antq.period import previous_period
 from antq.tasks.discover import (
     Discovery,
     InboxFile,
@@ -107,9 +106,11 @@ class StageClock:
 
 
 @task(name="discover", cache_policy=NO_CACHE)
-def discover_files(inbox: Path, period: str, warehouse: Path) -> tuple[Discovery, pd.DataFrame]:
+def discover_files(
+    inbox: Path, period: str, warehouse: Path, config: Config
+) -> tuple[Discovery, pd.DataFrame]:
     logger = get_run_logger()
-    discovery = discover(inbox, period)
+    discovery = discover(inbox, period, config)
     store = Warehouse(warehouse)
     swept = sweep_other_versions(store.root)
     if swept:
@@ -139,15 +140,15 @@ def batches(discovery: Discovery, size: int = BATCH_FILES) -> list[list[InboxFil
 
 @task(name="read-batch", cache_policy=NO_CACHE)
 def read_batch(
-    files: list[InboxFile], period: str, archive: Path, workers: int
+    files: list[InboxFile], period: str, archive: Path, workers: int, config: Config
 ) -> list[ParsedFile]:
     """Archive, read and normalize a batch of files (from their extracts when unchanged)."""
-    parsed = intake(files, period, archive, workers=workers, limits=Limits())
+    parsed = intake(files, period, archive, workers=workers, limits=Limits(), config=config)
     provinces = Counter(p.ref.province_code for p in parsed)
     get_run_logger().info(
         "Đã đọc %d tệp của %s (%d dùng lại kết quả đọc lần trước), %d bị từ chối",
         len(parsed),
-        ", ".join(f"{registry().provinces[code].name}: {n}" for code, n in provinces.items()),
+        ", ".join(f"{config.registry.provinces[c].name}: {n}" for c, n in provinces.items()),
         sum(p.reused for p in parsed),
         sum(p.rejected for p in parsed),
     )
@@ -155,10 +156,12 @@ def read_batch(
 
 
 @task(name="validate", cache_policy=NO_CACHE)
-def validate_task(files: list[ParsedFile], warehouse: Path, period: str) -> Validation:
-    months = catalog().history.months
+def validate_task(
+    files: list[ParsedFile], warehouse: Path, period: str, config: Config
+) -> Validation:
+    months = config.catalog.history.months
     history = Warehouse(warehouse).read_history(period, months, ["unit_code", "indicator", "value"])
-    validation = validate_month(files, history)
+    validation = validate_month(files, history, config)
     get_run_logger().info(
         "Kiểm tra (Great Expectations): %d báo cáo, %d ô số liệu, %d phát hiện",
         len(validation.reports),
@@ -170,9 +173,9 @@ def validate_task(files: list[ParsedFile], warehouse: Path, period: str) -> Vali
 
 @task(name="resolve", cache_policy=NO_CACHE)
 def resolve_task(
-    files: list[ParsedFile], validation: Validation, previous: pd.DataFrame
+    files: list[ParsedFile], validation: Validation, previous: pd.DataFrame, config: Config
 ) -> Resolution:
-    return resolve(files, validation, set(previous["sha256"].dropna()))
+    return resolve(files, validation, set(previous["sha256"].dropna()), config)
 
 
 @task(name="load", cache_policy=NO_CACHE)
@@ -191,12 +194,13 @@ def load_task(warehouse: Path, period: str, resolution: Resolution, extra: list[
 
 
 @task(name="rollup", cache_policy=NO_CACHE)
-def rollup_task(warehouse: Path, staged: Staged, period: str) -> pd.DataFrame:
+def rollup_task(warehouse: Path, staged: Staged, period: str, config: Config) -> pd.DataFrame:
     store = Warehouse(warehouse)
     frame = compute_rollup(
         store.staged_dir(staged, "facts", period) / "part-0.parquet",
         store.staged_dir(staged, "submissions", period) / "part-0.parquet",
         period,
+        config,
     )
     store.write_staged(staged, "rollup", period, frame)
     return frame
@@ -217,6 +221,7 @@ def province_reports_task(
     submissions: pd.DataFrame,
     reporting: set[str],
     warehouse: Path,
+    config: Config,
     workers: int = 2,
 ) -> list[ProvinceReport]:
     """One report per province, with marked-up copies of its files that have errors (the
@@ -225,9 +230,9 @@ def province_reports_task(
     inputs as the one already in `out_dir` keeps it (a month re-run after one corrected
     file rewrites one province's report, not 34)."""
     version = code_version()
-    codes = sorted(registry().provinces)
+    codes = sorted(config.registry.provinces)
     inputs = {
-        code: report_inputs(code, period, findings, submissions, reporting, version)
+        code: report_inputs(code, period, findings, submissions, reporting, version, config)
         for code in codes
     }
     earlier = read_report_inputs(out_dir)
@@ -235,17 +240,23 @@ def province_reports_task(
         code: report
         for code in codes
         if earlier.get(code) == inputs[code]
-        and (report := existing_report(out_dir, code, period, findings)) is not None
+        and (report := existing_report(out_dir, code, period, findings, config)) is not None
     }
     fresh = [code for code in codes if code not in kept]
     # Nothing vouches for a report being rewritten, should this run stop half way.
     write_report_inputs(out_dir, {code: inputs[code] for code in kept})
-    copies = annotated_copies(
-        out_dir, findings, Warehouse(warehouse).archive_path, workers, provinces=fresh
-    )
+    archive = Warehouse(warehouse).archive_path
+    copies = annotated_copies(out_dir, findings, archive, workers, provinces=fresh, config=config)
     reports = {
         code: write_province_report(
-            out_dir, code, period, findings, submissions, reporting, copies=copies[code]
+            out_dir,
+            code,
+            period,
+            findings,
+            submissions,
+            reporting,
+            copies=copies[code],
+            config=config,
         )
         for code in fresh
     }
@@ -267,10 +278,11 @@ def ministry_task(
     submissions: pd.DataFrame,
     findings: list[Finding],
     warehouse: Path,
+    config: Config,
 ) -> Path:
     previous = _previous_rollup(Warehouse(warehouse), period)
-    write_ministry_page(out_dir, period, rollup)
-    return write_ministry_workbook(out_dir, period, rollup, submissions, findings, previous)
+    write_ministry_page(out_dir, period, rollup, config)
+    return write_ministry_workbook(out_dir, period, rollup, submissions, findings, previous, config)
 
 
 def _previous_rollup(store: Warehouse, period: str) -> pd.DataFrame | None:
@@ -339,6 +351,7 @@ def _artifacts(
     resolution: Resolution,
     findings: list[Finding],
     reports: list[ProvinceReport],
+    config: Config,
 ) -> None:
     """What the data team sees in Prefect: a table of provinces, a table of problems per
     province, and a markdown summary of the run."""
@@ -349,7 +362,7 @@ def _artifacts(
         rows.append(
             {
                 "Mã": report.province_code,
-                "Tỉnh, thành phố": registry().provinces[report.province_code].display_name,
+                "Tỉnh, thành phố": config.registry.provinces[report.province_code].display_name,
                 "Tệp": len(own),
                 "Chấp nhận": int((own["status"] == "accepted").sum()) if len(own) else 0,
                 "Từ chối": int((own["status"] == "rejected").sum()) if len(own) else 0,
@@ -363,7 +376,7 @@ def _artifacts(
         create_table_artifact(
             table=[
                 {
-                    "Vấn đề": catalog().rule(rule).title,
+                    "Vấn đề": config.catalog.rule(rule).title,
                     "Mã quy tắc": rule,
                     "Mức độ": severity,
                     "Số lần": n,
@@ -372,7 +385,7 @@ def _artifacts(
             ]
             or [{"Vấn đề": "Không có", "Mã quy tắc": "", "Mức độ": "", "Số lần": 0}],
             key=f"antq-{summary.period}-province-{report.province_code}",
-            description=f"Các vấn đề của {registry().provinces[report.province_code].display_name}",
+            description=f"Các vấn đề của {config.registry.provinces[report.province_code].display_name}",
         )
     create_table_artifact(
         table=rows,
@@ -414,7 +427,7 @@ def monthly_ingest(
     workers: int = 2,
 ) -> RunSummary:
     """Ingest one month: every file of `inbox` to the warehouse tables and the reports."""
-    Period.parse(period)
+    config = Config.load(period)  # the catalog, layouts and the units of this month
     inbox, warehouse = Path(inbox).resolve(), Path(warehouse).resolve()
     reports = Path(reports).resolve() if reports else warehouse.parent / "reports"
     out_dir = reports / period
@@ -423,7 +436,7 @@ def monthly_ingest(
     store = Warehouse(warehouse)
     clock = StageClock(summary.seconds)
     with store.writer():
-        discovery, previous = discover_files(inbox, period, warehouse)
+        discovery, previous = discover_files(inbox, period, warehouse, quote(config))
         clock.lap("discover")
         earlier = _done_already(store, period, discovery, previous, out_dir)
         if earlier is not None:
@@ -440,7 +453,7 @@ def monthly_ingest(
             progress=0.0, key=f"antq-{period}-intake", description="Đọc tệp"
         )
         futures = [
-            read_batch.submit(quote(batch), period, warehouse, workers)
+            read_batch.submit(quote(batch), period, warehouse, workers, quote(config))
             for batch in batches(discovery)
         ]
         parsed: list[ParsedFile] = []
@@ -463,12 +476,12 @@ def monthly_ingest(
             return _unchanged(summary, done, sum(p.reused for p in parsed))
         forget(store, period)  # nothing vouches for a month being rewritten
         clock.lap("compare")
-        validation = validate_task(quote(parsed), warehouse, period)
+        validation = validate_task(quote(parsed), warehouse, period, quote(config))
         clock.lap("validate")
-        resolution = resolve_task(quote(parsed), quote(validation), previous)
+        resolution = resolve_task(quote(parsed), quote(validation), previous, quote(config))
         clock.lap("resolve")
         staged = load_task(warehouse, period, quote(resolution), quote(discovery.findings))
-        rollup = rollup_task(warehouse, staged, period)
+        rollup = rollup_task(warehouse, staged, period, quote(config))
         commit_task(warehouse, staged, period)
         clock.lap("load")
         findings = open_findings(resolution.findings, resolution.submissions) + discovery.findings
@@ -482,11 +495,18 @@ def monthly_ingest(
             resolution.submissions,
             quote(reporting),
             warehouse,
+            quote(config),
             workers,
         )
         clock.lap("province-reports")
         summary.ministry_workbook = ministry_task(
-            out_dir, period, rollup, resolution.submissions, quote(findings), warehouse
+            out_dir,
+            period,
+            rollup,
+            resolution.submissions,
+            quote(findings),
+            warehouse,
+            quote(config),
         )
         clock.lap("ministry")
         counts = count_by_severity(findings)
@@ -497,12 +517,12 @@ def monthly_ingest(
         summary.n_facts = len(resolution.facts)
         summary.n_errors, summary.n_warnings = counts["error"], counts["warning"]
         summary.n_communes_reporting = len(reporting)
-        summary.n_communes_expected = len(registry().communes)
+        summary.n_communes_expected = len(config.registry.communes)
         summary.province_reports = [r.workbook for r in province_reports]
         if print_:
             outputs = [*summary.province_reports, *(r.json for r in province_reports)]
             remember(store, period, print_, _record(summary), [*outputs, summary.ministry_workbook])
-    _artifacts(summary, resolution, findings, province_reports)
+    _artifacts(summary, resolution, findings, province_reports, config)
     clock.lap("artifacts")
     logger.info("Thời gian từng bước: %s", clock.line())
     logger.info(

@@ -127,6 +127,9 @@ class Catalog:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_code", {ind.code: ind for ind in self.indicators})
+        # Indicators that count a part of a whole: "27/27" in their cell means 27 (of 27).
+        parts = frozenset(r.value for r in self.consistency if r.check == "not_greater")
+        object.__setattr__(self, "part_codes", parts)
 
     def indicator(self, code: str) -> Indicator:
         return self._by_code[code]  # type: ignore[attr-defined]

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
+from antq.config import Config
 from antq.findings import Finding, Where, make_finding
-from antq.schemas.registry import registry
 
 if TYPE_CHECKING:  # normalize imports nothing from here; intake imports both
     from antq.tasks.normalize import ParsedFile
@@ -172,11 +172,11 @@ def content_sha256(path: Path) -> str | None:
         return None
 
 
-def discover(inbox: Path, period: str) -> Discovery:
+def discover(inbox: Path, period: str, config: Config | None = None) -> Discovery:
     inbox = inbox.resolve()
     base = month_dir(inbox, period)
     discovery = Discovery(period=period, base=base)
-    reg = registry()
+    reg = (config or Config.load(period)).registry
     inside = _names_inside(base)
     for entry in sorted(base.iterdir(), key=lambda p: p.name):
         if _ignored(entry.name) or entry.name.startswith("."):

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+from antq.config import Config
 from antq.findings import make_finding
 from antq.tasks.discover import InboxFile, NotReadable, content_sha256, hash_stream, open_regular
 from antq.tasks.extract import read_extract, write_extract
@@ -35,6 +36,7 @@ class Job:
     period: str
     archive_dir: Path | None
     guard: GuardLimits = field(default=LIMITS)
+    config: Config | None = None  # crosses to the worker by name (antq/config.py)
 
 
 def _archive_stream(archive_dir: Path | None, suffix: str, handle: BinaryIO) -> str:
@@ -96,7 +98,7 @@ def process_file(job: Job) -> ParsedFile:
     sha256 = hashlib.sha256(data).hexdigest()
     if job.archive_dir is not None:
         _archive(job.archive_dir, sha256, job.file.path.suffix, data)
-    parsed = normalize_workbook(_read(data, job), _ref(job, sha256, len(data)))
+    parsed = normalize_workbook(_read(data, job), _ref(job, sha256, len(data)), job.config)
     if job.archive_dir is not None:
         write_extract(job.archive_dir, parsed)
     return parsed
@@ -141,9 +143,11 @@ def intake(
     workers: int = 2,
     limits: Limits = DEFAULT_LIMITS,
     on_done: Callable[[ParsedFile], None] | None = None,
+    config: Config | None = None,
 ) -> list[ParsedFile]:
     """Every file processed, in the given order; `workers=0` runs in this process."""
-    jobs = [Job(f, period, archive_dir, limits.guard) for f in files]
+    config = config or Config.load(period)
+    jobs = [Job(f, period, archive_dir, limits.guard, config) for f in files]
     reused = {i: found for i, job in enumerate(jobs) if (found := _reused(job)) is not None}
     fresh = _parse([job for i, job in enumerate(jobs) if i not in reused], workers, limits)
     results = []

@@ -18,9 +18,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from antq.config import Config
 from antq.findings import Finding, make_finding
-from antq.schemas.catalog import catalog
-from antq.schemas.registry import registry
 from antq.tasks.normalize import Observation, ParsedFile
 from antq.tasks.validate import Validation
 from antq.text import format_number
@@ -148,11 +147,11 @@ def _fact_value(obs: Observation) -> tuple[float | None, str | None] | None:
     return obs.parsed.value, obs.parsed.text
 
 
-def _facts(validation: Validation, winners: dict[str, int]) -> pd.DataFrame:
+def _facts(validation: Validation, winners: dict[str, int], cfg: Config) -> pd.DataFrame:
     rows = []
     for unit, report_id in sorted(winners.items()):
         ref = validation.reports[report_id]
-        for code in catalog().codes:
+        for code in cfg.catalog.codes:
             obs = validation.observations.get((report_id, code))
             if obs is None or (report_id, code) in validation.held:
                 continue
@@ -175,11 +174,11 @@ def _facts(validation: Validation, winners: dict[str, int]) -> pd.DataFrame:
 
 
 def _table_differences(
-    validation: Validation, winners: dict[str, int], rows: dict[str, list[int]]
+    validation: Validation, winners: dict[str, int], rows: dict[str, list[int]], cfg: Config
 ) -> list[Finding]:
     """A commune's own file against its row in the newest province table."""
     findings = []
-    cat = catalog()
+    cat = cfg.catalog
     for unit, group in rows.items():
         report_id, ref = group[-1], validation.reports[group[-1]]
         winner = winners.get(unit)
@@ -221,14 +220,14 @@ def _table_differences(
 
 
 def _province_totals(
-    validation: Validation, winners: dict[str, int], facts: pd.DataFrame
+    validation: Validation, winners: dict[str, int], facts: pd.DataFrame, cfg: Config
 ) -> list[Finding]:
     """A province's own figure against the sum of its communes' facts."""
     findings = []
-    cat = catalog()
+    cat, reg = cfg.catalog, cfg.registry
     communes = facts[facts["unit_level"] == "commune"]
     sums = communes.groupby(["province_code", "indicator"])["value"].agg(["sum", "count"])
-    for province_code in registry().provinces:
+    for province_code in reg.provinces:
         report_id = winners.get(province_code)
         if report_id is None:
             continue
@@ -250,7 +249,7 @@ def _province_totals(
             if key not in sums.index:
                 continue
             total, n = sums.loc[key]
-            complete = n == len(registry().communes_of(province_code))
+            complete = n == len(reg.communes_of(province_code))
             # With communes missing, the province's figure may rightly exceed the sum of
             # those that reported, but never fall below it (figures are non-negative).
             if abs(total - obs.parsed.value) < 1e-6 or (not complete and obs.parsed.value > total):
@@ -340,14 +339,20 @@ def open_findings(findings: list[Finding], submissions: pd.DataFrame) -> list[Fi
     return [f for f in findings if (f.original_path, f.sha256) not in gone]
 
 
-def resolve(files: list[ParsedFile], validation: Validation, known_sha256: set[str]) -> Resolution:
+def resolve(
+    files: list[ParsedFile],
+    validation: Validation,
+    known_sha256: set[str],
+    config: Config | None = None,
+) -> Resolution:
     """Submissions, facts and the last findings of the month."""
+    cfg = config or Config.load()
     competitions = _competitions(validation)
     winners = _winners(*competitions)
     versions, duplicate_findings = _versions(files, validation, competitions, known_sha256)
-    facts = _facts(validation, winners)
-    cross = _table_differences(validation, winners, competitions[1]) + _province_totals(
-        validation, winners, facts
+    facts = _facts(validation, winners, cfg)
+    cross = _table_differences(validation, winners, competitions[1], cfg) + _province_totals(
+        validation, winners, facts, cfg
     )
     findings = (
         [f for parsed in files for f in parsed.findings]

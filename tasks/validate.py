@@ -16,8 +16,9 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from antq.config import Config
 from antq.findings import Finding, make_finding
-from antq.schemas.catalog import catalog
+from antq.schemas.catalog import Catalog
 from antq.tasks.normalize import Observation, ParsedFile, Report
 from antq.text import format_number
 
@@ -115,8 +116,7 @@ def _collect(files: list[ParsedFile]) -> Validation:
     return state
 
 
-def observations_frame(state: Validation) -> pd.DataFrame:
-    cat = catalog()
+def observations_frame(state: Validation, cat: Catalog) -> pd.DataFrame:
     keys = list(state.observations)
     obs = [state.observations[key] for key in keys]
     return pd.DataFrame(
@@ -134,11 +134,12 @@ def observations_frame(state: Validation) -> pd.DataFrame:
     )
 
 
-def reports_frame(state: Validation, history: pd.DataFrame | None = None) -> pd.DataFrame:
+def reports_frame(
+    state: Validation, cat: Catalog, history: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """One row per report; an indicator column holds the value only if it passed the type
     rules; `reported__<code>` says whether the cell held anything at all;
     `previous__<code>` and `zscore__<code>` hold the unit's history (see `_history_columns`)."""
-    cat = catalog()
     frame = pd.DataFrame(
         {
             "report_id": np.arange(len(state.reports), dtype="int64"),
@@ -157,17 +158,16 @@ def reports_frame(state: Validation, history: pd.DataFrame | None = None) -> pd.
             columns[code][report_id] = obs.parsed.value
     frame = pd.concat([frame, pd.DataFrame(columns)], axis=1)
     units = [ref.report.unit_code for ref in state.reports]
-    return pd.concat([frame, _history_columns(frame, units, history)], axis=1)
+    return pd.concat([frame, _history_columns(frame, units, history, cat)], axis=1)
 
 
 def _history_columns(
-    frame: pd.DataFrame, units: list[str], history: pd.DataFrame | None
+    frame: pd.DataFrame, units: list[str], history: pd.DataFrame | None, cat: Catalog
 ) -> pd.DataFrame:
     """From the unit's facts of earlier months (columns unit_code, indicator, period, value):
     for stocks the last reported value and its month; for flows the modified z-score of
     this month's value against the unit's past months (Iglewicz & Hoaglin: 0.6745 (x -
     median) / MAD, with 1.2533 x the mean absolute deviation when the MAD is 0)."""
-    cat = catalog()
     out: dict[str, object] = {}
     past = history.astype({"value": "float64"}) if history is not None and len(history) else None
     for indicator in cat.indicators:
@@ -184,7 +184,7 @@ def _history_columns(
             out[f"previous__{code}"] = _lookup(units, latest, "value", np.nan)
             out[f"previous_period__{code}"] = _lookup(units, latest, "period", None)
             continue
-        stats = _robust_stats(rows) if rows is not None else None
+        stats = _robust_stats(rows, cat.history.min_months) if rows is not None else None
         median = _lookup(units, stats, "median", np.nan)
         spread = _lookup(units, stats, "spread", np.nan)
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -194,8 +194,7 @@ def _history_columns(
     return pd.DataFrame(out, index=frame.index)
 
 
-def _robust_stats(rows: pd.DataFrame) -> pd.DataFrame:
-    min_months = catalog().history.min_months
+def _robust_stats(rows: pd.DataFrame, min_months: int) -> pd.DataFrame:
     grouped = rows.groupby("unit_code")["value"]
     median = grouped.median()
     deviation = (rows["value"] - rows["unit_code"].map(median)).abs()
@@ -230,8 +229,7 @@ def _where(state: Validation, report_id: int, cell: str | None):  # -> Where
     )
 
 
-def _observation_findings(state: Validation, failures) -> None:
-    cat = catalog()
+def _observation_findings(state: Validation, failures, cat: Catalog) -> None:
     keys = list(state.observations)
     for meta, rows in failures:
         rule = meta["rule"]
@@ -257,8 +255,9 @@ def _cell(state: Validation, report_id: int, code: str | None) -> str | None:
     return obs.cell if obs else None
 
 
-def _report_context(state: Validation, frame: pd.DataFrame, report_id: int, meta: dict) -> dict:
-    cat = catalog()
+def _report_context(
+    state: Validation, frame: pd.DataFrame, report_id: int, meta: dict, cat: Catalog
+) -> dict:
     row = frame.iloc[report_id]
     code = meta["indicator"]
     related = meta.get("related") or {}
@@ -307,7 +306,7 @@ def _vi_month(period: object) -> str:
     return f"{int(text[5:7])}/{text[:4]}" if len(text) == 7 else text
 
 
-def _report_findings(state: Validation, frame: pd.DataFrame, failures) -> None:
+def _report_findings(state: Validation, frame: pd.DataFrame, failures, cat: Catalog) -> None:
     for meta, rows in failures:
         code = meta["indicator"]
         if meta["rule"] == "missing-required":
@@ -319,7 +318,7 @@ def _report_findings(state: Validation, frame: pd.DataFrame, failures) -> None:
                 _where(state, report_id, obs.cell if obs else None),
                 indicator=code,
                 value_raw=obs.value_raw if obs else None,
-                **_report_context(state, frame, report_id, meta),
+                **_report_context(state, frame, report_id, meta, cat),
             )
             state.findings.append(finding)
             if finding.is_error:
@@ -357,14 +356,19 @@ def _missing_columns(state: Validation, code: str, rows: list[int]) -> list[int]
     return single
 
 
-def validate_month(files: list[ParsedFile], history: pd.DataFrame | None = None) -> Validation:
+def validate_month(
+    files: list[ParsedFile],
+    history: pd.DataFrame | None = None,
+    config: Config | None = None,
+) -> Validation:
     """Findings and held-back values for every accepted file of the run; `history` is
     the facts of the months before (unit_code, indicator, period, value), if any."""
+    cat = (config or Config.load()).catalog
     state = _collect(files)
-    observations = observations_frame(state)
-    _observation_findings(state, _validate(observations, "observations", "obs_id"))
-    reports = reports_frame(state, history)
-    _report_findings(state, reports, _validate(reports, "reports", "report_id"))
+    observations = observations_frame(state, cat)
+    _observation_findings(state, _validate(observations, "observations", "obs_id"), cat)
+    reports = reports_frame(state, cat, history)
+    _report_findings(state, reports, _validate(reports, "reports", "report_id"), cat)
     log.info(
         "validate: %d reports, %d values, %d findings, %d values held back",
         len(state.reports),

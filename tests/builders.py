@@ -95,9 +95,10 @@ def _save(wb: openpyxl.Workbook) -> bytes:
 
 
 def normalize(
-    data: bytes, province: str = "15", path: str = "2026-10/15/bao-cao.xlsx"
+    data: bytes, province: str = "15", path: str = "2026-10/15/bao-cao.xlsx", config=None
 ) -> ParsedFile:
     ref = FileRef(
         path, "f" * 64, province, "2026-10", dt.datetime(2026, 10, 12, tzinfo=dt.UTC), len(data)
     )
-    return normalize_workbook(read_bytes(data, path.rsplit("/", 1)[-1].rsplit(".", 1)[0]), ref)
+    book = read_bytes(data, path.rsplit("/", 1)[-1].rsplit(".", 1)[0])
+    return normalize_workbook(book, ref, config)

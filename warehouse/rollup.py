@@ -7,15 +7,16 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from antq.schemas.catalog import catalog
-from antq.schemas.periods import period_rules
-from antq.schemas.registry import registry
+from antq.config import Config
+from antq.schemas.catalog import Catalog
+from antq.schemas.periods import PeriodRules
+from antq.schemas.registry import Registry
 
 ROLLUP_SQL = Path(__file__).with_name("rollup.sql")
 NATIONAL = "VN"
 
 
-def _indicators() -> pd.DataFrame:
+def _indicators(cat: Catalog) -> pd.DataFrame:
     return pd.DataFrame(
         [
             {
@@ -24,31 +25,30 @@ def _indicators() -> pd.DataFrame:
                 "reported_by_commune": "commune" in ind.levels,
                 "province_only": ind.province_only,
             }
-            for ind in catalog().indicators
+            for ind in cat.indicators
         ]
     )
 
 
-def _derived() -> pd.DataFrame:
+def _derived(cat: Catalog) -> pd.DataFrame:
     return pd.DataFrame(
         [
             {"code": d.code, "numerator": d.numerator, "denominator": d.denominator}
-            for d in catalog().derived
+            for d in cat.derived
         ]
     )
 
 
-def _communes() -> pd.DataFrame:
+def _communes(reg: Registry) -> pd.DataFrame:
     return pd.DataFrame(
         [
             {"unit_code": u.code, "province_code": u.province_code}
-            for u in registry().communes.values()
+            for u in reg.communes.values()
         ]
     )
 
 
-def _deadlines(period: str) -> pd.DataFrame:
-    rules = period_rules()
+def _deadlines(period: str, rules: PeriodRules) -> pd.DataFrame:
     return pd.DataFrame(
         [
             {"level": level, "deadline": rules.deadline(period, level)}  # type: ignore[arg-type]
@@ -57,15 +57,18 @@ def _deadlines(period: str) -> pd.DataFrame:
     )
 
 
-def compute_rollup(facts_path: Path, submissions_path: Path, period: str) -> pd.DataFrame:
+def compute_rollup(
+    facts_path: Path, submissions_path: Path, period: str, config: Config | None = None
+) -> pd.DataFrame:
     """The `rollup` rows of `period` from its facts and submissions Parquet files."""
+    cfg = config or Config.load(period)
     con = duckdb.connect()
     try:
         con.execute("SET TimeZone = 'UTC'")
-        con.register("indicators", _indicators())
-        con.register("derived", _derived())
-        con.register("communes", _communes())
-        con.register("deadlines", _deadlines(period))
+        con.register("indicators", _indicators(cfg.catalog))
+        con.register("derived", _derived(cfg.catalog))
+        con.register("communes", _communes(cfg.registry))
+        con.register("deadlines", _deadlines(period, cfg.periods))
         con.execute(f"CREATE VIEW facts AS SELECT * FROM read_parquet('{_sql_path(facts_path)}')")
         con.execute(
             f"CREATE VIEW submissions AS SELECT * FROM read_parquet('{_sql_path(submissions_path)}')"

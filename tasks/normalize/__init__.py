@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from antq.config import Config
 from antq.findings import Finding, Where, make_finding
-from antq.schemas.catalog import Indicator, catalog
-from antq.schemas.layouts import layouts
-from antq.schemas.registry import Registry, normalize_code, registry
+from antq.schemas.catalog import Indicator
+from antq.schemas.registry import Registry, normalize_code
 from antq.tasks.clean import (
     MAX_SUM_CELLS,
     Parsed,
@@ -54,12 +54,11 @@ __all__ = [
     "normalize_workbook",
 ]
 
-# Indicators that count a part of a whole: "27/27" in their cell means 27 (of 27).
-_PARTS = frozenset(rule.value for rule in catalog().consistency if rule.check == "not_greater")
 
-
-def normalize_workbook(book: Workbook, ref: FileRef) -> ParsedFile:
-    """Reports, observations and findings of one received file."""
+def normalize_workbook(book: Workbook, ref: FileRef, config: Config | None = None) -> ParsedFile:
+    """Reports, observations and findings of one received file, read against `config`
+    (the catalog, layouts and the units of the file's period)."""
+    cfg = config or Config.load(ref.period)
     parsed = ParsedFile(ref, format=book.format)
     if book.problem is not None:
         parsed.findings.append(
@@ -74,7 +73,7 @@ def normalize_workbook(book: Workbook, ref: FileRef) -> ParsedFile:
         )
         return parsed
     sheet, view, hits = chosen
-    layout = detect_layout(view, hits, month, _unit_test(ref.province_code))
+    layout = detect_layout(view, hits, month, _unit_test(ref.province_code, cfg.registry))
     if layout is None:
         parsed.findings.append(
             make_finding(
@@ -90,18 +89,17 @@ def normalize_workbook(book: Workbook, ref: FileRef) -> ParsedFile:
     if not _period_ok(parsed, title, sheet):
         return parsed
     if isinstance(layout, FormLayout):
-        _read_form(parsed, sheet, layout, title, registry())
+        _read_form(parsed, sheet, layout, title, cfg)
     elif isinstance(layout, CrossLayout):
-        _read_cross(parsed, sheet, view, layout, title)
+        _read_cross(parsed, sheet, view, layout, title, cfg)
     else:
-        _read_table(parsed, sheet, view, layout, title, registry())
+        _read_table(parsed, sheet, view, layout, title, cfg)
     return parsed
 
 
-def _unit_test(province_code: str):  # -> Callable[[str], bool]
+def _unit_test(province_code: str, reg: Registry):  # -> Callable[[str], bool]
     """Whether a header cell names a commune (of any province: one of another province in
     a province's table is still a unit column, to be reported, not a figure column)."""
-    reg = registry()
 
     def is_unit(text: str) -> bool:
         if not any(ch.isalpha() for ch in text) or len(text) > 80:
@@ -184,9 +182,8 @@ _UNIT_RULES = {
 }
 
 
-def _unit_finding(parsed: ParsedFile, found: UnitFinding, sheet: str) -> Finding:
+def _unit_finding(parsed: ParsedFile, found: UnitFinding, sheet: str, reg: Registry) -> Finding:
     ref = parsed.ref
-    reg = registry()
     where = ref.where(
         sheet=sheet, cell=found.cell, unit_name=found.unit.display_name if found.unit else None
     )
@@ -223,6 +220,7 @@ def _observation(
     r: int,
     c: int,
     where: Where,
+    cfg: Config,
 ) -> None:
     """Read one indicator cell; a formula with no calculated value is computed when it is a
     plain SUM over cells of the sheet, otherwise reported, never read as 0."""
@@ -251,7 +249,10 @@ def _observation(
             indicator=indicator.code,
             value_raw=raw or None,
             parsed=parse_value(
-                value, indicator.value_type, indicator, fraction=indicator.code in _PARTS
+                value,
+                indicator.value_type,
+                indicator,
+                fraction=indicator.code in cfg.catalog.part_codes,
             ),
             sheet=sheet.name,
             cell=cell,
@@ -286,13 +287,13 @@ def evaluate_sum(sheet: Sheet, formula: Formula, depth: int = 0) -> float | None
 
 
 def _read_form(
-    parsed: ParsedFile, sheet: Sheet, layout: FormLayout, title: list[TitleCell], reg: Registry
+    parsed: ParsedFile, sheet: Sheet, layout: FormLayout, title: list[TitleCell], cfg: Config
 ) -> None:
-    ref = parsed.ref
+    ref, reg = parsed.ref, cfg.registry
     stem = ref.file_name.rsplit(".", 1)[0]
     found = find_form_unit(reg, title, ref.province_code, stem, writes_marks(sheet))
     if found.status != "ok" or found.unit is None:
-        parsed.findings.append(_unit_finding(parsed, found, sheet.name))
+        parsed.findings.append(_unit_finding(parsed, found, sheet.name, reg))
         return
     unit = found.unit
     parsed.unit_code, parsed.unit_level, parsed.unit_name = unit.code, unit.level, unit.display_name
@@ -308,15 +309,15 @@ def _read_form(
         )
     )
     where = ref.where(unit_code=unit.code, unit_name=unit.display_name, sheet=sheet.name)
-    for indicator in catalog().for_level(unit.level):
+    for indicator in cfg.catalog.for_level(unit.level):
         rows = layout.rows.get(indicator.code, ())
         if not rows:
             continue
         row = _single_row(parsed, sheet, layout.value_col, indicator, rows, where)
         if row is not None:
-            _observation(parsed, 0, indicator, sheet, row, layout.value_col, where)
+            _observation(parsed, 0, indicator, sheet, row, layout.value_col, where, cfg)
     for hit in layout.weak_rows:
-        _unknown_label(parsed, hit, where, a1(hit.row, layout.value_col))
+        _unknown_label(parsed, hit, where, a1(hit.row, layout.value_col), cfg)
 
 
 def _single_row(
@@ -348,8 +349,8 @@ def _single_row(
     return None
 
 
-def _unknown_label(parsed: ParsedFile, hit: Hit, where: Where, cell: str) -> None:
-    labels = [catalog().label(code) for code, _ in hit.match.candidates[:2]]
+def _unknown_label(parsed: ParsedFile, hit: Hit, where: Where, cell: str, cfg: Config) -> None:
+    labels = [cfg.catalog.label(code) for code, _ in hit.match.candidates[:2]]
     hint = f" (có phải “{'” hoặc “'.join(labels)}”?)" if labels else ""
     parsed.findings.append(
         make_finding(
@@ -364,9 +365,8 @@ def _unknown_label(parsed: ParsedFile, hit: Hit, where: Where, cell: str) -> Non
 # ------------------------------------------------------------------------------ tables
 
 
-def _is_total_row(view: SheetView, r: int, first_ind: int) -> bool:
-    lay = layouts()
-    return any(lay.total_labels.equals(view.own_text(r, c)) for c in range(first_ind))
+def _is_total_row(view: SheetView, r: int, first_ind: int, cfg: Config) -> bool:
+    return any(cfg.layouts.total_labels.equals(view.own_text(r, c)) for c in range(first_ind))
 
 
 def _is_numbering_row(sheet: Sheet, r: int, columns: list[int]) -> bool:
@@ -392,10 +392,10 @@ def _row_unit(
     view: SheetView,
     layout: TableLayout,
     r: int,
+    reg: Registry,
     marks: bool | None = None,
 ) -> UnitFinding | None:
     ref = parsed.ref
-    reg = registry()
     if layout.code_col is not None:
         raw = sheet.value(r, layout.code_col)
         code = normalize_code(raw, 5)
@@ -414,9 +414,10 @@ def _row_unit(
     return None
 
 
-def _province_title_ok(parsed: ParsedFile, title: list[TitleCell], sheet: Sheet) -> bool:
+def _province_title_ok(
+    parsed: ParsedFile, title: list[TitleCell], sheet: Sheet, reg: Registry
+) -> bool:
     """A province table whose title names another province is not filed under this one."""
-    reg = registry()
     named = find_form_unit(
         reg,
         [c for c in title if "tinh" in fold(c.text) or "thanh pho" in fold(c.text)],
@@ -428,7 +429,7 @@ def _province_title_ok(parsed: ParsedFile, title: list[TitleCell], sheet: Sheet)
         and named.unit is not None
         and named.unit.level == "province"
     ):
-        parsed.findings.append(_unit_finding(parsed, named, sheet.name))
+        parsed.findings.append(_unit_finding(parsed, named, sheet.name, reg))
         return False
     return True
 
@@ -439,11 +440,11 @@ def _read_table(
     view: SheetView,
     layout: TableLayout,
     title: list[TitleCell],
-    reg: Registry,
+    cfg: Config,
 ) -> None:
-    ref = parsed.ref
+    ref, reg = parsed.ref, cfg.registry
     province = reg.provinces[ref.province_code]
-    if not _province_title_ok(parsed, title, sheet):
+    if not _province_title_ok(parsed, title, sheet, reg):
         return
     parsed.unit_code, parsed.unit_level, parsed.unit_name = (
         province.code,
@@ -476,10 +477,10 @@ def _read_table(
         if all(v is None for v in values):
             continue
         if _is_numbering_row(sheet, r, columns):
-            named = _row_unit(parsed, sheet, view, layout, r, marks)
+            named = _row_unit(parsed, sheet, view, layout, r, reg, marks)
             if named is None or named.status != "ok":
                 continue
-        if _is_total_row(view, r, first_ind):
+        if _is_total_row(view, r, first_ind, cfg):
             total_row = r
             _add_table_report(
                 parsed,
@@ -490,10 +491,11 @@ def _read_table(
                 "province",
                 province.display_name,
                 "table-total",
+                cfg,
             )
             continue
         has_numbers = any(parse_value(v, "integer").status in ("ok", "approximate") for v in values)
-        found = _row_unit(parsed, sheet, view, layout, r, marks)
+        found = _row_unit(parsed, sheet, view, layout, r, reg, marks)
         if found is None and has_numbers and r < last_named:
             # A row of figures among the communes' rows that names no unit: said, not
             # dropped (below the last commune are notes and signatures).
@@ -510,7 +512,7 @@ def _read_table(
         if found is None or not has_numbers:
             continue
         if found.status != "ok" or found.unit is None:
-            parsed.findings.append(_unit_finding(parsed, found, sheet.name))
+            parsed.findings.append(_unit_finding(parsed, found, sheet.name, reg))
             unread_rows += 1
             continue
         if found.unit.level != "commune":
@@ -541,27 +543,32 @@ def _read_table(
             "commune",
             found.unit.display_name,
             "table-row",
+            cfg,
             found.cell,
         )
     for hit in layout.weak_columns:
         if any(sheet.value(r, hit.col) is not None for r in unit_rows):
-            _unknown_label(parsed, hit, base_where, a1(hit.row, hit.col))
+            _unknown_label(parsed, hit, base_where, a1(hit.row, hit.col), cfg)
     # With a row not read (its unit unsure), the rows' sum says nothing of the total.
     if total_row is not None and not unread_rows:
-        _check_total_row(parsed, sheet, layout, total_row, unit_rows)
+        _check_total_row(parsed, sheet, layout, total_row, unit_rows, cfg)
     if total_row is not None:
-        _province_block(parsed, sheet, view, layout, max([total_row, *unit_rows]))
+        _province_block(parsed, sheet, view, layout, max([total_row, *unit_rows]), cfg)
 
 
 def _read_cross(
-    parsed: ParsedFile, sheet: Sheet, view: SheetView, layout: CrossLayout, title: list[TitleCell]
+    parsed: ParsedFile,
+    sheet: Sheet,
+    view: SheetView,
+    layout: CrossLayout,
+    title: list[TitleCell],
+    cfg: Config,
 ) -> None:
     """A province's table with its communes as columns: one report per unit column, the
     total column as the province's own."""
-    if not _province_title_ok(parsed, title, sheet):
+    ref, reg = parsed.ref, cfg.registry
+    if not _province_title_ok(parsed, title, sheet, reg):
         return
-    ref = parsed.ref
-    reg = registry()
     province = reg.provinces[ref.province_code]
     parsed.unit_code, parsed.unit_level, parsed.unit_name = (
         province.code,
@@ -578,7 +585,7 @@ def _read_cross(
             writes_marks(sheet),
         )
         if found.status != "ok" or found.unit is None:
-            parsed.findings.append(_unit_finding(parsed, found, sheet.name))
+            parsed.findings.append(_unit_finding(parsed, found, sheet.name, reg))
             continue
         columns.append((c, found.unit.code, "commune", found.unit.display_name, "table-row"))
     if layout.total_col is not None:
@@ -591,14 +598,14 @@ def _read_cross(
             Report(index, unit_code, level, name, kind, sheet.name, a1(layout.header_row, c))
         )
         where = ref.where(unit_code=unit_code, unit_name=name, sheet=sheet.name)
-        for indicator in catalog().for_level(level):  # type: ignore[arg-type]
+        for indicator in cfg.catalog.for_level(level):  # type: ignore[arg-type]
             rows = layout.rows.get(indicator.code, ())
             row = _single_row(parsed, sheet, c, indicator, rows, where) if rows else None
             if row is not None:
-                _observation(parsed, index, indicator, sheet, row, c, where)
+                _observation(parsed, index, indicator, sheet, row, c, where, cfg)
     base = ref.where(sheet=sheet.name)
     for hit in layout.weak_rows:
-        _unknown_label(parsed, hit, base, a1(hit.row, hit.col))
+        _unknown_label(parsed, hit, base, a1(hit.row, hit.col), cfg)
 
 
 def _last_named_row(sheet: Sheet, view: SheetView, layout: TableLayout) -> int:
@@ -616,7 +623,12 @@ def _last_named_row(sheet: Sheet, view: SheetView, layout: TableLayout) -> int:
 
 
 def _province_block(
-    parsed: ParsedFile, sheet: Sheet, view: SheetView, layout: TableLayout, last_row: int
+    parsed: ParsedFile,
+    sheet: Sheet,
+    view: SheetView,
+    layout: TableLayout,
+    last_row: int,
+    cfg: Config,
 ) -> None:
     """The province's own figures printed as a small form under its table of communes
     ("- Số văn bản chỉ đạo ban hành | 11"): read into the province's report, each only
@@ -632,14 +644,14 @@ def _province_block(
             if len(text) < 4 or not any(ch.isalpha() for ch in text):
                 continue
             match = match_label(text)
-            indicator = catalog().indicator(match.code) if match.status == "ok" else None
+            indicator = cfg.catalog.indicator(match.code) if match.status == "ok" else None
             if indicator is None or indicator.code in taken or not indicator.province_only:
                 break
             figure = next(
                 (c2 for c2 in range(c + 1, view.n_cols) if sheet.value(r, c2) is not None), None
             )
             if figure is not None and parse_value(sheet.value(r, figure), "integer").status == "ok":
-                _observation(parsed, total.index, indicator, sheet, r, figure, where)
+                _observation(parsed, total.index, indicator, sheet, r, figure, where, cfg)
                 taken.add(indicator.code)
             break
 
@@ -653,6 +665,7 @@ def _add_table_report(
     level,
     name: str,
     kind,
+    cfg: Config,
     anchor: str | None = None,
 ) -> None:
     index = len(parsed.reports)
@@ -661,20 +674,25 @@ def _add_table_report(
     )
     where = parsed.ref.where(unit_code=unit_code, unit_name=name, sheet=sheet.name)
     for c, code in layout.columns.items():
-        indicator = catalog().indicator(code)
+        indicator = cfg.catalog.indicator(code)
         if level not in indicator.levels:
             continue
-        _observation(parsed, index, indicator, sheet, r, c, where)
+        _observation(parsed, index, indicator, sheet, r, c, where, cfg)
 
 
 def _check_total_row(
-    parsed: ParsedFile, sheet: Sheet, layout: TableLayout, total_row: int, unit_rows: list[int]
+    parsed: ParsedFile,
+    sheet: Sheet,
+    layout: TableLayout,
+    total_row: int,
+    unit_rows: list[int],
+    cfg: Config,
 ) -> None:
     """A total row that is not the sum of the rows of the table is a warning naming both."""
     ref = parsed.ref
-    province = registry().provinces[ref.province_code]
+    province = cfg.registry.provinces[ref.province_code]
     for c, code in layout.columns.items():
-        indicator = catalog().indicator(code)
+        indicator = cfg.catalog.indicator(code)
         if indicator.value_type == "category" or "commune" not in indicator.levels:
             continue
         total = parse_value(sheet.value(total_row, c), indicator.value_type, indicator)

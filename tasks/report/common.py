@@ -6,8 +6,8 @@ import re
 import unicodedata
 
 from antq.period import Period
-from antq.schemas.periods import period_rules
-from antq.schemas.registry import registry
+from antq.schemas.periods import PeriodRules
+from antq.schemas.registry import Registry
 
 SEVERITY_VI = {"error": "Lỗi", "warning": "Cảnh báo"}
 
@@ -24,10 +24,10 @@ def vi_period(period: str) -> str:
     return Period.parse(period).label_vi
 
 
-def window_line(period: str) -> str:
-    start, end = period_rules().window(period)
+def window_line(period: str, rules: PeriodRules) -> str:
+    start, end = rules.window(period)
     return f"Số liệu từ ngày {start:%d/%m/%Y} đến ngày {end:%d/%m/%Y}"
 
 
-def province_title(code: str) -> str:
-    return registry().provinces[code].display_name
+def province_title(code: str, reg: Registry) -> str:
+    return reg.provinces[code].display_name

@@ -12,11 +12,10 @@ import openpyxl
 import pandas as pd
 from openpyxl.chart import BarChart, Reference
 
+from antq.config import Config
 from antq.findings import Finding
 from antq.outputs import save_workbook, write_text
-from antq.schemas.catalog import catalog
-from antq.schemas.periods import period_rules
-from antq.schemas.registry import NATIONAL_CODE, registry
+from antq.schemas.registry import NATIONAL_CODE, Registry
 from antq.tasks.report.common import province_title, vi_period, window_line
 from antq.text import format_number
 from antq.xlsx import (
@@ -38,11 +37,11 @@ def _pivot(rollup: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
     return table.reindex(columns=codes)
 
 
-def _unit_rows(table: pd.DataFrame) -> list[tuple[str, str, pd.Series]]:
+def _unit_rows(table: pd.DataFrame, reg: Registry) -> list[tuple[str, str, pd.Series]]:
     rows = []
-    for code in sorted(registry().provinces):
+    for code in sorted(reg.provinces):
         if code in table.index:
-            rows.append((code, province_title(code), table.loc[code]))
+            rows.append((code, province_title(code, reg), table.loc[code]))
     if NATIONAL_CODE in table.index:
         rows.append((NATIONAL_CODE, "TOÀN QUỐC", table.loc[NATIONAL_CODE]))
     return rows
@@ -55,13 +54,14 @@ def _values_sheet(
     codes: list[str],
     fmt: str,
     previous: pd.DataFrame | None,
+    cfg: Config,
 ) -> None:
-    cat = catalog()
+    cat = cfg.catalog
     table = _pivot(rollup, codes)
     top = write_title(ws, title, min(len(codes) + 2, 12))
     rows = [
         (code, name, *[None if pd.isna(v) else float(v) for v in values])
-        for code, name, values in _unit_rows(table)
+        for code, name, values in _unit_rows(table, cfg.registry)
     ]
     last = write_table(
         ws,
@@ -77,17 +77,24 @@ def _values_sheet(
         cell = ws.cell(last, col)
         cell.font, cell.fill = BOLD, TOTAL_FILL
     if previous is not None and len(previous):
-        _change_block(ws, top, last, codes, table, _pivot(previous, codes), fmt)
+        _change_block(ws, top, last, codes, table, _pivot(previous, codes), fmt, cfg)
 
 
 def _change_block(
-    ws, top: int, last: int, codes: list[str], table: pd.DataFrame, before: pd.DataFrame, fmt: str
+    ws,
+    top: int,
+    last: int,
+    codes: list[str],
+    table: pd.DataFrame,
+    before: pd.DataFrame,
+    fmt: str,
+    cfg: Config,
 ) -> None:
     """Month-over-month change, to the right of the values."""
     start = len(codes) + 4
     put(ws, top - 1, start, "So với tháng trước (tăng/giảm)").font = BOLD
     for i, code in enumerate(codes):
-        cell = put(ws, top, start + i, catalog().label(code))
+        cell = put(ws, top, start + i, cfg.catalog.label(code))
         cell.font = BOLD
     for r in range(top + 1, last + 1):
         unit = ws.cell(r, 1).value
@@ -99,14 +106,20 @@ def _change_block(
 
 
 def _progress_sheet(
-    ws, period: str, rollup: pd.DataFrame, submissions: pd.DataFrame, findings: list[Finding]
+    ws,
+    period: str,
+    rollup: pd.DataFrame,
+    submissions: pd.DataFrame,
+    findings: list[Finding],
+    cfg: Config,
 ) -> None:
     rate = rollup[rollup["indicator"] == "ty_le_bao_cao"].set_index("unit_code")
     on_time = rollup[rollup["indicator"] == "ty_le_bao_cao_dung_han"].set_index("unit_code")
     errors = Counter(f.province_code for f in findings if f.is_error)
     warnings = Counter(f.province_code for f in findings if not f.is_error)
     rows = []
-    for code, name, _ in _unit_rows(rate[["value"]].rename(columns={"value": "x"})):
+    unit_rows = _unit_rows(rate[["value"]].rename(columns={"value": "x"}), cfg.registry)
+    for code, name, _ in unit_rows:
         subs = (
             submissions
             if code == NATIONAL_CODE
@@ -128,7 +141,7 @@ def _progress_sheet(
             )
         )
     top = write_title(
-        ws, [f"TIẾN ĐỘ BÁO CÁO — {vi_period(period).upper()}", window_line(period)], 11
+        ws, [f"TIẾN ĐỘ BÁO CÁO — {vi_period(period).upper()}", window_line(period, cfg.periods)], 11
     )
     last = write_table(
         ws,
@@ -184,8 +197,8 @@ def _progress_chart(ws, top: int, last: int) -> None:
     ws.add_chart(chart, f"M{top}")
 
 
-def _legend_sheet(ws) -> None:
-    cat = catalog()
+def _legend_sheet(ws, cfg: Config) -> None:
+    cat = cfg.catalog
     kinds = {
         "flow": "Phát sinh trong kỳ (cộng dồn theo thời gian)",
         "stock": "Hiện có cuối kỳ (lấy số cuối)",
@@ -213,8 +226,10 @@ def write_ministry_workbook(
     submissions: pd.DataFrame,
     findings: list[Finding],
     previous: pd.DataFrame | None = None,
+    config: Config | None = None,
 ) -> Path:
-    cat = catalog()
+    cfg = config or Config.load(period)
+    cat = cfg.catalog
     numeric = [i.code for i in cat.indicators if i.value_type != "category"]
     ratios = [d.code for d in cat.derived]
     wb = openpyxl.Workbook()
@@ -224,13 +239,14 @@ def write_ministry_workbook(
         ws,
         [
             f"KẾT QUẢ PHONG TRÀO TOÀN DÂN BẢO VỆ AN NINH TỔ QUỐC — {vi_period(period).upper()}",
-            window_line(period),
+            window_line(period, cfg.periods),
             "Số liệu tỉnh = cộng số liệu các xã, phường đã báo cáo; chỉ tiêu chỉ tỉnh báo cáo lấy số của tỉnh.",
         ],
         rollup,
         numeric,
         INTEGER_FORMAT,
         previous,
+        cfg,
     )
     _values_sheet(
         wb.create_sheet("Tỷ lệ"),
@@ -242,16 +258,17 @@ def write_ministry_workbook(
         ratios,
         RATIO_FORMAT,
         None,
+        cfg,
     )
-    _mark_targets(wb["Tỷ lệ"], ratios)
-    _progress_sheet(wb.create_sheet("Tiến độ báo cáo"), period, rollup, submissions, findings)
-    _legend_sheet(wb.create_sheet("Giải thích"))
+    _mark_targets(wb["Tỷ lệ"], ratios, cfg)
+    _progress_sheet(wb.create_sheet("Tiến độ báo cáo"), period, rollup, submissions, findings, cfg)
+    _legend_sheet(wb.create_sheet("Giải thích"), cfg)
     return save_workbook(wb, out_dir / f"tong-hop-bo-cong-an-{period}.xlsx")
 
 
-def _mark_targets(ws, ratios: list[str]) -> None:
+def _mark_targets(ws, ratios: list[str], cfg: Config) -> None:
     """Ratios under their target (e.g. ≥ 95 %) are shaded."""
-    cat = catalog()
+    cat = cfg.catalog
     header_row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "Mã")
     for i, code in enumerate(ratios, start=3):
         target = next(d.target for d in cat.derived if d.code == code)
@@ -295,10 +312,13 @@ def _html_table(headers: list[str], rows: list[tuple[str, str, list[str]]]) -> s
     return f'<div class="wrap"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
 
 
-def write_ministry_page(out_dir: Path, period: str, rollup: pd.DataFrame) -> Path:
+def write_ministry_page(
+    out_dir: Path, period: str, rollup: pd.DataFrame, config: Config | None = None
+) -> Path:
     """A self-contained web page of the period's tables (no script, no outside resources),
     for ministry staff who read in a browser."""
-    cat = catalog()
+    cfg = config or Config.load(period)
+    cat, reg = cfg.catalog, cfg.registry
     numeric = [i.code for i in cat.indicators if i.value_type != "category"]
     targets = {d.code: d.target for d in cat.derived}
     ratios = [d.code for d in cat.derived]
@@ -315,24 +335,24 @@ def write_ministry_page(out_dir: Path, period: str, rollup: pd.DataFrame) -> Pat
                 _cell(values["ty_le_bao_cao_dung_han"], ratio=True),
             ],
         )
-        for code, name, values in _unit_rows(progress)
+        for code, name, values in _unit_rows(progress, reg)
     ]
     value_rows = [
         (code, name, [_cell(v) for v in values])
-        for code, name, values in _unit_rows(_pivot(rollup, numeric))
+        for code, name, values in _unit_rows(_pivot(rollup, numeric), reg)
     ]
     ratio_rows = [
         (code, name, [_cell(values[c], ratio=True, target=targets[c]) for c in ratios])
-        for code, name, values in _unit_rows(_pivot(rollup, ratios))
+        for code, name, values in _unit_rows(_pivot(rollup, ratios), reg)
     ]
-    generated = dt.datetime.now(period_rules().timezone)
+    generated = dt.datetime.now(cfg.periods.timezone)
     page = f"""<!doctype html>
 <html lang="vi"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Phong trào toàn dân bảo vệ ANTQ — {html.escape(vi_period(period))}</title>
 <style>{_PAGE_STYLE}</style></head><body>
 <h1>KẾT QUẢ PHONG TRÀO TOÀN DÂN BẢO VỆ AN NINH TỔ QUỐC — {html.escape(vi_period(period).upper())}</h1>
-<p class="sub">{html.escape(window_line(period))}. Lập lúc {generated:%H:%M ngày %d/%m/%Y}.</p>
+<p class="sub">{html.escape(window_line(period, cfg.periods))}. Lập lúc {generated:%H:%M ngày %d/%m/%Y}.</p>
 <p class="sub">Số liệu tỉnh = cộng số liệu các xã, phường đã báo cáo; tỷ lệ tính lại từ tổng tử số và
 tổng mẫu số. Ô tô vàng: dưới chỉ tiêu phấn đấu.</p>
 <nav><a href="#tien-do">Tiến độ báo cáo</a><a href="#chi-tieu">Chỉ tiêu</a><a href="#ty-le">Tỷ lệ</a></nav>

@@ -27,11 +27,10 @@ from openpyxl.styles import Alignment, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from antq.config import Config
 from antq.findings import SHOWN_PER_RULE, Finding, capped
 from antq.outputs import save_workbook, write_text
-from antq.schemas.catalog import catalog
-from antq.schemas.periods import period_rules
-from antq.schemas.registry import Unit, registry
+from antq.schemas.registry import Registry, Unit
 from antq.tasks.annotate import (
     NO_COPY_TOO_LARGE,
     NO_COPY_UNREADABLE,
@@ -77,10 +76,10 @@ class ProvinceReport:
     copies: tuple[Path, ...] = ()
 
 
-def _sort_key(finding: Finding) -> tuple:
+def _sort_key(finding: Finding, reg: Registry) -> tuple:
     """By unit: the province's own report first, then its communes by name, then the
     files whose unit is unknown; inside a unit by file, errors first, then by cell."""
-    unit = registry().unit(finding.unit_code) if finding.unit_code else None
+    unit = reg.unit(finding.unit_code) if finding.unit_code else None
     if unit is not None and unit.level == "province":
         level = 0
     elif finding.unit_code or finding.unit_name:
@@ -178,6 +177,7 @@ def annotated_copies(
     workers: int = 2,
     limits: Limits = DEFAULT_LIMITS,
     provinces: Iterable[str] | None = None,
+    config: Config | None = None,
 ) -> dict[str, Copies]:
     """A marked-up copy of every file with errors of `provinces` (default: all), under
     each province's `ban-sua/`,
@@ -185,13 +185,14 @@ def annotated_copies(
     whose copy cannot be made in time or memory gets a note instead, and the report's
     list of findings stands in for it. Copies of an earlier run go first, so a file fixed
     since has none left behind. `workers=0` builds them in this process."""
+    reg = (config or Config.load()).registry
     by_province: dict[str, list[Finding]] = defaultdict(list)
     for finding in findings:
         by_province[finding.province_code].append(finding)
     copies: dict[str, Copies] = {}
     jobs: list[tuple[str, tuple[str, str], CopyJob]] = []
-    for code in sorted(registry().provinces if provinces is None else provinces):
-        copy_dir = province_folder(out_dir, code) / COPY_DIR
+    for code in sorted(reg.provinces if provinces is None else provinces):
+        copy_dir = province_folder(out_dir, code, reg) / COPY_DIR
         if copy_dir.is_dir():
             for stale in copy_dir.glob(f"*{COPY_SUFFIX}"):
                 stale.unlink()
@@ -248,6 +249,7 @@ def report_inputs(
     submissions: pd.DataFrame,
     reporting: set[str],
     version: str,
+    config: Config | None = None,
 ) -> str:
     """A digest of everything a province's report (and its copies) is made from: its
     findings, its files, which of its communes reported, and the code that writes it."""
@@ -261,16 +263,17 @@ def report_inputs(
     own = submissions[submissions["province_code"] == code] if len(submissions) else submissions
     rows = own.sort_values(["original_path", "sha256"]).reset_index(drop=True)
     digest.update(rows.to_json(date_format="iso").encode())
-    communes = {u.code for u in registry().communes_of(code)} | {code}
+    reg = (config or Config.load(period)).registry
+    communes = {u.code for u in reg.communes_of(code)} | {code}
     digest.update(",".join(sorted(reporting & communes)).encode())
     return digest.hexdigest()
 
 
 def existing_report(
-    out_dir: Path, code: str, period: str, findings: list[Finding]
+    out_dir: Path, code: str, period: str, findings: list[Finding], config: Config | None = None
 ) -> ProvinceReport | None:
     """The report an earlier run wrote for the same inputs, when its files are all there."""
-    folder = province_folder(out_dir, code)
+    folder = province_folder(out_dir, code, (config or Config.load(period)).registry)
     workbook = folder / f"bao-cao-kiem-tra-{code}-{period}.xlsx"
     json_path = folder / f"bao-cao-kiem-tra-{code}-{period}.json"
     if not (workbook.is_file() and json_path.is_file()):
@@ -281,9 +284,10 @@ def existing_report(
     return ProvinceReport(code, workbook, json_path, n_errors, len(own) - n_errors, made)
 
 
-def province_folder(out_dir: Path, code: str) -> Path:
+def province_folder(out_dir: Path, code: str, reg: Registry | None = None) -> Path:
     """Where a province's report goes: "01-ha-noi"."""
-    return out_dir / f"{code}-{slug(registry().provinces[code].name)}"
+    reg = reg or Config.load().registry
+    return out_dir / f"{code}-{slug(reg.provinces[code].name)}"
 
 
 # ------------------------------------------------------------------ summary sheet
@@ -299,16 +303,17 @@ def _summary_sheet(
     submissions: pd.DataFrame,
     reporting: set[str],
     copies: Copies | None,
+    cfg: Config,
 ) -> None:
-    expected = registry().communes_of(code)
+    expected = cfg.registry.communes_of(code)
     missing = [u for u in expected if u.code not in reporting]
     row = write_title(
         ws,
         [
             "BÁO CÁO KIỂM TRA SỐ LIỆU PHONG TRÀO TOÀN DÂN BẢO VỆ AN NINH TỔ QUỐC",
-            f"{province_title(code)} — {vi_period(period)}",
-            window_line(period),
-            f"Lập lúc {dt.datetime.now(period_rules().timezone):%H:%M ngày %d/%m/%Y}",
+            f"{province_title(code, cfg.registry)} — {vi_period(period)}",
+            window_line(period, cfg.periods),
+            f"Lập lúc {dt.datetime.now(cfg.periods.timezone):%H:%M ngày %d/%m/%Y}",
         ],
         len(SUMMARY_WIDTHS),
     )
@@ -316,7 +321,7 @@ def _summary_sheet(
         ws, row, code, findings, submissions, len(expected) - len(missing), len(expected), copies
     )
     row = _guide_block(ws, row + 2, copies is not None)
-    row = _top_problems_block(ws, row + 2, findings)
+    row = _top_problems_block(ws, row + 2, findings, cfg)
     _missing_block(ws, row + 3, missing, findings, submissions)
     for col, width in enumerate(SUMMARY_WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
@@ -404,7 +409,7 @@ def _guide_block(ws: Worksheet, row: int, with_copies: bool) -> int:
     return row
 
 
-def _top_problems_block(ws: Worksheet, row: int, findings: list[Finding]) -> int:
+def _top_problems_block(ws: Worksheet, row: int, findings: list[Finding], cfg: Config) -> int:
     """The ten most frequent problems (errors before warnings), each with a real example
     from this month and the fix written for it."""
     put(ws, row, 1, "Các vấn đề gặp nhiều nhất").font = TITLE_FONT
@@ -417,7 +422,7 @@ def _top_problems_block(ws: Worksheet, row: int, findings: list[Finding]) -> int
         return row + 1
     rows = []
     for (rule, severity), group in ranked[:10]:
-        example = min(group, key=_sort_key)
+        example = min(group, key=lambda f: _sort_key(f, cfg.registry))
         where = example.unit_name or f"Tệp “{_file_name(example.original_path)}”"
         if example.cell:
             where += f", ô {example.cell}"
@@ -429,7 +434,7 @@ def _top_problems_block(ws: Worksheet, row: int, findings: list[Finding]) -> int
             where = ""  # the message names the file already
         rows.append(
             (
-                catalog().rule(rule).title,
+                cfg.catalog.rule(rule).title,
                 SEVERITY_VI[severity],
                 len(group),
                 len({f.unit_code or f.original_path for f in group}),
@@ -532,9 +537,11 @@ FINDING_WIDTHS = [6, 10, 24, 36, 14, 7, 34, 16, 10, 26, 22, 60, 60, 34]
 _COPY_COL = len(FINDING_HEADERS)
 
 
-def _findings_sheet(ws: Worksheet, findings: list[Finding], copies: Copies | None) -> None:
-    cat = catalog()
-    ordered = sorted(findings, key=_sort_key)
+def _findings_sheet(
+    ws: Worksheet, findings: list[Finding], copies: Copies | None, cfg: Config
+) -> None:
+    cat = cfg.catalog
+    ordered = sorted(findings, key=lambda f: _sort_key(f, cfg.registry))
     with_errors = {(f.original_path, f.sha256) for f in findings if f.is_error}
     rows = []
     for i, f in enumerate(ordered, start=1):
@@ -582,7 +589,9 @@ def _replaced(submission: object) -> bool:
     return isinstance(superseded_by, str) and bool(superseded_by)
 
 
-def _files_sheet(ws: Worksheet, submissions: pd.DataFrame, copies: Copies | None) -> None:
+def _files_sheet(
+    ws: Worksheet, submissions: pd.DataFrame, copies: Copies | None, cfg: Config
+) -> None:
     status_vi = {"accepted": "Chấp nhận", "rejected": "Từ chối"}
     ordered = (
         list(submissions.sort_values("original_path").itertuples()) if len(submissions) else []
@@ -592,8 +601,8 @@ def _files_sheet(ws: Worksheet, submissions: pd.DataFrame, copies: Copies | None
             s.original_path,
             s.unit_code or "",
             (
-                registry().unit(s.unit_code).name
-                if s.unit_code and registry().unit(s.unit_code)
+                cfg.registry.unit(s.unit_code).name
+                if s.unit_code and cfg.registry.unit(s.unit_code)
                 else ""
             ),
             {"form": "Biểu mẫu", "table": "Bảng tổng hợp"}.get(s.layout or "", "Không xác định"),
@@ -601,9 +610,7 @@ def _files_sheet(ws: Worksheet, submissions: pd.DataFrame, copies: Copies | None
             s.n_errors,
             s.n_warnings,
             int(s.version),
-            pd.Timestamp(s.received_at)
-            .tz_convert(period_rules().timezone)
-            .strftime("%d/%m/%Y %H:%M"),
+            pd.Timestamp(s.received_at).tz_convert(cfg.periods.timezone).strftime("%d/%m/%Y %H:%M"),
             copies.note((s.original_path, s.sha256)) if copies else "",
         )
         for s in ordered
@@ -646,6 +653,7 @@ def write_province_report(
     *,
     archive_path: ArchivePath | None = None,
     copies: Copies | None = None,
+    config: Config | None = None,
 ) -> ProvinceReport:
     """The error report of one province: only its own units' findings and files.
 
@@ -654,18 +662,19 @@ def write_province_report(
     `Warehouse(root).archive_path`), they are made here, in this process. The report
     lists at most SHOWN_PER_RULE findings of each rule per file, then how many more
     (`capped`); its counts and the warehouse keep every finding."""
+    cfg = config or Config.load(period)
     own = [f for f in findings if f.province_code == code]
     shown = capped(own)
     subs = submissions[submissions["province_code"] == code] if len(submissions) else submissions
-    folder = province_folder(out_dir, code)
+    folder = province_folder(out_dir, code, cfg.registry)
     folder.mkdir(parents=True, exist_ok=True)
     if copies is None and archive_path is not None:
-        copies = annotated_copies(out_dir, own, archive_path, workers=0).get(code)
+        copies = annotated_copies(out_dir, own, archive_path, workers=0, config=cfg).get(code)
     wb = openpyxl.Workbook()
-    _summary_sheet(wb.active, code, period, own, subs, reporting, copies)
+    _summary_sheet(wb.active, code, period, own, subs, reporting, copies, cfg)
     wb.active.title = "Tổng hợp"
-    _findings_sheet(wb.create_sheet("Lỗi cần sửa"), shown, copies)
-    _files_sheet(wb.create_sheet("Tệp đã nhận"), subs, copies)
+    _findings_sheet(wb.create_sheet("Lỗi cần sửa"), shown, copies, cfg)
+    _files_sheet(wb.create_sheet("Tệp đã nhận"), subs, copies, cfg)
     path = save_workbook(wb, folder / f"bao-cao-kiem-tra-{code}-{period}.xlsx")
     n_errors = sum(f.is_error for f in own)
     made = sorted(copies.made.items()) if copies else []
@@ -686,7 +695,9 @@ def write_province_report(
                     {"original_path": p, "sha256": s, "reason": why}
                     for (p, s), why in sorted(copies.missing.items() if copies else [])
                 ],
-                "findings": [f.record() for f in sorted(shown, key=_sort_key)],
+                "findings": [
+                    f.record() for f in sorted(shown, key=lambda f: _sort_key(f, cfg.registry))
+                ],
             },
             ensure_ascii=False,
             indent=1,
