@@ -41,10 +41,7 @@ def _derived(cat: Catalog) -> pd.DataFrame:
 
 def _communes(reg: Registry) -> pd.DataFrame:
     return pd.DataFrame(
-        [
-            {"unit_code": u.code, "province_code": u.province_code}
-            for u in reg.communes.values()
-        ]
+        [{"unit_code": u.code, "province_code": u.province_code} for u in reg.communes.values()]
     )
 
 
