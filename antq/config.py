@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import antq.schemas.catalog as catalog_module
 from antq.period import Period
@@ -26,6 +27,9 @@ from antq.schemas.catalog import Catalog, catalog
 from antq.schemas.layouts import Layouts, layouts
 from antq.schemas.periods import PeriodRules, period_rules
 from antq.schemas.registry import Registry, registry
+
+if TYPE_CHECKING:
+    from antq.tasks.clean import LabelBook
 
 REFORM_PERIOD = "2025-07"  # the first month reported on the units of the 2025 reform
 
@@ -48,6 +52,13 @@ class Config:
         """The packaged configuration, with the registry valid for `period` (the latest
         when no period is given)."""
         return _load(period, config_digest())
+
+    @cached_property
+    def labels(self) -> LabelBook:
+        """The catalog's labels as the reader matches them, memoised for this run."""
+        from antq.tasks.clean import LabelBook
+
+        return LabelBook(self.catalog)
 
     def __reduce_ex__(self, protocol: object) -> tuple:
         if self.digest and _load(self.period, self.digest) is self:

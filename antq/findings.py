@@ -11,7 +11,7 @@ import string
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field, fields
 
-from antq.schemas.catalog import Severity, catalog
+from antq.schemas.catalog import SEVERITY_VI, Severity, catalog
 
 # Column order of the warehouse `findings` table (SPEC §7), exactly.
 FINDING_COLUMNS = (
@@ -169,7 +169,7 @@ def capped(findings: Iterable[Finding], per_rule: int = SHOWN_PER_RULE) -> list[
                 where,
                 severity=severity,  # type: ignore[arg-type]
                 n=format_number(len(more)),
-                kind="lỗi" if severity == "error" else "cảnh báo",
+                kind=SEVERITY_VI[severity].lower(),
                 title=catalog().rule(rule).title,
                 shown=format_number(per_rule),
             )

@@ -129,7 +129,8 @@ def print_inspection(result: Inspection, out: TextIO) -> None:
         _print_findings(result.findings, out)
         return
     sheet = next(s for s in book.sheets if s.name == parsed.sheet)
-    view = SheetView(sheet)
+    config = Config.load(ref.period or None)
+    view = SheetView(sheet, config)
     hits = label_hits(view)
     layout = detect_layout(view, hits, int(ref.period[5:7]))
     _print_layout(layout, out)
@@ -142,7 +143,8 @@ def print_inspection(result: Inspection, out: TextIO) -> None:
 
 def _print_sheets(book: Workbook, parsed: ParsedFile, out: TextIO) -> None:
     out.write("\nTrang tính:\n")
-    named = [indicators_named(label_hits(SheetView(sheet))) for sheet in book.sheets]
+    config = Config.load(parsed.ref.period or None)
+    named = [indicators_named(label_hits(SheetView(sheet, config))) for sheet in book.sheets]
     for sheet, n in zip(book.sheets, named, strict=True):
         found = find_period(title_cells(sheet, min(sheet.n_rows, 15)), sheet.name, "")
         period = str(found.period) if found.period else "—"

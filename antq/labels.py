@@ -125,10 +125,12 @@ class Proposal:
     candidates: tuple[tuple[str, float], ...]
 
 
-def proposals(findings: list, min_files: int = 2) -> list[Proposal]:
+def proposals(findings: list, min_files: int = 2, config=None) -> list[Proposal]:  # Config
     """Unknown labels seen in at least `min_files` files, most frequent first, with the
-    indicators they most resemble."""
-    from antq.tasks.clean import match_label
+    indicators they most resemble (by the labels of `config`, the packaged one by default)."""
+    from antq.config import Config
+
+    book = (config or Config.load()).labels
 
     seen: dict[str, dict] = defaultdict(lambda: {"label": "", "files": set(), "provinces": set()})
     for finding in findings:
@@ -142,7 +144,7 @@ def proposals(findings: list, min_files: int = 2) -> list[Proposal]:
     for entry in seen.values():
         if len(entry["files"]) < min_files:
             continue
-        match = match_label(entry["label"])
+        match = book.match(entry["label"])
         found.append(
             Proposal(
                 entry["label"],

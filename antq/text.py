@@ -13,12 +13,16 @@ from functools import lru_cache
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
+def without_marks(text: str) -> str:
+    """Lower case without diacritics, punctuation kept: "Tháng 10/2026" -> "thang 10/2026"."""
+    decomposed = unicodedata.normalize("NFD", text.replace("Đ", "d").replace("đ", "d").lower())
+    return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+
+
 @lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lower-case ASCII words separated by single spaces: "Phường Hoàn Kiếm" -> "phuong hoan kiem"."""
-    decomposed = unicodedata.normalize("NFD", text.replace("Đ", "d").replace("đ", "d").lower())
-    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
-    return _NON_ALNUM.sub(" ", stripped).strip()
+    return _NON_ALNUM.sub(" ", without_marks(text)).strip()
 
 
 @lru_cache(maxsize=65536)

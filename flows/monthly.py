@@ -409,7 +409,7 @@ def _artifacts(
         key=f"antq-{summary.period}-label-proposals",
         markdown=(
             f"# Nhãn chưa nhận ra, lặp lại trong nhiều tệp ({vi_period(summary.period)})\n\n"
-            + proposals_markdown(proposals(resolution.findings))
+            + proposals_markdown(proposals(resolution.findings, config=config))
         ),
         description="Nhãn nên dạy cho bộ đọc (antq labels accept)",
     )

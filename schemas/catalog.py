@@ -16,6 +16,8 @@ Kind = Literal["flow", "stock"]
 ValueType = Literal["integer", "vnd", "binary", "category"]
 Level = Literal["commune", "province"]
 Severity = Literal["error", "warning"]
+# The one vocabulary of severities: what a commune officer reads for each.
+SEVERITY_VI: dict[str, str] = {"error": "Lỗi", "warning": "Cảnh báo"}
 Scope = Literal["file", "value"]
 Check = Literal["sum_equals", "not_greater", "zero_when_zero", "ratio_at_most"]
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import dataclasses
 import io
-import re
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -29,13 +28,14 @@ import openpyxl
 from openpyxl.cell.cell import Cell
 from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
-from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from antq.cells import excel_ref, parse_a1
 from antq.findings import Finding
 from antq.outputs import save_workbook
-from antq.schemas.catalog import catalog
+from antq.schemas.catalog import SEVERITY_VI, catalog
 from antq.tasks.guard import LIMITS, check_bytes
 from antq.tasks.read import read_bytes
 from antq.xlsx import (
@@ -53,7 +53,6 @@ from antq.xlsx import (
 
 AUTHOR = "antq"
 FILE_SHEET = "Lỗi của tệp"
-SEVERITY_VI = {"error": "Lỗi", "warning": "Cảnh báo"}
 
 # Files the intake could not read (within its limits, or at all) are not opened again
 # here: the report stage runs in the main process, with no time or memory limit.
@@ -95,7 +94,6 @@ _FORMAT_VI = {
     "xlsm": "Excel có macro (.xlsm) có phần không đọc lại được",
 }
 _FIRST_LINE = "Bản sao đánh dấu lỗi của tệp"
-_A1 = re.compile(r"\$?([A-Z]{1,3})\$?([0-9]{1,7})")
 
 
 @dataclass(frozen=True)
@@ -275,7 +273,7 @@ def _mark_cells(copy: _Copy, findings: list[Finding]) -> dict[Finding, _Place]:
     by_cell: dict[tuple[str, str], list[Finding]] = {}
     for finding in findings:
         ws = _sheet_of(copy, finding)
-        ref = _cell_ref(finding.cell)
+        ref = excel_ref(finding.cell)
         if ws is not None and ref is not None:
             anchor = _anchor(ws, ref)
             by_cell.setdefault((ws.title, anchor), []).append(finding)
@@ -298,17 +296,6 @@ def _sheet_of(copy: _Copy, finding: Finding) -> Worksheet | None:
     if title is None or title not in wb.sheetnames or not isinstance(wb[title], Worksheet):
         return None
     return wb[title]
-
-
-def _cell_ref(cell: str | None) -> str | None:
-    """ "D14" (also "$D$14"), when it is a cell inside Excel's grid."""
-    match = _A1.fullmatch((cell or "").strip().upper())
-    if not match:
-        return None
-    col, row = column_index_from_string(match.group(1)), int(match.group(2))
-    if not (1 <= col <= 16384 and 1 <= row <= 1048576):
-        return None
-    return f"{match.group(1)}{row}"
 
 
 def _anchor(ws: Worksheet, ref: str) -> str:
@@ -412,9 +399,8 @@ def _row(i: int, f: Finding) -> tuple[object, ...]:
 def _order(place: _Place | None) -> tuple[str, int, int]:
     if place is None:
         return ("", 0, 0)
-    match = _A1.fullmatch(place.ref)
-    assert match is not None
-    return (place.sheet, int(match.group(2)), column_index_from_string(match.group(1)))
+    r, c = parse_a1(place.ref) or (0, 0)
+    return (place.sheet, r, c)
 
 
 def findings_by_file(findings: Iterable[Finding]) -> dict[tuple[str, str | None], list[Finding]]:

@@ -18,8 +18,8 @@ from typing import Literal
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from antq.schemas.catalog import Indicator, ValueType, catalog
-from antq.text import fold
+from antq.schemas.catalog import Catalog, Indicator, ValueType
+from antq.text import fold, without_marks
 
 # --------------------------------------------------------------------------- values
 
@@ -104,18 +104,15 @@ def parse_vn_number(raw: str) -> float | None:
     return -number * multiplier if negative else number * multiplier
 
 
-@lru_cache(maxsize=1)
-def _unit_words() -> frozenset[str]:
-    """Units written after a number ("660 người", "12 buổi"): the catalog's unit labels."""
-    units = {fold(ind.unit_label) for ind in catalog().indicators if ind.unit_label}
-    return frozenset(units | {"nguoi", "luot", "cai"})
+# Unit words every count may carry; `LabelBook.unit_words` adds the catalog's.
+GENERIC_UNITS = frozenset({"nguoi", "luot", "cai"})
 
 
-def _without_unit(text: str) -> str:
+def _without_unit(text: str, units: frozenset[str]) -> str:
     """ "khoảng 660 người" -> "khoảng 660": a unit word after the number says nothing more."""
     words = text.split()
     for n in (3, 2, 1):
-        if len(words) > n and fold(" ".join(words[-n:])) in _unit_words():
+        if len(words) > n and fold(" ".join(words[-n:])) in units:
             return " ".join(words[:-n])
     return text
 
@@ -150,13 +147,15 @@ def parse_value(
     value_type: ValueType,
     indicator: Indicator | None = None,
     fraction: bool = False,
+    units: frozenset[str] = GENERIC_UNITS,
 ) -> Parsed:
     """The value a cell holds for an indicator of `value_type`.
 
     Blank-like cells are `blank` (not reported). Approximations ("khoảng 200") are
     `approximate` with their number. With `fraction`, "27/27" (27 of 27) is the numerator:
     only for indicators that count a part of a whole. Anything else that is not a sure
-    number is `invalid`.
+    number is `invalid`. A unit word after the number ("660 người") is dropped when it is
+    one of `units` (the catalog's, from `LabelBook.unit_words`).
     """
     if value_type == "binary" and isinstance(raw, str) and fold(raw) == "x":
         return Parsed("ok", 1.0)
@@ -173,7 +172,7 @@ def parse_value(
         value = float(raw)
         # Formulas leave float noise (12.000000000001); a real fraction stays a fraction.
         return Parsed("ok", float(round(value)) if abs(value - round(value)) < 1e-9 else value)
-    text = _without_unit(_plain_text(str(raw)))
+    text = _without_unit(_plain_text(str(raw)), units)
     number = parse_vn_number(text)
     if number is not None:
         return Parsed("ok", number)
@@ -268,103 +267,6 @@ def label_keys(text: str) -> tuple[str, ...]:
     return tuple(sorted(keys))
 
 
-@dataclass(frozen=True)
-class _LabelIndex:
-    keys: list[str]
-    codes: list[str]  # distinct indicator codes, in catalog order
-    slices: list[slice]  # keys[slices[i]] are the keys of codes[i]
-
-
-@lru_cache(maxsize=1)
-def _label_index() -> _LabelIndex:
-    keys: list[str] = []
-    codes: list[str] = []
-    slices: list[slice] = []
-    for indicator in catalog().indicators:
-        start = len(keys)
-        for text in (indicator.label, *indicator.synonyms):
-            keys.extend(label_keys(text))
-        codes.append(indicator.code)
-        slices.append(slice(start, len(keys)))
-    return _LabelIndex(keys, codes, slices)
-
-
-def _code_scores(query: str, index: _LabelIndex) -> np.ndarray:
-    """Best score of each indicator for one query: the larger of plain and word-order-free
-    similarity over the indicator's label and synonyms (rapidfuzz, in C)."""
-    plain = process.cdist([query], index.keys, scorer=fuzz.ratio)[0]
-    sorted_words = process.cdist([query], index.keys, scorer=fuzz.token_sort_ratio)[0]
-    best = np.maximum(plain, sorted_words)
-    return np.array([best[s].max() for s in index.slices])
-
-
-@lru_cache(maxsize=1)
-def _excluded_words() -> tuple[tuple[str, tuple[str, ...]], ...]:
-    return tuple(
-        (ind.code, tuple(_expand(fold(word)) for word in ind.excluded_words))
-        for ind in catalog().indicators
-        if ind.excluded_words
-    )
-
-
-@lru_cache(maxsize=32768)
-def excluded_codes(text: str) -> frozenset[str]:
-    """Indicators a label cannot name: it holds one of their `excluded_words` ("Số mô
-    hình xây dựng mới" is never the models' total, however alike the words)."""
-    padded = f" {_expand(fold(text))} "
-    return frozenset(
-        code for code, words in _excluded_words() if any(f" {w} " in padded for w in words)
-    )
-
-
-def _without_excluded(text: str, scores: np.ndarray, codes: list[str]) -> np.ndarray:
-    excluded = excluded_codes(text)
-    if excluded:
-        scores = scores.copy()
-        for i, code in enumerate(codes):
-            if code in excluded:
-                scores[i] = 0.0
-    return scores
-
-
-@lru_cache(maxsize=16384)
-def _indicator_scores(text: str) -> np.ndarray | None:
-    """Each indicator's score for a label, in catalog order (indicators whose excluded
-    words the label holds score 0); None when the label has no words to compare. Shared
-    by `match_label` and `label_scores`, so a label is scored once (never mutated)."""
-    index = _label_index()
-    queries = [q for q in label_keys(text) if len(q) >= 3]
-    if not queries:
-        return None
-    scores = np.max([_code_scores(q, index) for q in queries], axis=0)
-    return _without_excluded(text, scores, index.codes)
-
-
-@lru_cache(maxsize=32768)
-def match_label(text: str) -> LabelMatch:
-    """The catalog indicator a label names, with a score out of 100.
-
-    `ok` only when the best indicator scores at least ACCEPT_SCORE and clearly beats the
-    next one; `weak` (a finding, with candidates) between WEAK_SCORE and that; else `none`.
-    """
-    index = _label_index()
-    scores = _indicator_scores(text)
-    if scores is None:
-        return LabelMatch("none", None, 0.0)
-    order = np.argsort(-scores, kind="stable")
-    ranked = [(index.codes[i], float(scores[i])) for i in order[:3]]
-    top_code, top_score = ranked[0]
-    runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
-    candidates = tuple(ranked)
-    if top_score >= ACCEPT_SCORE and (top_score == 100.0 or top_score - runner_up >= MIN_MARGIN):
-        if top_score == 100.0 and runner_up == 100.0:
-            return LabelMatch("weak", None, top_score, candidates)
-        return LabelMatch("ok", top_code, top_score, candidates)
-    if top_score >= WEAK_SCORE:
-        return LabelMatch("weak", None, top_score, candidates)
-    return LabelMatch("none", None, top_score, candidates)
-
-
 # --------------------------------------------------------------------------- periods
 
 
@@ -407,11 +309,6 @@ def sum_formula_ranges(formula: str) -> list[tuple[str, str]] | None:
     return ranges
 
 
-def _period_text(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text.replace("Đ", "d").replace("đ", "d").lower())
-    return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
-
-
 _SEP = r"\s*[/\-.]\s*"
 _PERIOD_PATTERNS = (
     # "tháng 10 năm 2026", "tháng 10/2026", "tháng 10 - 2026"
@@ -433,7 +330,7 @@ _FULL_DATE = re.compile(r"\d{1,2}\s*[/\-.]\s*\d{1,2}\s*[/\-.]\s*\d{4}")
 
 def find_periods(text: str) -> list[WrittenPeriod]:
     """Every month named in `text`, in order, without signing dates and full dates."""
-    folded = _period_text(text)
+    folded = without_marks(text)
     folded = _SIGNING_DATE.sub(" ", folded)
     folded = _FULL_DATE.sub(" ", folded)
     found: list[tuple[int, WrittenPeriod]] = []
@@ -456,75 +353,22 @@ def period_of_date(value: dt.date) -> WrittenPeriod:
     return WrittenPeriod(value.year, value.month)
 
 
-# ------------------------------------------------------------------- group headers
-
-
-@dataclass(frozen=True)
-class _GroupKeys:
-    id: str
-    names: tuple[str, ...]
-    members: tuple[tuple[str, frozenset[str]], ...]  # (code, keys of its sub-headers)
-
-
-@lru_cache(maxsize=1)
-def _group_keys() -> tuple[_GroupKeys, ...]:
-    groups = []
-    for group in catalog().groups:
-        names = {key for name in group.names for key in label_keys(name)}
-        members = tuple(
-            (code, frozenset(key for word in words for key in label_keys(word)))
-            for code, words in group.members.items()
-        )
-        groups.append(_GroupKeys(group.id, tuple(sorted(names)), members))
-    return tuple(groups)
+# ------------------------------------------------------------------- the label book
 
 
 def _phrase_in(phrase: str, text: str) -> bool:
     return f" {phrase} " in f" {text} "
 
 
-@lru_cache(maxsize=4096)
-def group_of(text: str) -> str | None:
-    """The catalog group a group header names ("I- MÔ HÌNH TỰ QUẢN VỀ ANTT" -> mo_hinh):
-    the group whose name covers most of the header's words; None when none does, or two
-    cover it equally."""
-    scores: dict[str, float] = {}
-    for key in label_keys(text):
-        n_words = len(key.split())
-        for group in _group_keys():
-            for name in group.names:
-                if name == key or fuzz.ratio(name, key) >= 92:
-                    score = 1.0
-                elif _phrase_in(name, key):
-                    score = len(name.split()) / n_words
-                else:
-                    continue
-                scores[group.id] = max(scores.get(group.id, 0.0), score)
-    ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
-    if not ranked or ranked[0][1] < 0.5 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
-        return None
-    if ranked[0][1] < 1.0 and _is_section_title(text):
-        return None  # "IV. Xây dựng khu dân cư, cơ quan, ..." spans several groups
-    return ranked[0][0]
-
-
-@lru_cache(maxsize=1)
-def _section_keys() -> tuple[str, ...]:
-    return tuple(key for title in catalog().sections.values() for key in label_keys(title))
-
-
-def _is_section_title(text: str) -> bool:
-    keys = label_keys(text)
-    return any(fuzz.ratio(key, title) >= 88 for key in keys for title in _section_keys())
-
-
-def group_members(group_id: str) -> tuple[str, ...]:
-    return next(tuple(c for c, _ in g.members) for g in _group_keys() if g.id == group_id)
-
-
 def _covers(word: str, key: str) -> bool:
     """A member's sub-header word inside a longer sub-header, as at least half of it."""
     return _phrase_in(word, key) and 2 * len(word.split()) >= len(key.split())
+
+
+# The head words of group names, repeated in their sub-headers ("Số mô hình khác").
+_GROUP_HEADS = ("mo hinh tu quan", "mo hinh")
+
+_PREPOSITION = re.compile(r"^(?:trong|tai|o|cua|thuoc|so)\s+")
 
 
 def _without_phrases(key: str, phrases: tuple[str, ...]) -> str:
@@ -535,124 +379,11 @@ def _without_phrases(key: str, phrases: tuple[str, ...]) -> str:
     return " ".join(padded.split())
 
 
-# The head words of group names, repeated in their sub-headers ("Số mô hình khác").
-_GROUP_HEADS = ("mo hinh tu quan", "mo hinh")
-
-_PREPOSITION = re.compile(r"^(?:trong|tai|o|cua|thuoc|so)\s+")
-
-
+@lru_cache(maxsize=16384)
 def _sub_header_keys(text: str) -> frozenset[str]:
     """A sub-header's keys, also without a leading preposition ("tại", "trong", "ở")."""
     keys = label_keys(text)
     return frozenset(keys) | {_PREPOSITION.sub("", key) for key in keys}
-
-
-@lru_cache(maxsize=16384)
-def match_in_group(group_id: str, text: str) -> LabelMatch | None:
-    """The member of a group a short sub-header names ("Khác" under "Mô hình tự quản" is
-    mo_hinh_khac): a sub-header word of exactly one member, else a label that matches
-    one member of the group; None when it names none of them surely."""
-    group = next(g for g in _group_keys() if g.id == group_id)
-    # "Trong bệnh viện" is "Bệnh viện"; "Mô hình khác" under "Mô hình" is "Khác".
-    keys = set(_sub_header_keys(text))
-    keys |= {_without_phrases(key, group.names) for key in keys}
-    keys.discard("")
-    excluded = excluded_codes(text)
-    exact = [code for code, words in group.members if keys & words and code not in excluded]
-    if len(exact) == 1:
-        return LabelMatch("ok", exact[0], 100.0)
-    if len(exact) > 1:
-        return None
-    whole = match_label(text)
-    if (
-        whole.status == "ok"
-        and whole.score >= 95
-        and whole.code not in dict(group.members)
-        and not is_short_header(text)
-    ):
-        return None  # a sub-header that is itself another indicator's whole label
-    contained = sorted(
-        (
-            (max(len(w.split()) for w in words if any(_covers(w, k) for k in keys)), code)
-            for code, words in group.members
-            if code not in excluded and any(_covers(w, k) for w in words for k in keys)
-        ),
-        reverse=True,
-    )
-    if contained and (len(contained) == 1 or contained[0][0] > contained[1][0]):
-        return LabelMatch("ok", contained[0][1], 95.0)
-    close = []
-    for code, words in group.members:
-        if code in excluded:
-            continue
-        score = max(
-            (max(fuzz.ratio(k, w), fuzz.token_sort_ratio(k, w)) for k in keys for w in words),
-            default=0.0,
-        )
-        close.append((score, code))
-    close.sort(reverse=True)
-    if close and close[0][0] >= 90 and (len(close) == 1 or close[0][0] - close[1][0] >= 8):
-        return LabelMatch("ok", close[0][1], close[0][0])
-    if whole.status == "ok" and whole.code in dict(group.members):
-        return whole
-    return match_in_context(text, frozenset(dict(group.members)))
-
-
-@lru_cache(maxsize=16384)
-def label_scores(text: str) -> dict[str, float]:
-    """Every indicator's similarity to a label (0-100), for choosing among the indicators
-    the layout allows when the label alone is not sure."""
-    scores = _indicator_scores(text)
-    if scores is None:
-        return {}
-    return {code: float(score) for code, score in zip(_label_index().codes, scores, strict=True)}
-
-
-CONTEXT_SCORE = 75.0
-CONTEXT_MARGIN = 10.0
-# The one indicator of its section no other row has taken: a lower bar, since the
-# layout has already ruled out every other candidate.
-CONTEXT_ALONE_SCORE = 60.0
-
-
-@lru_cache(maxsize=1)
-def _key_tokens() -> list[tuple[str, frozenset[str]]]:
-    index = _label_index()
-    pairs = []
-    for code, part in zip(index.codes, index.slices, strict=True):
-        pairs += [(code, frozenset(key.split())) for key in index.keys[part]]
-    return [(code, tokens) for code, tokens in pairs if len(tokens) >= 3]
-
-
-@lru_cache(maxsize=16384)
-def _covering_scores(text: str) -> dict[str, float]:
-    """100 for an indicator whose label (or a synonym) of three words or more has all
-    its words in `text` ("Tin, bài, phóng sự đã đăng, phát trên loa truyền thanh" holds
-    "tin bài phóng sự đăng phát"); 0 otherwise."""
-    words = {w for key in label_keys(text) for w in key.split()}
-    excluded = excluded_codes(text)
-    return {
-        code: 100.0 for code, tokens in _key_tokens() if tokens <= words and code not in excluded
-    }
-
-
-def match_in_context(text: str, allowed: frozenset[str]) -> LabelMatch | None:
-    """A label read among the indicators its place allows (its section or group, not yet
-    taken by another row): sure only when one of them stands clearly above the others."""
-    plain, covering = label_scores(text), _covering_scores(text)
-    ranked = sorted(
-        ((max(plain.get(code, 0.0), covering.get(code, 0.0)), code) for code in allowed),
-        reverse=True,
-    )
-    if not ranked:
-        return None
-    if len(ranked) == 1:
-        ok = ranked[0][0] >= CONTEXT_ALONE_SCORE and plain.get(ranked[0][1], 0.0) >= 50.0
-    else:
-        ok = ranked[0][0] >= CONTEXT_SCORE and ranked[0][0] - ranked[1][0] >= CONTEXT_MARGIN
-    if not ok:
-        return None
-    return LabelMatch("ok", ranked[0][1], ranked[0][0], tuple((c, s) for s, c in ranked[:3]))
 
 
 @lru_cache(maxsize=16384)
@@ -662,48 +393,304 @@ def is_short_header(text: str) -> bool:
     return min((len(_PREPOSITION.sub("", key).split()) for key in keys), default=0) <= 3
 
 
-@lru_cache(maxsize=16384)
-def group_of_indicator(code: str) -> str | None:
-    return next((g.id for g in _group_keys() if code in dict(g.members)), None)
+CONTEXT_SCORE = 75.0
+CONTEXT_MARGIN = 10.0
+# The one indicator of its section no other row has taken: a lower bar, since the
+# layout has already ruled out every other candidate.
+CONTEXT_ALONE_SCORE = 60.0
 
 
-@lru_cache(maxsize=16384)
-def is_member_word(text: str) -> bool:
-    """Whether a short header is a sub-header word of some group ("Tổng số", "Đạt chuẩn",
-    "Lượt người"): such a word means nothing sure outside its own group."""
-    keys = set(label_keys(text))
-    return any(keys & words for group in _group_keys() for _, words in group.members)
+@dataclass(frozen=True)
+class _LabelIndex:
+    keys: list[str]
+    codes: list[str]  # distinct indicator codes, in catalog order
+    slices: list[slice]  # keys[slices[i]] are the keys of codes[i]
 
 
-@lru_cache(maxsize=16384)
-def member_conflict(text: str, code: str) -> bool:
-    """Whether a short label is a group's sub-header word for another indicator: alone,
-    "Ở khu dân cư" may be the models at residential areas, not the areas themselves."""
-    if not is_short_header(text):
-        return False
-    keys = _sub_header_keys(text)
-    return any(
-        keys & words and member != code
-        for group in _group_keys()
-        for member, words in group.members
-    )
+@dataclass(frozen=True)
+class _GroupKeys:
+    id: str
+    names: tuple[str, ...]
+    members: tuple[tuple[str, frozenset[str]], ...]  # (code, keys of its sub-headers)
 
 
-@lru_cache(maxsize=16384)
-def group_reads(group_id: str, text: str) -> bool:
-    """Whether a short sub-header could be read as a member of its group: then a match
-    outside the group ("Đạt chuẩn ANTT" as the commune's own standard, under the units'
-    group) is not sure."""
-    scores = label_scores(text)
-    return max((scores.get(code, 0.0) for code in group_members(group_id)), default=0.0) >= 60
+def _code_scores(query: str, index: _LabelIndex) -> np.ndarray:
+    """Best score of each indicator for one query: the larger of plain and word-order-free
+    similarity over the indicator's label and synonyms (rapidfuzz, in C)."""
+    plain = process.cdist([query], index.keys, scorer=fuzz.ratio)[0]
+    sorted_words = process.cdist([query], index.keys, scorer=fuzz.token_sort_ratio)[0]
+    best = np.maximum(plain, sorted_words)
+    return np.array([best[s].max() for s in index.slices])
 
 
-def unsure_outside_group(text: str, code: str, group_id: str) -> bool:
-    """Whether a short header under a group, read alone as `code` outside the group, is
-    not sure: it is a sub-header word of some group, or its own group could read it
-    ("Khu dân cư" under "Mô hình tự quản" is not the residential areas themselves)."""
-    return (
-        code not in group_members(group_id)
-        and is_short_header(text)
-        and (is_member_word(text) or group_reads(group_id, text))
-    )
+class LabelBook:
+    """A catalog's labels as the reader matches them: which indicator a row or column
+    label names (`match`), which group a group header names (`group_of`), which member
+    of its group a short sub-header names (`match_in_group`), and a label read among the
+    indicators its place allows (`match_in_context`). Built once per configuration
+    (`Config.labels`); every answer is memoised per distinct text, since the same few
+    hundred labels recur in every file of a month."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        keys: list[str] = []
+        codes: list[str] = []
+        slices: list[slice] = []
+        for indicator in catalog.indicators:
+            start = len(keys)
+            for text in (indicator.label, *indicator.synonyms):
+                keys.extend(label_keys(text))
+            codes.append(indicator.code)
+            slices.append(slice(start, len(keys)))
+        self._index = _LabelIndex(keys, codes, slices)
+        self._excluded_words = tuple(
+            (ind.code, tuple(_expand(fold(word)) for word in ind.excluded_words))
+            for ind in catalog.indicators
+            if ind.excluded_words
+        )
+        groups = []
+        for group in catalog.groups:
+            names = {key for name in group.names for key in label_keys(name)}
+            members = tuple(
+                (code, frozenset(key for word in words for key in label_keys(word)))
+                for code, words in group.members.items()
+            )
+            groups.append(_GroupKeys(group.id, tuple(sorted(names)), members))
+        self._groups = tuple(groups)
+        self._section_keys = tuple(
+            key for title in catalog.sections.values() for key in label_keys(title)
+        )
+        pairs = []
+        for code, part in zip(codes, slices, strict=True):
+            pairs += [(code, frozenset(key.split())) for key in keys[part]]
+        self._key_tokens = [(code, tokens) for code, tokens in pairs if len(tokens) >= 3]
+        self.section_of = {ind.code: ind.section for ind in catalog.indicators}
+        units = {fold(ind.unit_label) for ind in catalog.indicators if ind.unit_label}
+        self.unit_words = frozenset(units) | GENERIC_UNITS
+        # Memoised per distinct text (and per book: another catalog, other answers).
+        self.match = lru_cache(maxsize=32768)(self._match)
+        self.scores = lru_cache(maxsize=16384)(self._scores)
+        self.excluded_codes = lru_cache(maxsize=32768)(self._excluded_codes)
+        self.group_of = lru_cache(maxsize=4096)(self._group_of)
+        self.match_in_group = lru_cache(maxsize=16384)(self._match_in_group)
+        self.is_member_word = lru_cache(maxsize=16384)(self._is_member_word)
+        self.member_conflict = lru_cache(maxsize=16384)(self._member_conflict)
+        self.group_reads = lru_cache(maxsize=16384)(self._group_reads)
+        self._indicator_scores = lru_cache(maxsize=16384)(self._indicator_scores_of)
+        self._covering_scores = lru_cache(maxsize=16384)(self._covering_scores_of)
+
+    def __reduce__(self) -> tuple:
+        return (LabelBook, (self.catalog,))  # rebuilt, not its memos
+
+    # ------------------------------------------------------------- one label alone
+
+    def _excluded_codes(self, text: str) -> frozenset[str]:
+        """Indicators a label cannot name: it holds one of their `excluded_words` ("Số mô
+        hình xây dựng mới" is never the models' total, however alike the words)."""
+        padded = f" {_expand(fold(text))} "
+        return frozenset(
+            code for code, words in self._excluded_words if any(f" {w} " in padded for w in words)
+        )
+
+    def _indicator_scores_of(self, text: str) -> np.ndarray | None:
+        """Each indicator's score for a label, in catalog order (indicators whose excluded
+        words the label holds score 0); None when the label has no words to compare.
+        Shared by `match` and `scores`, so a label is scored once (never mutated)."""
+        queries = [q for q in label_keys(text) if len(q) >= 3]
+        if not queries:
+            return None
+        scores = np.max([_code_scores(q, self._index) for q in queries], axis=0)
+        excluded = self.excluded_codes(text)
+        if excluded:
+            scores = scores.copy()
+            for i, code in enumerate(self._index.codes):
+                if code in excluded:
+                    scores[i] = 0.0
+        return scores
+
+    def _match(self, text: str) -> LabelMatch:
+        """The catalog indicator a label names, with a score out of 100.
+
+        `ok` only when the best indicator scores at least ACCEPT_SCORE and clearly beats
+        the next one; `weak` (a finding, with candidates) between WEAK_SCORE and that;
+        else `none`.
+        """
+        scores = self._indicator_scores(text)
+        if scores is None:
+            return LabelMatch("none", None, 0.0)
+        order = np.argsort(-scores, kind="stable")
+        ranked = [(self._index.codes[i], float(scores[i])) for i in order[:3]]
+        top_code, top_score = ranked[0]
+        runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
+        candidates = tuple(ranked)
+        if top_score >= ACCEPT_SCORE and (
+            top_score == 100.0 or top_score - runner_up >= MIN_MARGIN
+        ):
+            if top_score == 100.0 and runner_up == 100.0:
+                return LabelMatch("weak", None, top_score, candidates)
+            return LabelMatch("ok", top_code, top_score, candidates)
+        if top_score >= WEAK_SCORE:
+            return LabelMatch("weak", None, top_score, candidates)
+        return LabelMatch("none", None, top_score, candidates)
+
+    def _scores(self, text: str) -> dict[str, float]:
+        """Every indicator's similarity to a label (0-100), for choosing among the
+        indicators the layout allows when the label alone is not sure."""
+        scores = self._indicator_scores(text)
+        if scores is None:
+            return {}
+        return {code: float(score) for code, score in zip(self._index.codes, scores, strict=True)}
+
+    def _covering_scores_of(self, text: str) -> dict[str, float]:
+        """100 for an indicator whose label (or a synonym) of three words or more has all
+        its words in `text` ("Tin, bài, phóng sự đã đăng, phát trên loa truyền thanh"
+        holds "tin bài phóng sự đăng phát"); 0 otherwise."""
+        words = {w for key in label_keys(text) for w in key.split()}
+        excluded = self.excluded_codes(text)
+        return {
+            code: 100.0
+            for code, tokens in self._key_tokens
+            if tokens <= words and code not in excluded
+        }
+
+    def match_in_context(self, text: str, allowed: frozenset[str]) -> LabelMatch | None:
+        """A label read among the indicators its place allows (its section or group, not
+        yet taken by another row): sure only when one of them stands clearly above the
+        others."""
+        plain, covering = self.scores(text), self._covering_scores(text)
+        ranked = sorted(
+            ((max(plain.get(code, 0.0), covering.get(code, 0.0)), code) for code in allowed),
+            reverse=True,
+        )
+        if not ranked:
+            return None
+        if len(ranked) == 1:
+            ok = ranked[0][0] >= CONTEXT_ALONE_SCORE and plain.get(ranked[0][1], 0.0) >= 50.0
+        else:
+            ok = ranked[0][0] >= CONTEXT_SCORE and ranked[0][0] - ranked[1][0] >= CONTEXT_MARGIN
+        if not ok:
+            return None
+        return LabelMatch("ok", ranked[0][1], ranked[0][0], tuple((c, s) for s, c in ranked[:3]))
+
+    # ------------------------------------------------------------------- groups
+
+    def _group(self, group_id: str) -> _GroupKeys:
+        return next(g for g in self._groups if g.id == group_id)
+
+    def group_members(self, group_id: str) -> tuple[str, ...]:
+        return tuple(code for code, _ in self._group(group_id).members)
+
+    def group_of_indicator(self, code: str) -> str | None:
+        return next((g.id for g in self._groups if code in dict(g.members)), None)
+
+    def is_section_title(self, text: str) -> bool:
+        keys = label_keys(text)
+        return any(fuzz.ratio(key, title) >= 88 for key in keys for title in self._section_keys)
+
+    def _group_of(self, text: str) -> str | None:
+        """The catalog group a group header names ("I- MÔ HÌNH TỰ QUẢN VỀ ANTT" ->
+        mo_hinh): the group whose name covers most of the header's words; None when none
+        does, or two cover it equally."""
+        scores: dict[str, float] = {}
+        for key in label_keys(text):
+            n_words = len(key.split())
+            for group in self._groups:
+                for name in group.names:
+                    if name == key or fuzz.ratio(name, key) >= 92:
+                        score = 1.0
+                    elif _phrase_in(name, key):
+                        score = len(name.split()) / n_words
+                    else:
+                        continue
+                    scores[group.id] = max(scores.get(group.id, 0.0), score)
+        ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
+        if not ranked or ranked[0][1] < 0.5 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+            return None
+        if ranked[0][1] < 1.0 and self.is_section_title(text):
+            return None  # "IV. Xây dựng khu dân cư, cơ quan, ..." spans several groups
+        return ranked[0][0]
+
+    def _match_in_group(self, group_id: str, text: str) -> LabelMatch | None:
+        """The member of a group a short sub-header names ("Khác" under "Mô hình tự quản"
+        is mo_hinh_khac): a sub-header word of exactly one member, else a label that
+        matches one member of the group; None when it names none of them surely."""
+        group = self._group(group_id)
+        # "Trong bệnh viện" is "Bệnh viện"; "Mô hình khác" under "Mô hình" is "Khác".
+        keys = set(_sub_header_keys(text))
+        keys |= {_without_phrases(key, group.names) for key in keys}
+        keys.discard("")
+        excluded = self.excluded_codes(text)
+        exact = [code for code, words in group.members if keys & words and code not in excluded]
+        if len(exact) == 1:
+            return LabelMatch("ok", exact[0], 100.0)
+        if len(exact) > 1:
+            return None
+        whole = self.match(text)
+        if (
+            whole.status == "ok"
+            and whole.score >= 95
+            and whole.code not in dict(group.members)
+            and not is_short_header(text)
+        ):
+            return None  # a sub-header that is itself another indicator's whole label
+        contained = sorted(
+            (
+                (max(len(w.split()) for w in words if any(_covers(w, k) for k in keys)), code)
+                for code, words in group.members
+                if code not in excluded and any(_covers(w, k) for w in words for k in keys)
+            ),
+            reverse=True,
+        )
+        if contained and (len(contained) == 1 or contained[0][0] > contained[1][0]):
+            return LabelMatch("ok", contained[0][1], 95.0)
+        close = []
+        for code, words in group.members:
+            if code in excluded:
+                continue
+            score = max(
+                (max(fuzz.ratio(k, w), fuzz.token_sort_ratio(k, w)) for k in keys for w in words),
+                default=0.0,
+            )
+            close.append((score, code))
+        close.sort(reverse=True)
+        if close and close[0][0] >= 90 and (len(close) == 1 or close[0][0] - close[1][0] >= 8):
+            return LabelMatch("ok", close[0][1], close[0][0])
+        if whole.status == "ok" and whole.code in dict(group.members):
+            return whole
+        return self.match_in_context(text, frozenset(dict(group.members)))
+
+    def _is_member_word(self, text: str) -> bool:
+        """Whether a short header is a sub-header word of some group ("Tổng số", "Đạt
+        chuẩn", "Lượt người"): such a word means nothing sure outside its own group."""
+        keys = set(label_keys(text))
+        return any(keys & words for group in self._groups for _, words in group.members)
+
+    def _member_conflict(self, text: str, code: str) -> bool:
+        """Whether a short label is a group's sub-header word for another indicator:
+        alone, "Ở khu dân cư" may be the models at residential areas, not the areas."""
+        if not is_short_header(text):
+            return False
+        keys = _sub_header_keys(text)
+        return any(
+            keys & words and member != code
+            for group in self._groups
+            for member, words in group.members
+        )
+
+    def _group_reads(self, group_id: str, text: str) -> bool:
+        """Whether a short sub-header could be read as a member of its group: then a
+        match outside the group ("Đạt chuẩn ANTT" as the commune's own standard, under
+        the units' group) is not sure."""
+        scores = self.scores(text)
+        members = self.group_members(group_id)
+        return max((scores.get(code, 0.0) for code in members), default=0.0) >= 60
+
+    def unsure_outside_group(self, text: str, code: str, group_id: str) -> bool:
+        """Whether a short header under a group, read alone as `code` outside the group,
+        is not sure: it is a sub-header word of some group, or its own group could read
+        it ("Khu dân cư" under "Mô hình tự quản" is not the residential areas)."""
+        return (
+            code not in self.group_members(group_id)
+            and is_short_header(text)
+            and (self.is_member_word(text) or self.group_reads(group_id, text))
+        )

@@ -24,6 +24,7 @@ from typing import Literal
 
 from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
+from antq.cells import a1, column_letter, parse_a1  # noqa: F401 (re-exported)
 from antq.legacy_text import encoding_of_font, legacy_encoding, to_unicode
 from antq.tasks.guard import (
     LIMITS,
@@ -89,33 +90,6 @@ class Workbook:
     sheets: tuple[Sheet, ...] = ()
     problem: ReadProblem | None = None
     notes: tuple[str, ...] = field(default=())
-
-
-@lru_cache(maxsize=4096)
-def column_letter(c: int) -> str:
-    """0 -> "A", 25 -> "Z", 26 -> "AA"."""
-    letters = ""
-    c += 1
-    while c:
-        c, rem = divmod(c - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
-def a1(r: int, c: int) -> str:
-    """Zero-based (row, column) to an A1 reference: (13, 3) -> "D14"."""
-    return f"{column_letter(c)}{r + 1}"
-
-
-def parse_a1(ref: str) -> tuple[int, int] | None:
-    """ "D14" -> (13, 3); None when it is not a plain A1 reference."""
-    match = re.fullmatch(r"\$?([A-Za-z]{1,3})\$?(\d{1,7})", ref.strip())
-    if not match:
-        return None
-    col = 0
-    for ch in match.group(1).upper():
-        col = col * 26 + ord(ch) - 64
-    return int(match.group(2)) - 1, col - 1
 
 
 # ------------------------------------------------------------------------- sniffing

@@ -8,8 +8,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from antq.config import Config
 from antq.schemas.catalog import catalog
-from antq.tasks.clean import WrittenPeriod, find_periods, match_label, parse_value, parse_vn_number
+from antq.tasks.clean import WrittenPeriod, find_periods, parse_value, parse_vn_number
+
+match_label = Config.load().labels.match  # the packaged catalog's labels
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,6 @@ from antq.tasks.clean import (
     MAX_SUM_CELLS,
     Parsed,
     WrittenPeriod,
-    match_label,
     parse_value,
     sum_formula_ranges,
 )
@@ -66,7 +65,7 @@ def normalize_workbook(book: Workbook, ref: FileRef, config: Config | None = Non
         )
         return parsed
     month = int(ref.period[5:7])
-    chosen = _report_sheet(book, ref)
+    chosen = _report_sheet(book, ref, cfg)
     if chosen is None:
         parsed.findings.append(
             make_finding("layout-unknown", ref.where(), detail="không thấy tên các chỉ tiêu")
@@ -117,14 +116,16 @@ def holds_a_report(named: int, most: int) -> bool:
     return named >= max(MIN_INDICATORS, most // 2)
 
 
-def _report_sheet(book: Workbook, ref: FileRef) -> tuple[Sheet, SheetView, list[Hit]] | None:
+def _report_sheet(
+    book: Workbook, ref: FileRef, cfg: Config
+) -> tuple[Sheet, SheetView, list[Hit]] | None:
     """The sheet holding the run's report. Officers copy last month's sheet and add this
     month's ("T8", "T9", "T10"): among the sheets that hold a report, the one whose
     period is the run's wins; without one, the sheet naming the most indicators (visible
     before hidden) is read, and its period is the error."""
     scored = []
     for index, sheet in enumerate(book.sheets):
-        view = SheetView(sheet)
+        view = SheetView(sheet, cfg)
         hits = label_hits(view)
         named = indicators_named(hits)
         if named:
@@ -253,6 +254,7 @@ def _observation(
                 indicator.value_type,
                 indicator,
                 fraction=indicator.code in cfg.catalog.part_codes,
+                units=cfg.labels.unit_words,
             ),
             sheet=sheet.name,
             cell=cell,
@@ -291,7 +293,7 @@ def _read_form(
 ) -> None:
     ref, reg = parsed.ref, cfg.registry
     stem = ref.file_name.rsplit(".", 1)[0]
-    found = find_form_unit(reg, title, ref.province_code, stem, writes_marks(sheet))
+    found = find_form_unit(cfg, title, ref.province_code, stem, writes_marks(sheet))
     if found.status != "ok" or found.unit is None:
         parsed.findings.append(_unit_finding(parsed, found, sheet.name, reg))
         return
@@ -415,11 +417,11 @@ def _row_unit(
 
 
 def _province_title_ok(
-    parsed: ParsedFile, title: list[TitleCell], sheet: Sheet, reg: Registry
+    parsed: ParsedFile, title: list[TitleCell], sheet: Sheet, cfg: Config
 ) -> bool:
     """A province table whose title names another province is not filed under this one."""
     named = find_form_unit(
-        reg,
+        cfg,
         [c for c in title if "tinh" in fold(c.text) or "thanh pho" in fold(c.text)],
         parsed.ref.province_code,
         "",
@@ -429,7 +431,7 @@ def _province_title_ok(
         and named.unit is not None
         and named.unit.level == "province"
     ):
-        parsed.findings.append(_unit_finding(parsed, named, sheet.name, reg))
+        parsed.findings.append(_unit_finding(parsed, named, sheet.name, cfg.registry))
         return False
     return True
 
@@ -444,7 +446,7 @@ def _read_table(
 ) -> None:
     ref, reg = parsed.ref, cfg.registry
     province = reg.provinces[ref.province_code]
-    if not _province_title_ok(parsed, title, sheet, reg):
+    if not _province_title_ok(parsed, title, sheet, cfg):
         return
     parsed.unit_code, parsed.unit_level, parsed.unit_name = (
         province.code,
@@ -494,7 +496,10 @@ def _read_table(
                 cfg,
             )
             continue
-        has_numbers = any(parse_value(v, "integer").status in ("ok", "approximate") for v in values)
+        units = cfg.labels.unit_words
+        has_numbers = any(
+            parse_value(v, "integer", units=units).status in ("ok", "approximate") for v in values
+        )
         found = _row_unit(parsed, sheet, view, layout, r, reg, marks)
         if found is None and has_numbers and r < last_named:
             # A row of figures among the communes' rows that names no unit: said, not
@@ -567,7 +572,7 @@ def _read_cross(
     """A province's table with its communes as columns: one report per unit column, the
     total column as the province's own."""
     ref, reg = parsed.ref, cfg.registry
-    if not _province_title_ok(parsed, title, sheet, reg):
+    if not _province_title_ok(parsed, title, sheet, cfg):
         return
     province = reg.provinces[ref.province_code]
     parsed.unit_code, parsed.unit_level, parsed.unit_name = (
@@ -643,14 +648,19 @@ def _province_block(
             text = view.own_text(r, c)
             if len(text) < 4 or not any(ch.isalpha() for ch in text):
                 continue
-            match = match_label(text)
+            match = cfg.labels.match(text)
             indicator = cfg.catalog.indicator(match.code) if match.status == "ok" else None
             if indicator is None or indicator.code in taken or not indicator.province_only:
                 break
             figure = next(
                 (c2 for c2 in range(c + 1, view.n_cols) if sheet.value(r, c2) is not None), None
             )
-            if figure is not None and parse_value(sheet.value(r, figure), "integer").status == "ok":
+            figure_value = sheet.value(r, figure) if figure is not None else None
+            units = cfg.labels.unit_words
+            if (
+                figure is not None
+                and parse_value(figure_value, "integer", units=units).status == "ok"
+            ):
                 _observation(parsed, total.index, indicator, sheet, r, figure, where, cfg)
                 taken.add(indicator.code)
             break
@@ -695,8 +705,12 @@ def _check_total_row(
         indicator = cfg.catalog.indicator(code)
         if indicator.value_type == "category" or "commune" not in indicator.levels:
             continue
-        total = parse_value(sheet.value(total_row, c), indicator.value_type, indicator)
-        parts = [parse_value(sheet.value(r, c), indicator.value_type, indicator) for r in unit_rows]
+        units = cfg.labels.unit_words
+        total = parse_value(sheet.value(total_row, c), indicator.value_type, indicator, units=units)
+        parts = [
+            parse_value(sheet.value(r, c), indicator.value_type, indicator, units=units)
+            for r in unit_rows
+        ]
         if total.status != "ok" or any(p.status == "invalid" for p in parts):
             continue
         rows_sum = sum(p.value or 0.0 for p in parts if p.status in ("ok", "approximate"))

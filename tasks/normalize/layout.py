@@ -16,30 +16,17 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from antq.schemas.catalog import catalog
-from antq.schemas.layouts import layouts
+from antq.config import Config
 from antq.tasks.clean import (
+    GENERIC_UNITS,
+    LabelBook,
     LabelMatch,
-    group_members,
-    group_of,
-    group_of_indicator,
     is_short_header,
     label_keys,
-    match_in_context,
-    match_in_group,
-    match_label,
-    member_conflict,
     parse_value,
-    unsure_outside_group,
 )
 from antq.tasks.read import Sheet
 from antq.text import cell_text, fold
-
-
-@lru_cache(maxsize=1)
-def catalog_sections() -> dict[str, str]:
-    return {ind.code: ind.section for ind in catalog().indicators}
-
 
 # Scanning limits: labels sit in the first columns/rows of any sane report.
 MAX_SCAN_COLS = 80
@@ -155,8 +142,11 @@ _ALPHA = re.compile(r"[^\W\d_]")
 class SheetView:
     """Text access to a sheet where a merged range reads as its top-left cell everywhere."""
 
-    def __init__(self, sheet: Sheet) -> None:
+    def __init__(self, sheet: Sheet, config: Config | None = None) -> None:
         self.sheet = sheet
+        self.cfg = config or Config.load()
+        self.labels: LabelBook = self.cfg.labels  # the catalog's labels, memoised per run
+        self.lay = self.cfg.layouts
         self._origin = _merged_origin(sheet)
         self.n_cols = min(sheet.n_cols, MAX_SCAN_COLS)
         self._texts: dict[tuple[int, int], str] = {}  # header rows are read many times
@@ -246,7 +236,9 @@ class SheetView:
     def _holds_numbers(self, r: int) -> bool:
         row = self.sheet.rows[r] if r < len(self.sheet.rows) else []
         return any(
-            isinstance(v, int | float) and not isinstance(v, bool) or _is_number_cell(v)
+            isinstance(v, int | float)
+            and not isinstance(v, bool)
+            or _is_number_cell(v, self.labels.unit_words)
             for v in row[: self.n_cols]
             if v not in (None, "")
         )
@@ -260,10 +252,10 @@ def _is_labelish(text: str) -> bool:
 
 
 @lru_cache(maxsize=16384)
-def _section_like(text: str) -> bool:
+def _section_like(book: LabelBook, text: str) -> bool:
     """A roman-numeral section heading such as "II. Tuyên truyền, vận động"."""
     folded = fold(text)
-    for title in catalog().sections.values():
+    for title in book.catalog.sections.values():
         if fuzz.ratio(folded.split(" ", 1)[-1], fold(title)) >= 90:
             return True
     head = text.strip().split(" ", 1)[0].rstrip(".:-)")
@@ -284,7 +276,7 @@ def label_hits(view: SheetView) -> list[Hit]:
             text = value.strip()
             if not _is_labelish(text):
                 continue
-            match = match_label(text)
+            match = view.labels.match(text)
             if match.status != "none":
                 hits.append(Hit(r, c, text, match))
     return hits
@@ -293,26 +285,26 @@ def label_hits(view: SheetView) -> list[Hit]:
 # ------------------------------------------------------------------------------ form
 
 
-def _holds_figure(value: object) -> bool:
+def _holds_figure(value: object, units: frozenset[str]) -> bool:
     """A cell a person would read as a figure: a number, number-like text, a 0/1 word;
     not the text of a signature ("THỦ TRƯỞNG ĐƠN VỊ") printed in the same column."""
     if value is None:
         return False
     if not isinstance(value, str):
         return True
-    return _is_number_cell(value) or parse_value(value, "binary").status == "ok"
+    return _is_number_cell(value, units) or parse_value(value, "binary").status == "ok"
 
 
-def _is_number_cell(value: object) -> bool:
+def _is_number_cell(value: object, units: frozenset[str] = GENERIC_UNITS) -> bool:
     if value is None:
         return False
-    parsed = parse_value(value, "integer")
+    parsed = parse_value(value, "integer", units=units)
     return parsed.status in ("ok", "approximate")
 
 
 def _header_columns(view: SheetView, row: int, start_col: int) -> tuple[list[int], set[int]]:
     """In a header row: columns that say "Số liệu"-like, and columns to ignore ("Lũy kế")."""
-    lay = layouts()
+    lay = view.lay
     value_cols, ignored = [], set()
     for c in range(start_col, view.n_cols):
         text = view.text(row, c)
@@ -347,7 +339,7 @@ def _value_col_by_numbers(
     counts: dict[int, int] = defaultdict(int)
     for r in rows:
         for c in range(label_col + 1, view.n_cols):
-            if c not in ignored and _is_number_cell(view.sheet.value(r, c)):
+            if c not in ignored and _is_number_cell(view.sheet.value(r, c), view.labels.unit_words):
                 counts[c] += 1
     filled = [c for c, n in counts.items() if n >= max(1, len(rows) // 2)]
     return filled[0] if len(filled) == 1 else None
@@ -360,7 +352,7 @@ def _cross_header(
     view: SheetView, first_row: int, label_col: int, is_unit: UnitTest
 ) -> tuple[int, list[int], int | None] | None:
     """A header row above the indicators naming two or more units: the columns are units."""
-    lay = layouts()
+    lay = view.lay
     for r in range(first_row - 1, max(-1, first_row - 6), -1):
         units, total = [], None
         for c in range(label_col + 1, view.n_cols):
@@ -432,31 +424,31 @@ def _heading_text(number: str, label: str) -> bool:
 
 
 @lru_cache(maxsize=4096)
-def _heading_section(label: str) -> str | None:
+def _heading_section(book: LabelBook, label: str) -> str | None:
     """The catalog section a heading opens: by the group it names ("TẬP HUẤN, BỒI
     DƯỠNG"), or by the section's own title."""
-    group = group_of(label)
+    group = book.group_of(label)
     if group is not None:
-        return catalog_sections()[group_members(group)[0]]
+        return book.section_of[book.group_members(group)[0]]
     folded = " ".join(label_keys(label))
-    for number, title in catalog().sections.items():
+    for number, title in book.catalog.sections.items():
         if fuzz.token_set_ratio(folded, fold(title)) >= 85:
             return number
     return None
 
 
 def _section_codes(
-    entries: list[_Entry], i: int, resolved: dict[int, LabelMatch]
+    entries: list[_Entry], i: int, resolved: dict[int, LabelMatch], book: LabelBook
 ) -> frozenset[str]:
     """The indicators the standard form prints where entry `i` sits: the section a heading
     above it opens, else those of the nearest surely-read rows above and below it."""
-    sections = catalog_sections()
+    sections = book.section_of
     found: set[str] = set()
     for j in range(i - 1, -1, -1):
         entry = entries[j]
         match = resolved[entry.row]
         if entry.heading:
-            section = _heading_section(entry.label)
+            section = _heading_section(book, entry.label)
             if section is not None:
                 return frozenset(c for c, s in sections.items() if s == section)
             return frozenset(sections)  # a section we cannot name: any free indicator
@@ -489,7 +481,9 @@ def _likely_code(match: LabelMatch, label: str) -> str | None:
     return code if score >= 80 and score - runner_up >= 5 else None
 
 
-def _direct_matches(entries: list[_Entry], how: dict[int, str]) -> dict[int, LabelMatch]:
+def _direct_matches(
+    entries: list[_Entry], how: dict[int, str], book: LabelBook
+) -> dict[int, LabelMatch]:
     """Each row by its own label, or as a member of its parent row's group ("- Khác" under
     the models' total, "Trong đó: đạt chuẩn" under the residential areas)."""
     direct: dict[int, LabelMatch] = {}
@@ -502,14 +496,14 @@ def _direct_matches(entries: list[_Entry], how: dict[int, str]) -> dict[int, Lab
         while parents and parents[-1][0] >= entry.level:
             parents.pop()
         group = parents[-1][1] if parents else None
-        match = match_in_group(group, entry.label) if group else None
+        match = book.match_in_group(group, entry.label) if group else None
         how[entry.row] = f"group:{group}" if match is not None else "label"
         if match is None:
-            match = match_label(entry.label)
+            match = book.match(entry.label)
             if match.status == "ok" and (
-                unsure_outside_group(entry.label, match.code or "", group)
+                book.unsure_outside_group(entry.label, match.code or "", group)
                 if group
-                else member_conflict(entry.label, match.code or "")
+                else book.member_conflict(entry.label, match.code or "")
             ):
                 match = LabelMatch("weak", None, match.score, match.candidates)
         likely = match.code if match.status == "ok" else None
@@ -518,8 +512,8 @@ def _direct_matches(entries: list[_Entry], how: dict[int, str]) -> dict[int, Lab
         connector = fold(entry.label) in _CONNECTORS
         own_group = (
             (group if connector else None)
-            or group_of(entry.label)
-            or (group_of_indicator(likely) if likely else None)
+            or book.group_of(entry.label)
+            or (book.group_of_indicator(likely) if likely else None)
             or group  # "Trong đó:" passes its parent's group on to the rows under it
         )
         parents.append((entry.level, own_group))
@@ -543,6 +537,7 @@ def _block_rows(
     a parent row is a member of the parent's group; a label not sure by itself is read
     among the indicators of its section that no other row has taken, and taken only when
     one stands clearly above the others."""
+    book = view.labels
     entries: list[_Entry] = []
     # From the table's first row: a parent row ("1 | Mô hình tự quản") may name no
     # indicator itself but tells what the rows under it are.
@@ -557,14 +552,14 @@ def _block_rows(
                     label,
                     _level(view, r, label_col, col, label),
                     _is_heading(view, r, label_col, label, value_cols),
-                    any(_holds_figure(view.sheet.value(r, c)) for c in value_cols),
+                    any(_holds_figure(view.sheet.value(r, c), book.unit_words) for c in value_cols),
                 )
             )
             if entries[-1].figure or entries[-1].heading:  # the block goes on
                 end = max(end, r + 4)
         r += 1
     how: dict[int, str] = {}
-    direct = _direct_matches(entries, how)
+    direct = _direct_matches(entries, how, book)
     resolved = dict(direct)
     for i, entry in enumerate(entries):
         match = direct[entry.row]
@@ -573,7 +568,7 @@ def _block_rows(
         rivals = [code for code, score in match.candidates[1:] if match.score - score < 10]
         if not rivals:
             continue
-        allowed = _section_codes(entries, i, direct)
+        allowed = _section_codes(entries, i, direct, book)
         if allowed and match.code not in allowed and any(code in allowed for code in rivals):
             # "Số lượt người tham dự" in the training section is not the propaganda one.
             resolved[entry.row] = LabelMatch("weak", None, match.score, match.candidates)
@@ -582,12 +577,16 @@ def _block_rows(
     while changed:  # each row read by elimination narrows the choice for the others
         changed = False
         for i, entry in enumerate(entries):
-            if resolved[entry.row].status == "ok" or entry.heading or _section_like(entry.label):
+            if (
+                resolved[entry.row].status == "ok"
+                or entry.heading
+                or _section_like(book, entry.label)
+            ):
                 continue
             if not entry.figure:
                 continue  # a row with no figure is never assigned by elimination
-            allowed = _section_codes(entries, i, resolved) - taken
-            found = match_in_context(entry.label, allowed) if allowed else None
+            allowed = _section_codes(entries, i, resolved, book) - taken
+            found = book.match_in_context(entry.label, allowed) if allowed else None
             if found is not None:
                 resolved[entry.row] = found
                 how[entry.row] = "section"
@@ -599,7 +598,7 @@ def _block_rows(
         match = resolved[entry.row]
         if match.status == "ok":
             rows[match.code or ""].append(entry.row)
-        elif entry.figure and not _section_like(entry.label):
+        elif entry.figure and not _section_like(book, entry.label):
             weak.append(Hit(entry.row, entry.col, entry.label, match))
     readings = tuple(
         _reading(e.row, e.col, e.label, resolved[e.row], how.get(e.row, "label"))
@@ -696,21 +695,21 @@ def _column_composites(view: SheetView, row: int, col: int) -> list[tuple[str, l
             texts.append(text)
     if not texts or not view.head(row, col):
         return []
-    return [(text, list(parts)) for text, parts in _composites_of(tuple(texts))]
+    return [(text, list(parts)) for text, parts in _composites_of(view.cfg, tuple(texts))]
 
 
 @lru_cache(maxsize=16384)
-def _composites_of(texts: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+def _composites_of(cfg: Config, texts: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
     composites = [(" ".join(texts[i:]), texts[i:]) for i in range(len(texts))]
-    naming = tuple(t for t in texts if not layouts().period_headers.only(t))
+    naming = tuple(t for t in texts if not cfg.layouts.period_headers.only(t))
     if naming and len(naming) < len(texts):
         composites += [(" ".join(naming[i:]), naming[i:]) for i in range(len(naming))]
     return tuple(composites)
 
 
-def _group_above(parts: list[str]) -> str | None:
+def _group_above(book: LabelBook, parts: list[str]) -> str | None:
     """The catalog group named by the nearest header above a column's own sub-header."""
-    return next((g for text in reversed(parts[:-1]) if (g := group_of(text))), None)
+    return next((g for text in reversed(parts[:-1]) if (g := book.group_of(text))), None)
 
 
 def _best_column_match(view: SheetView, row: int, col: int) -> tuple[LabelMatch, list[str]] | None:
@@ -721,10 +720,11 @@ def _best_column_match(view: SheetView, row: int, col: int) -> tuple[LabelMatch,
     if not composites:
         return None
     texts = composites[0][1]
-    naming = [t for t in texts if not layouts().period_headers.only(t)] or texts
-    group = _group_above(naming)
+    book = view.labels
+    naming = [t for t in texts if not view.lay.period_headers.only(t)] or texts
+    group = _group_above(book, naming)
     if group is not None:
-        member = match_in_group(group, naming[-1])
+        member = book.match_in_group(group, naming[-1])
         if member is not None:
             return member, naming
         # The group's own words ("Tập huấn, bồi dưỡng nghiệp vụ", close to the classes'
@@ -732,13 +732,13 @@ def _best_column_match(view: SheetView, row: int, col: int) -> tuple[LabelMatch,
         composites = [(naming[-1], [naming[-1]])]
     best: tuple[LabelMatch, list[str]] | None = None
     for composite, parts in composites:
-        match = match_label(composite)
+        match = book.match(composite)
         if match.status == "none":
             continue
         if (
             group is not None
             and match.status == "ok"
-            and unsure_outside_group(naming[-1], match.code or "", group)
+            and book.unsure_outside_group(naming[-1], match.code or "", group)
         ):
             # "Khu dân cư" alone is khu_dan_cu_tong, but not under "Mô hình tự quản".
             match = LabelMatch("weak", None, match.score, match.candidates)
@@ -747,12 +747,12 @@ def _best_column_match(view: SheetView, row: int, col: int) -> tuple[LabelMatch,
     return best
 
 
-def _ignored_column(parts: list[str]) -> bool:
+def _ignored_column(view: SheetView, parts: list[str]) -> bool:
     """ "Lũy kế" under "Số buổi tuyên truyền" is not the month's figure. The text that is
     itself the indicator label is not checked: its own words may contain "kế hoạch"."""
-    lay = layouts()
+    lay, book = view.lay, view.labels
     return any(
-        lay.ignored_headers.found_in(text) and match_label(text).status != "ok" for text in parts
+        lay.ignored_headers.found_in(text) and book.match(text).status != "ok" for text in parts
     )
 
 
@@ -782,7 +782,7 @@ def _header_row_scores(
 def _unit_columns(
     view: SheetView, header_top: int, header_row: int, first_ind: int
 ) -> tuple[int | None, int | None]:
-    lay = layouts()
+    lay = view.lay
     code_col = name_col = None
     for c in range(0, first_ind):
         texts = " ".join(view.head(r, c) for r in range(header_top, header_row + 1))
@@ -803,12 +803,13 @@ def _unnamed_columns(view: SheetView, top: int, row: int, first_ind: int, named:
         if c in named:
             continue
         parts = [t for t in dict.fromkeys(view.head(r, c) for r in range(top, row + 1)) if t]
-        if parts and _is_labelish(" ".join(parts)) and not _ignored_column(parts):
-            hits.append(Hit(row, c, " ".join(parts), match_label(" ".join(parts))))
+        if parts and _is_labelish(" ".join(parts)) and not _ignored_column(view, parts):
+            hits.append(Hit(row, c, " ".join(parts), view.labels.match(" ".join(parts))))
     return hits
 
 
 def _weak_columns_in_context(
+    view: SheetView,
     weak: list[Hit],
     mapping: dict[int, str],
     columns: dict[int, tuple[LabelMatch, list[str]]],
@@ -821,11 +822,14 @@ def _weak_columns_in_context(
         taken = frozenset(mapping.values())
         # A table's columns hold its communes' figures: a province-only indicator is
         # never chosen by elimination.
-        allowed = frozenset(i.code for i in catalog().for_level("commune")) - taken
+        allowed = frozenset(i.code for i in view.cfg.catalog.for_level("commune")) - taken
         parts = columns[hit.col][1] if hit.col in columns else [hit.text]
         found = None
-        if hit.col not in mapping and not _ignored_column(parts):
-            found = match_in_context(parts[-1], allowed) or match_in_context(hit.text, allowed)
+        if hit.col not in mapping and not _ignored_column(view, parts):
+            book = view.labels
+            found = book.match_in_context(parts[-1], allowed) or book.match_in_context(
+                hit.text, allowed
+            )
         if found is not None:
             mapping[hit.col] = found.code or ""
         else:
@@ -854,7 +858,7 @@ def detect_table(view: SheetView, min_columns: int = MIN_INDICATORS) -> TableLay
     chosen: dict[str, list[tuple[float, int]]] = defaultdict(list)
     weak = []
     for c, (match, parts) in columns.items():
-        if _ignored_column(parts):
+        if _ignored_column(view, parts):
             continue
         if match.status == "ok":
             chosen[match.code or ""].append((match.score, c))
@@ -877,17 +881,18 @@ def detect_table(view: SheetView, min_columns: int = MIN_INDICATORS) -> TableLay
     # The unit's name and code columns ("Xã, phường, đặc khu", "Mã ĐVHC") name no figure.
     weak = [hit for hit in weak if hit.col not in (code_col, name_col)]
     before = dict(mapping)
-    weak = _weak_columns_in_context(weak, mapping, columns)
+    weak = _weak_columns_in_context(view, weak, mapping, columns)
     readings = []
     for c, (match, parts) in sorted(columns.items()):
-        if c in (code_col, name_col) or _ignored_column(parts):
+        if c in (code_col, name_col) or _ignored_column(view, parts):
             continue
         if c in mapping and c not in before:
             how = "columns"
             match = LabelMatch("ok", mapping[c], match.score, match.candidates)
         elif c in mapping:
-            group = _group_above(parts)
-            how = f"group:{group}" if group and mapping[c] in group_members(group) else "label"
+            group = _group_above(view.labels, parts)
+            in_group = group and mapping[c] in view.labels.group_members(group)
+            how = f"group:{group}" if in_group else "label"
         else:
             how = "label"
             match = LabelMatch("weak", None, match.score, match.candidates)

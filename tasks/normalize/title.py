@@ -11,13 +11,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from antq.schemas.layouts import layouts
+from antq.schemas.layouts import Layouts
 from antq.schemas.registry import Registry, Unit, normalize_code
 from antq.tasks.clean import WrittenPeriod, find_periods, period_of_date
 from antq.tasks.read import Formula, Sheet, a1
 from antq.text import cell_text, fold
+
+if TYPE_CHECKING:
+    from antq.config import Config
 
 UnitStatus = Literal["ok", "unknown", "ambiguous", "other-province"]
 
@@ -62,16 +65,16 @@ def title_cells(sheet: Sheet, end_row: int) -> list[TitleCell]:
     return cells + [TitleCell(-1, -1, text, text) for text in sheet.preamble]
 
 
-def _strip_unit_prefix(text: str) -> str:
+def _strip_unit_prefix(text: str, lay: Layouts) -> str:
     """ "Đơn vị báo cáo: Xã Tân Thành" -> "Xã Tân Thành"."""
     if ":" in text:
         head, tail = text.split(":", 1)
-        if layouts().unit_line_prefixes.equals(head):
+        if lay.unit_line_prefixes.equals(head):
             return tail.strip()
     return text.strip()
 
 
-def _code_cells(cells: list[TitleCell]) -> list[tuple[str, str]]:
+def _code_cells(cells: list[TitleCell], lay: Layouts) -> list[tuple[str, str]]:
     """(written code, cell) from "Mã đơn vị: 00070", or a code label followed by a cell."""
     found = []
     by_pos = {(c.row, c.col): c for c in cells}
@@ -81,7 +84,7 @@ def _code_cells(cells: list[TitleCell]) -> list[tuple[str, str]]:
         if match and folded.startswith("ma"):
             found.append((match.group("code"), cell.ref))
             continue
-        if layouts().code_labels.equals(cell.text.rstrip(": ")):
+        if lay.code_labels.equals(cell.text.rstrip(": ")):
             for dc in (1, 2):
                 neighbour = by_pos.get((cell.row, cell.col + dc))
                 if neighbour and normalize_code(neighbour.value, 5):
@@ -120,19 +123,20 @@ def resolve_commune_name(
 
 
 def find_form_unit(
-    registry: Registry,
+    cfg: Config,
     cells: list[TitleCell],
     province: str,
     file_stem: str,
     marks: bool | None = None,
 ) -> UnitFinding:
     """The unit a form reports for; a province's own form names no commune."""
-    codes = _code_cells(cells)
+    registry = cfg.registry
+    codes = _code_cells(cells, cfg.layouts)
     if codes:
         return _resolve_code(registry, *codes[0], province)
     commune_lines, province_lines = [], []
     for cell in cells:
-        text = _strip_unit_prefix(cell.text)
+        text = _strip_unit_prefix(cell.text, cfg.layouts)
         folded = fold(text)
         if _COMMUNE_LINE.match(folded):
             commune_lines.append((text, cell.ref))

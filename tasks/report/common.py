@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
-
 from antq.period import Period
+from antq.schemas.catalog import SEVERITY_VI  # noqa: F401 (re-exported for the reports)
 from antq.schemas.periods import PeriodRules
 from antq.schemas.registry import Registry
-
-SEVERITY_VI = {"error": "Lỗi", "warning": "Cảnh báo"}
+from antq.text import fold
 
 
 def slug(text: str) -> str:
     """ "Thành phố Hà Nội" -> "thanh-pho-ha-noi" (safe in any file system)."""
-    decomposed = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
-    ascii_text = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn").lower()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")[:60] or "x"
+    return fold(text).replace(" ", "-")[:60].strip("-") or "x"
 
 
 def vi_period(period: str) -> str:

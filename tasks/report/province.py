@@ -27,6 +27,7 @@ from openpyxl.styles import Alignment, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from antq.cells import parse_a1
 from antq.config import Config
 from antq.findings import SHOWN_PER_RULE, Finding, capped
 from antq.outputs import save_workbook, write_text
@@ -99,13 +100,7 @@ def _sort_key(finding: Finding, reg: Registry) -> tuple:
 
 
 def _cell_order(cell: str | None) -> tuple[int, int]:
-    match = re.fullmatch(r"([A-Z]+)(\d+)", cell or "")
-    if not match:
-        return (0, 0)
-    col = 0
-    for ch in match.group(1):
-        col = col * 26 + ord(ch) - 64
-    return (int(match.group(2)), col)
+    return parse_a1(cell) or (-1, -1)
 
 
 def _file_name(path: str) -> str:
