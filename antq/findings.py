@@ -177,6 +177,13 @@ def capped(findings: Iterable[Finding], per_rule: int = SHOWN_PER_RULE) -> list[
     return shown
 
 
+def findings_frame(findings: Iterable[Finding]):  # -> pd.DataFrame
+    """The warehouse's `findings` table of these findings, one row each."""
+    import pandas as pd
+
+    return pd.DataFrame([f.row() for f in findings], columns=list(FINDING_COLUMNS))
+
+
 def count_by_severity(findings: Iterable[Finding]) -> Mapping[str, int]:
     counts = {"error": 0, "warning": 0}
     for finding in findings:

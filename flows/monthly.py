@@ -5,7 +5,6 @@ a national month is a few dozen task runs, not thousands."""
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -14,9 +13,7 @@ from pathlib import Path
 import pandas as pd
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import (
-    create_markdown_artifact,
     create_progress_artifact,
-    create_table_artifact,
     update_progress_artifact,
 )
 from prefect.cache_policies import NO_CACHE
@@ -25,8 +22,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
 from antq.config import Config
-from antq.findings import FINDING_COLUMNS, Finding, count_by_severity
-from antq.labels import proposals, proposals_markdown
+from antq.findings import Finding, count_by_severity, findings_frame
 from antq.period import previous_period
 from antq.tasks.discover import (
     Discovery,
@@ -34,14 +30,16 @@ from antq.tasks.discover import (
     add_archived_versions,
     discover,
     one_per_content,
+    stable_arrival,
 )
 from antq.tasks.extract import sweep_other_versions
-from antq.tasks.intake import Limits, inbox_ref, intake
+from antq.tasks.intake import Limits, intake
 from antq.tasks.normalize import ParsedFile
 from antq.tasks.report import (
     ProvinceReport,
     annotated_copies,
     existing_report,
+    publish_artifacts,
     report_inputs,
     vi_period,
     write_ministry_page,
@@ -55,6 +53,7 @@ from antq.warehouse.rollup import compute_rollup
 from antq.warehouse.runs import (
     code_version,
     done_before,
+    done_from_hashes,
     fingerprint,
     forget,
     read_report_inputs,
@@ -183,9 +182,7 @@ def load_task(warehouse: Path, period: str, resolution: Resolution, extra: list[
     """Stage the month's tables; nothing is visible to readers until the commit."""
     store = Warehouse(warehouse)
     staged = store.stage()
-    findings = pd.DataFrame(
-        [f.row() for f in resolution.findings + extra], columns=list(FINDING_COLUMNS)
-    )
+    findings = findings_frame(resolution.findings + extra)
     store.write_staged(staged, "submissions", period, resolution.submissions)
     store.write_staged(staged, "facts", period, resolution.facts)
     store.write_staged(staged, "findings", period, findings)
@@ -301,21 +298,6 @@ def _record(summary: RunSummary) -> dict[str, object]:
     return record
 
 
-def _done_already(
-    store: Warehouse, period: str, discovery: Discovery, previous: pd.DataFrame, out_dir: Path
-) -> tuple[dict, list[ParsedFile]] | None:
-    """Before any file is read: the record of the run already done from the same inputs
-    (the files as their hashes say they would be read), or None. A file that cannot be
-    hashed (refused unread) leaves the question to the full comparison after reading."""
-    refs = [inbox_ref(f, period) for group in discovery.files.values() for f in group]
-    if not refs or None in refs:
-        return None
-    stubs = one_per_content(_stable_arrival([ParsedFile(ref) for ref in refs], previous))
-    print_ = fingerprint(store, period, stubs, discovery.findings, out_dir)
-    done = done_before(store, period, print_) if print_ else None
-    return None if done is None else (done, stubs)
-
-
 def _unchanged(summary: RunSummary, record: dict, n_reused: int) -> RunSummary:
     """This run's summary when the month was already done from the same inputs, with
     `n_reused` files not parsed again."""
@@ -326,93 +308,6 @@ def _unchanged(summary: RunSummary, record: dict, n_reused: int) -> RunSummary:
     workbook = record.get("ministry_workbook")
     summary.ministry_workbook = Path(workbook) if workbook else None
     return summary
-
-
-def _stable_arrival(files: list[ParsedFile], previous: pd.DataFrame) -> list[ParsedFile]:
-    """A file received by an earlier run (under this name or, renamed since, another)
-    keeps the arrival time recorded then, so re-running a month with the same files
-    changes nothing."""
-    if previous.empty:
-        return files
-    seen: dict[tuple[str, str], dt.datetime] = {}
-    for row in previous.itertuples():
-        key = (row.province_code, row.sha256)
-        at = pd.Timestamp(row.received_at).to_pydatetime()
-        seen[key] = min(seen.get(key, at), at)
-    for parsed in files:
-        earlier = seen.get((parsed.ref.province_code, parsed.ref.sha256))
-        if earlier is not None and earlier != parsed.ref.received_at:
-            parsed.ref = dataclasses.replace(parsed.ref, received_at=earlier)
-    return files
-
-
-def _artifacts(
-    summary: RunSummary,
-    resolution: Resolution,
-    findings: list[Finding],
-    reports: list[ProvinceReport],
-    config: Config,
-) -> None:
-    """What the data team sees in Prefect: a table of provinces, a table of problems per
-    province, and a markdown summary of the run."""
-    rows = []
-    subs = resolution.submissions
-    for report in reports:
-        own = subs[subs["province_code"] == report.province_code] if len(subs) else subs
-        rows.append(
-            {
-                "Mã": report.province_code,
-                "Tỉnh, thành phố": config.registry.provinces[report.province_code].display_name,
-                "Tệp": len(own),
-                "Chấp nhận": int((own["status"] == "accepted").sum()) if len(own) else 0,
-                "Từ chối": int((own["status"] == "rejected").sum()) if len(own) else 0,
-                "Lỗi": report.n_errors,
-                "Cảnh báo": report.n_warnings,
-            }
-        )
-        problems = Counter(
-            (f.rule, f.severity) for f in findings if f.province_code == report.province_code
-        )
-        create_table_artifact(
-            table=[
-                {
-                    "Vấn đề": config.catalog.rule(rule).title,
-                    "Mã quy tắc": rule,
-                    "Mức độ": severity,
-                    "Số lần": n,
-                }
-                for (rule, severity), n in problems.most_common()
-            ]
-            or [{"Vấn đề": "Không có", "Mã quy tắc": "", "Mức độ": "", "Số lần": 0}],
-            key=f"antq-{summary.period}-province-{report.province_code}",
-            description=f"Các vấn đề của {config.registry.provinces[report.province_code].display_name}",
-        )
-    create_table_artifact(
-        table=rows,
-        key=f"antq-{summary.period}-provinces",
-        description="Kết quả tiếp nhận theo tỉnh",
-    )
-    create_markdown_artifact(
-        key=f"antq-{summary.period}-run",
-        markdown=(
-            f"# Tổng hợp {vi_period(summary.period)}\n\n"
-            f"- Tệp nhận: **{summary.n_files}** (chấp nhận {summary.n_accepted}, từ chối {summary.n_rejected})\n"
-            f"- Xã, phường đã báo cáo: **{summary.n_communes_reporting}/{summary.n_communes_expected}**\n"
-            f"- Số liệu vào kho: {summary.n_facts}\n"
-            f"- Lỗi: {summary.n_errors}, cảnh báo: {summary.n_warnings}\n"
-            f"- Bảng tổng hợp của Bộ: `{summary.ministry_workbook}`\n"
-            f"- Báo cáo kiểm tra của các tỉnh: `{summary.reports}`\n"
-        ),
-        description="Tóm tắt lần chạy",
-    )
-    create_markdown_artifact(
-        key=f"antq-{summary.period}-label-proposals",
-        markdown=(
-            f"# Nhãn chưa nhận ra, lặp lại trong nhiều tệp ({vi_period(summary.period)})\n\n"
-            + proposals_markdown(proposals(resolution.findings, config=config))
-        ),
-        description="Nhãn nên dạy cho bộ đọc (antq labels accept)",
-    )
 
 
 # ---------------------------------------------------------------------------- flow
@@ -438,7 +333,7 @@ def monthly_ingest(
     with store.writer():
         discovery, previous = discover_files(inbox, period, warehouse, quote(config))
         clock.lap("discover")
-        earlier = _done_already(store, period, discovery, previous, out_dir)
+        earlier = done_from_hashes(store, period, discovery, previous, out_dir)
         if earlier is not None:
             clock.lap("compare")
             logger.info(
@@ -461,7 +356,7 @@ def monthly_ingest(
             parsed.extend(future.result())
             update_progress_artifact(progress, progress=100.0 * i / len(futures))
         recycle_bloated()  # workers a big file left big do not wait through the month
-        parsed = one_per_content(_stable_arrival(parsed, previous))
+        parsed = one_per_content(stable_arrival(parsed, previous))
         clock.lap("read")
         print_ = fingerprint(store, period, parsed, discovery.findings, out_dir)
         done = done_before(store, period, print_) if print_ else None
@@ -522,7 +417,9 @@ def monthly_ingest(
         if print_:
             outputs = [*summary.province_reports, *(r.json for r in province_reports)]
             remember(store, period, print_, _record(summary), [*outputs, summary.ministry_workbook])
-    _artifacts(summary, resolution, findings, province_reports, config)
+    publish_artifacts(
+        summary, province_reports, resolution.submissions, findings, resolution.findings, config
+    )
     clock.lap("artifacts")
     logger.info("Thời gian từng bước: %s", clock.line())
     logger.info(

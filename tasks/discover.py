@@ -9,6 +9,7 @@ outside the inbox; nor are pipes, sockets or devices read, since reading one may
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import os
@@ -269,3 +270,23 @@ def one_per_content(files: list[ParsedFile]) -> list[ParsedFile]:
             first.setdefault((parsed.ref.province_code, parsed.ref.sha256), parsed)
     kept = {id(p) for p in first.values()}
     return [p for p in files if not p.ref.sha256 or id(p) in kept]
+
+
+def stable_arrival(files: list[ParsedFile], previous) -> list[ParsedFile]:  # pd.DataFrame
+    """A file received by an earlier run (under this name or, renamed since, another)
+    keeps the arrival time recorded then (`previous`: the month's submissions so far), so
+    re-running a month with the same files changes nothing."""
+    if previous.empty:
+        return files
+    import pandas as pd
+
+    seen: dict[tuple[str, str], dt.datetime] = {}
+    for row in previous.itertuples():
+        key = (row.province_code, row.sha256)
+        at = pd.Timestamp(row.received_at).to_pydatetime()
+        seen[key] = min(seen.get(key, at), at)
+    for parsed in files:
+        earlier = seen.get((parsed.ref.province_code, parsed.ref.sha256))
+        if earlier is not None and earlier != parsed.ref.received_at:
+            parsed.ref = dataclasses.replace(parsed.ref, received_at=earlier)
+    return files

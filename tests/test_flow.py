@@ -264,16 +264,21 @@ def test_the_run_summary_is_in_prefect_as_artifacts(month_run):
             },
         )
     by_key = {a["key"]: a for a in response.json() if a["flow_run_id"] == summary.flow_run_id}
-    assert {
+    assert set(by_key) == {
         f"antq-{PERIOD}-run",
         f"antq-{PERIOD}-provinces",
-        f"antq-{PERIOD}-province-{province}",
-    } <= set(by_key)
+        f"antq-{PERIOD}-problems",
+        f"antq-{PERIOD}-label-proposals",
+        f"antq-{PERIOD}-intake",  # the reading progress
+    }  # whatever the number of provinces
     assert f"**{summary.n_files}**" in by_key[f"antq-{PERIOD}-run"]["data"]
     table = json.loads(by_key[f"antq-{PERIOD}-provinces"]["data"])
     assert len(table) == 34
     assert sum(row["Từ chối"] for row in table) == summary.n_rejected
     assert sum(row["Tệp"] for row in table) == summary.n_files
+    problems = json.loads(by_key[f"antq-{PERIOD}-problems"]["data"])
+    assert sum(row["Số lần"] for row in problems) == summary.n_errors + summary.n_warnings
+    assert any(row["Mã tỉnh"] == province for row in problems)
 
 
 def test_a_file_with_an_error_comes_back_annotated_at_that_cell(month_run):

@@ -24,7 +24,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from antq.findings import Finding
+from antq.tasks.discover import Discovery, one_per_content, stable_arrival
 from antq.tasks.extract import extract_key, package_dir, source_digest
+from antq.tasks.intake import inbox_ref
 from antq.tasks.normalize import ParsedFile
 from antq.warehouse.store import Warehouse
 
@@ -96,6 +98,23 @@ def fingerprint(
         digest.update(part.encode("utf-8", "surrogateescape"))
         digest.update(b"\0")
     return digest.hexdigest()
+
+
+def done_from_hashes(
+    store: Warehouse, period: str, discovery: Discovery, previous, reports: Path
+) -> tuple[dict, list[ParsedFile]] | None:
+    """Before any file is read: the record of the run already done from the same inputs
+    (the files as their hashes say they would be read, `previous` the month's
+    submissions so far), with the files as refs; None when the month must be read. A
+    file that cannot be hashed (refused unread) leaves the question to the full
+    comparison after reading."""
+    refs = [inbox_ref(f, period) for group in discovery.files.values() for f in group]
+    if not refs or None in refs:
+        return None
+    stubs = one_per_content(stable_arrival([ParsedFile(ref) for ref in refs], previous))
+    print_ = fingerprint(store, period, stubs, discovery.findings, reports)
+    done = done_before(store, period, print_) if print_ else None
+    return None if done is None else (done, stubs)
 
 
 def _record_path(store: Warehouse, period: str) -> Path:

@@ -1,5 +1,6 @@
 """Report stage: the province error reports and the ministry outputs, in Vietnamese."""
 
+from antq.tasks.report.artifacts import publish_artifacts
 from antq.tasks.report.common import slug, vi_period
 from antq.tasks.report.ministry import write_ministry_page, write_ministry_workbook
 from antq.tasks.report.province import (
@@ -18,6 +19,7 @@ __all__ = [
     "annotated_copies",
     "copy_names",
     "existing_report",
+    "publish_artifacts",
     "report_inputs",
     "slug",
     "vi_period",
