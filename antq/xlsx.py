@@ -12,9 +12,11 @@ import datetime as dt
 import math
 import re
 from collections.abc import Iterable, Sequence
+from copy import copy
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import quote_sheetname
 from openpyxl.worksheet.hyperlink import Hyperlink
@@ -158,12 +160,24 @@ def write_table(
         cell.fill, cell.font, cell.border = HEADER_FILL, HEADER_FONT, BORDER
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
     last = top
+    # Styling a cell through openpyxl's descriptors hashes the style into the workbook's
+    # list each time (a province report has 30,000 cells: seconds); the first cell of
+    # each kind is styled so, the others get a copy of its style ids.
+    styled: dict[tuple[int, bool], StyleArray] = {}
     for last, row in enumerate(rows, start=top + 1):
         for col, value in enumerate(row, start=1):
             fmt = formats[col - 1] if formats else None
-            cell = put(ws, last, col, value, fmt)
+            cell = put(ws, last, col, value)
+            key = (col, bool(fmt) and value is not None and not isinstance(value, str))
+            style = styled.get(key)
+            if style is not None:
+                cell._style = copy(style)
+                continue
+            if key[1]:
+                cell.number_format = fmt
             cell.border = BORDER
             cell.alignment = WRAP
+            styled[key] = copy(cell._style)
     for col, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.freeze_panes = ws.cell(row=top + 1, column=1)
