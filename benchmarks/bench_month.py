@@ -247,6 +247,7 @@ def _run_command(args: argparse.Namespace, root: Path, warehouse: str) -> list[s
 def _generate(root: Path, period: str, workers: int) -> Measured:
     from tools.formats import convert_share
 
+    root.mkdir(parents=True, exist_ok=True)
     measured = timed(
         [sys.executable, "-m", "antq.sample.generate", "--root", str(root), "--period", period,
          "--workers", str(workers), "--everyone"],
@@ -270,9 +271,13 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--naive-sample", type=int, default=40)
     parser.add_argument("--year", action="store_true", help="also 12 months through backfill")
+    parser.add_argument("--year-only", action="store_true", help="only the 12 months")
     args = parser.parse_args()
     root = args.dir or Path(tempfile.mkdtemp(prefix="antq-bench-"))
     root.mkdir(parents=True, exist_ok=True)
+    if args.year_only:
+        _year(args, root)
+        return
     gen = _generate(root, args.period, args.workers)
     month = root / "inbox" / args.period
     n_files = sum(1 for p in month.rglob("*") if p.is_file())
