@@ -149,6 +149,8 @@ def score_expected(expected: list[dict], facts: pd.DataFrame, findings: list) ->
                 "errors": len(errors),
                 "warnings": len(warnings),
                 "read_fully": not wrong and not lost and not extra,
+                "lost_units": sorted({unit for unit, _ in lost}),
+                "error_rules": sorted({f.rule for f in errors}),
                 "detail": (
                     wrong[:3],
                     lost[:3],
