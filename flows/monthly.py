@@ -44,7 +44,7 @@ from antq.tasks.report import (
     vi_period,
     write_ministry_page,
     write_ministry_workbook,
-    write_province_report,
+    write_province_reports,
 )
 from antq.tasks.resolve import Resolution, open_findings, resolve
 from antq.tasks.validate import Validation, validate_month
@@ -244,19 +244,9 @@ def province_reports_task(
     write_report_inputs(out_dir, {code: inputs[code] for code in kept})
     archive = Warehouse(warehouse).archive_path
     copies = annotated_copies(out_dir, findings, archive, workers, provinces=fresh, config=config)
-    reports = {
-        code: write_province_report(
-            out_dir,
-            code,
-            period,
-            findings,
-            submissions,
-            reporting,
-            copies=copies[code],
-            config=config,
-        )
-        for code in fresh
-    }
+    reports = write_province_reports(
+        out_dir, fresh, period, findings, submissions, reporting, copies, config, workers
+    )
     write_report_inputs(out_dir, inputs)
     if kept:
         get_run_logger().info(

@@ -11,6 +11,7 @@ from antq.tasks.report.province import (
     existing_report,
     report_inputs,
     write_province_report,
+    write_province_reports,
 )
 
 __all__ = [
@@ -26,4 +27,5 @@ __all__ = [
     "write_ministry_page",
     "write_ministry_workbook",
     "write_province_report",
+    "write_province_reports",
 ]

@@ -702,3 +702,75 @@ def write_province_report(
     return ProvinceReport(
         code, path, json_path, n_errors, len(own) - n_errors, tuple(folder / c for _, c in made)
     )
+
+
+@dataclass(frozen=True)
+class ReportJob:
+    """One province's report to write in a worker: only its own findings and files."""
+
+    out_dir: Path
+    code: str
+    period: str
+    findings: tuple[Finding, ...]
+    submissions: pd.DataFrame
+    reporting: frozenset[str]
+    copies: Copies | None
+    config: Config
+
+
+def _write_report_job(job: ReportJob) -> ProvinceReport:
+    return write_province_report(
+        job.out_dir,
+        job.code,
+        job.period,
+        list(job.findings),
+        job.submissions,
+        set(job.reporting),
+        copies=job.copies,
+        config=job.config,
+    )
+
+
+def write_province_reports(
+    out_dir: Path,
+    codes: Iterable[str],
+    period: str,
+    findings: list[Finding],
+    submissions: pd.DataFrame,
+    reporting: set[str],
+    copies: dict[str, Copies],
+    config: Config,
+    workers: int = 2,
+    limits: Limits = DEFAULT_LIMITS,
+) -> dict[str, ProvinceReport]:
+    """The reports of `codes`, written in the worker processes (a report that fails
+    there, out of time say, is written here, where a bug would show). `workers=0`
+    writes them all in this process."""
+    by_province: dict[str, list[Finding]] = defaultdict(list)
+    for finding in findings:
+        by_province[finding.province_code].append(finding)
+    jobs = []
+    for code in codes:
+        own = submissions[submissions["province_code"] == code] if len(submissions) else submissions
+        communes = {u.code for u in config.registry.communes_of(code)}
+        jobs.append(
+            ReportJob(
+                out_dir,
+                code,
+                period,
+                tuple(by_province.get(code, ())),
+                own,
+                frozenset(reporting & communes),
+                copies.get(code),
+                config,
+            )
+        )
+    if workers == 0:
+        return {job.code: _write_report_job(job) for job in jobs}
+    written = {}
+    for job, outcome in run_limited(_write_report_job, jobs, workers, limits):
+        if isinstance(outcome, Failure):
+            log.warning("Báo cáo của tỉnh %s: %s %s", job.code, outcome.kind, outcome.detail)
+            outcome = _write_report_job(job)
+        written[job.code] = outcome
+    return written
