@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from antq.cells import a1, column_letter
 from antq.config import Config, UnsupportedPeriod
+from antq.schemas.registry import Registry
 from antq.tasks.normalize import FileRef, ParsedFile, holds_a_report, normalize_workbook
 from antq.tasks.normalize.layout import (
     CrossLayout,
@@ -27,7 +29,7 @@ from antq.tasks.normalize.layout import (
     label_hits,
 )
 from antq.tasks.normalize.title import find_period, title_cells
-from antq.tasks.read import Workbook, a1, column_letter, read_bytes
+from antq.tasks.read import Workbook, read_bytes
 from antq.text import format_number
 
 _HOW = {
@@ -42,16 +44,16 @@ class Inspection:
     parsed: ParsedFile
     book: Workbook
     findings: list  # normalize and validation findings
+    config: Config  # what the file was read against
 
 
 class InspectError(ValueError):
     """The file cannot be inspected as asked (no province could be told, say)."""
 
 
-def province_of(path: Path, book: Workbook, given: str | None) -> str:
+def province_of(path: Path, book: Workbook, given: str | None, reg: Registry) -> str:
     """The submitting province: as given, else the folder the file sits in, else the
     province a title names."""
-    reg = Config.load().registry
     if given:
         unit = reg.province_by_code(given) or reg.match_province(given).unit
         if unit is None:
@@ -89,7 +91,7 @@ def inspect_file(path: Path, period: str | None = None, province: str | None = N
 
     data = path.read_bytes()
     book = read_bytes(data, path.stem)
-    province_code = province_of(path, book, province)
+    province_code = province_of(path, book, province, Config.load().registry)
     run_period = period_of(path, book, period) if book.problem is None else (period or "")
     ref = FileRef(
         original_path=path.name,
@@ -107,7 +109,7 @@ def inspect_file(path: Path, period: str | None = None, province: str | None = N
     findings = list(parsed.findings)
     if parsed.reports:
         findings += validate_month([parsed], config=config).findings
-    return Inspection(parsed, book, findings)
+    return Inspection(parsed, book, findings, config)
 
 
 # ----------------------------------------------------------------------- printing
@@ -116,20 +118,19 @@ def inspect_file(path: Path, period: str | None = None, province: str | None = N
 def print_inspection(result: Inspection, out: TextIO) -> None:
     parsed, book = result.parsed, result.book
     ref = parsed.ref
-    reg = Config.load().registry
-    province = reg.provinces[ref.province_code].display_name
+    config = result.config
+    province = config.registry.provinces[ref.province_code].display_name
     out.write(f"Tệp: {ref.original_path} ({book.format}, {format_number(ref.size)} byte)\n")
     out.write(f"Tỉnh gửi: {province} ({ref.province_code}) · kỳ chạy: {ref.period}\n")
     if book.problem is not None:
         out.write(f"\nKhông đọc được tệp: {book.problem.rule} — {book.problem.detail}\n")
         _print_findings(result.findings, out)
         return
-    _print_sheets(book, parsed, out)
+    _print_sheets(book, parsed, config, out)
     if parsed.sheet is None:
         _print_findings(result.findings, out)
         return
     sheet = next(s for s in book.sheets if s.name == parsed.sheet)
-    config = Config.load(ref.period or None)
     view = SheetView(sheet, config)
     hits = label_hits(view)
     layout = detect_layout(view, hits, int(ref.period[5:7]))
@@ -141,9 +142,8 @@ def print_inspection(result: Inspection, out: TextIO) -> None:
     _print_findings(result.findings, out)
 
 
-def _print_sheets(book: Workbook, parsed: ParsedFile, out: TextIO) -> None:
+def _print_sheets(book: Workbook, parsed: ParsedFile, config: Config, out: TextIO) -> None:
     out.write("\nTrang tính:\n")
-    config = Config.load(parsed.ref.period or None)
     named = [indicators_named(label_hits(SheetView(sheet, config))) for sheet in book.sheets]
     for sheet, n in zip(book.sheets, named, strict=True):
         found = find_period(title_cells(sheet, min(sheet.n_rows, 15)), sheet.name, "")

@@ -288,9 +288,17 @@ def _record(summary: RunSummary) -> dict[str, object]:
     return record
 
 
-def _unchanged(summary: RunSummary, record: dict, n_reused: int) -> RunSummary:
+def _unchanged(summary: RunSummary, record: dict, n_reused: int, clock: StageClock) -> RunSummary:
     """This run's summary when the month was already done from the same inputs, with
-    `n_reused` files not parsed again."""
+    `n_reused` files not parsed again; said in the run's log."""
+    clock.lap("compare")
+    logger = get_run_logger()
+    logger.info(
+        "%s: không có gì thay đổi từ lần chạy trước (cùng tệp, cùng các tháng trước, "
+        "cùng phiên bản): kho dữ liệu và báo cáo giữ nguyên",
+        vi_period(summary.period),
+    )
+    logger.info("Thời gian từng bước: %s", clock.line())
     counts = {k: v for k, v in record.items() if k.startswith("n_")}
     summary = dataclasses.replace(summary, **counts)
     summary.n_reused = n_reused
@@ -324,16 +332,9 @@ def monthly_ingest(
         discovery, previous = discover_files(inbox, period, warehouse, quote(config))
         clock.lap("discover")
         earlier = done_from_hashes(store, period, discovery, previous, out_dir)
-        if earlier is not None:
-            clock.lap("compare")
-            logger.info(
-                "%s: không có gì thay đổi từ lần chạy trước (cùng tệp, cùng các tháng trước, "
-                "cùng phiên bản): kho dữ liệu và báo cáo giữ nguyên; không đọc lại tệp nào",
-                vi_period(period),
-            )
-            logger.info("Thời gian từng bước: %s", clock.line())
-            record, stubs = earlier
-            return _unchanged(summary, record, len(stubs))
+        if earlier is not None:  # found from the files' hashes: none of them is read
+            record, n_files = earlier
+            return _unchanged(summary, record, n_files, clock)
         progress = create_progress_artifact(
             progress=0.0, key=f"antq-{period}-intake", description="Đọc tệp"
         )
@@ -351,14 +352,7 @@ def monthly_ingest(
         print_ = fingerprint(store, period, parsed, discovery.findings, out_dir)
         done = done_before(store, period, print_) if print_ else None
         if done is not None:
-            logger.info(
-                "%s: không có gì thay đổi từ lần chạy trước (cùng tệp, cùng các tháng trước, "
-                "cùng phiên bản): kho dữ liệu và báo cáo giữ nguyên",
-                vi_period(period),
-            )
-            clock.lap("compare")
-            logger.info("Thời gian từng bước: %s", clock.line())
-            return _unchanged(summary, done, sum(p.reused for p in parsed))
+            return _unchanged(summary, done, sum(p.reused for p in parsed), clock)
         forget(store, period)  # nothing vouches for a month being rewritten
         clock.lap("compare")
         validation = validate_task(quote(parsed), warehouse, period, quote(config))

@@ -24,7 +24,6 @@ from typing import Literal
 
 from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
-from antq.cells import a1, column_letter, parse_a1  # noqa: F401 (re-exported)
 from antq.legacy_text import encoding_of_font, legacy_encoding, to_unicode
 from antq.tasks.guard import (
     LIMITS,

@@ -8,7 +8,8 @@ import zipfile
 import openpyxl
 import pytest
 
-from antq.tasks.read import a1, column_letter, read_bytes
+from antq.cells import a1, column_letter
+from antq.tasks.read import read_bytes
 
 
 def _xlsx(**cells: object) -> bytes:

@@ -48,7 +48,8 @@ def book_of(path: Path) -> Book:
 def convert(path: Path, kind: str) -> Path:
     """Rewrite `path` (an .xlsx) as `kind`; return the new path (the .xlsx is removed)."""
     book = book_of(path)
-    at = datetime.fromtimestamp(path.stat().st_mtime)
+    stat = path.stat()
+    at = datetime.fromtimestamp(stat.st_mtime)
     if kind == "xls":
         data, target = xls_bytes(book), path.with_suffix(".xls")
     elif kind == "ods":
@@ -57,7 +58,6 @@ def convert(path: Path, kind: str) -> Path:
         data, target = html_bytes(book, meta_http_equiv=True), path.with_suffix(".xls")
     else:
         data, target = csv_bytes(book), path.with_suffix(".csv")
-    stat = path.stat()
     target.write_bytes(data)
     path.unlink()
     os.utime(target, (stat.st_atime, stat.st_mtime))  # the arrival time stays

@@ -396,7 +396,7 @@ class Hostile:
 
 
 def _far_cell(rng: random.Random) -> str:
-    from antq.tasks.read import a1
+    from antq.cells import a1
 
     return a1(rng.randint(100_000, 1_048_575), rng.randint(2_000, 16_383))
 

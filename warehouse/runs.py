@@ -102,19 +102,19 @@ def fingerprint(
 
 def done_from_hashes(
     store: Warehouse, period: str, discovery: Discovery, previous, reports: Path
-) -> tuple[dict, list[ParsedFile]] | None:
+) -> tuple[dict, int] | None:
     """Before any file is read: the record of the run already done from the same inputs
     (the files as their hashes say they would be read, `previous` the month's
-    submissions so far), with the files as refs; None when the month must be read. A
-    file that cannot be hashed (refused unread) leaves the question to the full
-    comparison after reading."""
+    submissions so far) and how many files it was made from; None when the month must
+    be read. A file that cannot be hashed (refused unread) leaves the question to the
+    full comparison after reading."""
     refs = [inbox_ref(f, period) for group in discovery.files.values() for f in group]
     if not refs or None in refs:
         return None
     stubs = one_per_content(stable_arrival([ParsedFile(ref) for ref in refs], previous))
     print_ = fingerprint(store, period, stubs, discovery.findings, reports)
     done = done_before(store, period, print_) if print_ else None
-    return None if done is None else (done, stubs)
+    return None if done is None else (done, len(stubs))
 
 
 def _record_path(store: Warehouse, period: str) -> Path:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from antq.cells import a1, parse_a1
 from antq.config import Config
 from antq.findings import Finding, Where, make_finding
 from antq.schemas.catalog import Indicator
@@ -41,7 +42,7 @@ from antq.tasks.normalize.title import (
     title_cells,
     writes_marks,
 )
-from antq.tasks.read import Formula, Sheet, Workbook, a1, parse_a1
+from antq.tasks.read import Formula, Sheet, Workbook
 from antq.text import cell_text, fold, format_number
 
 __all__ = [
@@ -455,6 +456,7 @@ def _read_table(
     )
     columns = list(layout.columns)
     first_ind = min(columns)
+    units = cfg.labels.unit_words
     base_where = ref.where(sheet=sheet.name)
     for code, cols in layout.ambiguous_columns:
         parsed.findings.append(
@@ -496,7 +498,6 @@ def _read_table(
                 cfg,
             )
             continue
-        units = cfg.labels.unit_words
         has_numbers = any(
             parse_value(v, "integer", units=units).status in ("ok", "approximate") for v in values
         )
@@ -642,6 +643,7 @@ def _province_block(
     if total is None:
         return
     taken = set(layout.columns.values())
+    units = cfg.labels.unit_words
     where = parsed.ref.where(unit_code=total.unit_code, unit_name=total.unit_name, sheet=sheet.name)
     for r in range(last_row + 1, min(sheet.n_rows, last_row + 13)):
         for c in range(view.n_cols):
@@ -655,11 +657,9 @@ def _province_block(
             figure = next(
                 (c2 for c2 in range(c + 1, view.n_cols) if sheet.value(r, c2) is not None), None
             )
-            figure_value = sheet.value(r, figure) if figure is not None else None
-            units = cfg.labels.unit_words
             if (
                 figure is not None
-                and parse_value(figure_value, "integer", units=units).status == "ok"
+                and parse_value(sheet.value(r, figure), "integer", units=units).status == "ok"
             ):
                 _observation(parsed, total.index, indicator, sheet, r, figure, where, cfg)
                 taken.add(indicator.code)
@@ -701,11 +701,11 @@ def _check_total_row(
     """A total row that is not the sum of the rows of the table is a warning naming both."""
     ref = parsed.ref
     province = cfg.registry.provinces[ref.province_code]
+    units = cfg.labels.unit_words
     for c, code in layout.columns.items():
         indicator = cfg.catalog.indicator(code)
         if indicator.value_type == "category" or "commune" not in indicator.levels:
             continue
-        units = cfg.labels.unit_words
         total = parse_value(sheet.value(total_row, c), indicator.value_type, indicator, units=units)
         parts = [
             parse_value(sheet.value(r, c), indicator.value_type, indicator, units=units)

@@ -18,7 +18,6 @@ from rapidfuzz import fuzz
 
 from antq.config import Config
 from antq.tasks.clean import (
-    GENERIC_UNITS,
     LabelBook,
     LabelMatch,
     is_short_header,
@@ -235,13 +234,7 @@ class SheetView:
 
     def _holds_numbers(self, r: int) -> bool:
         row = self.sheet.rows[r] if r < len(self.sheet.rows) else []
-        return any(
-            isinstance(v, int | float)
-            and not isinstance(v, bool)
-            or _is_number_cell(v, self.labels.unit_words)
-            for v in row[: self.n_cols]
-            if v not in (None, "")
-        )
+        return any(_is_number_cell(v, self.labels.unit_words) for v in row[: self.n_cols])
 
     def row_texts(self, r: int) -> list[str]:
         return [cell_text(v) for v in (self.sheet.rows[r] if r < self.sheet.n_rows else [])]
@@ -295,7 +288,7 @@ def _holds_figure(value: object, units: frozenset[str]) -> bool:
     return _is_number_cell(value, units) or parse_value(value, "binary").status == "ok"
 
 
-def _is_number_cell(value: object, units: frozenset[str] = GENERIC_UNITS) -> bool:
+def _is_number_cell(value: object, units: frozenset[str]) -> bool:
     if value is None:
         return False
     parsed = parse_value(value, "integer", units=units)

@@ -13,10 +13,11 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from antq.cells import a1
 from antq.schemas.layouts import Layouts
 from antq.schemas.registry import Registry, Unit, normalize_code
 from antq.tasks.clean import WrittenPeriod, find_periods, period_of_date
-from antq.tasks.read import Formula, Sheet, a1
+from antq.tasks.read import Formula, Sheet
 from antq.text import cell_text, fold
 
 if TYPE_CHECKING:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from antq.period import Period
-from antq.schemas.catalog import SEVERITY_VI  # noqa: F401 (re-exported for the reports)
 from antq.schemas.periods import PeriodRules
 from antq.schemas.registry import Registry
 from antq.text import fold

@@ -31,6 +31,7 @@ from antq.cells import parse_a1
 from antq.config import Config
 from antq.findings import SHOWN_PER_RULE, Finding, capped
 from antq.outputs import save_workbook, write_text
+from antq.schemas.catalog import SEVERITY_VI
 from antq.schemas.registry import Registry, Unit
 from antq.tasks.annotate import (
     NO_COPY_TOO_LARGE,
@@ -39,7 +40,7 @@ from antq.tasks.annotate import (
     findings_by_file,
     make_copy,
 )
-from antq.tasks.report.common import SEVERITY_VI, province_title, slug, vi_period, window_line
+from antq.tasks.report.common import province_title, slug, vi_period, window_line
 from antq.tasks.workers import DEFAULT_LIMITS, Failure, Limits, run_limited
 from antq.text import fold
 from antq.xlsx import (
@@ -165,6 +166,13 @@ class Copies:
         return self.missing.get(key, "")
 
 
+def _by_province(findings: Iterable[Finding]) -> dict[str, list[Finding]]:
+    grouped: dict[str, list[Finding]] = defaultdict(list)
+    for finding in findings:
+        grouped[finding.province_code].append(finding)
+    return grouped
+
+
 def annotated_copies(
     out_dir: Path,
     findings: list[Finding],
@@ -181,9 +189,7 @@ def annotated_copies(
     list of findings stands in for it. Copies of an earlier run go first, so a file fixed
     since has none left behind. `workers=0` builds them in this process."""
     reg = (config or Config.load()).registry
-    by_province: dict[str, list[Finding]] = defaultdict(list)
-    for finding in findings:
-        by_province[finding.province_code].append(finding)
+    by_province = _by_province(findings)
     copies: dict[str, Copies] = {}
     jobs: list[tuple[str, tuple[str, str], CopyJob]] = []
     for code in sorted(reg.provinces if provinces is None else provinces):
@@ -711,9 +717,9 @@ class ReportJob:
     out_dir: Path
     code: str
     period: str
-    findings: tuple[Finding, ...]
+    findings: list[Finding]
     submissions: pd.DataFrame
-    reporting: frozenset[str]
+    reporting: set[str]
     copies: Copies | None
     config: Config
 
@@ -723,9 +729,9 @@ def _write_report_job(job: ReportJob) -> ProvinceReport:
         job.out_dir,
         job.code,
         job.period,
-        list(job.findings),
+        job.findings,
         job.submissions,
-        set(job.reporting),
+        job.reporting,
         copies=job.copies,
         config=job.config,
     )
@@ -746,9 +752,7 @@ def write_province_reports(
     """The reports of `codes`, written in the worker processes (a report that fails
     there, out of time say, is written here, where a bug would show). `workers=0`
     writes them all in this process."""
-    by_province: dict[str, list[Finding]] = defaultdict(list)
-    for finding in findings:
-        by_province[finding.province_code].append(finding)
+    by_province = _by_province(findings)
     jobs = []
     for code in codes:
         own = submissions[submissions["province_code"] == code] if len(submissions) else submissions
@@ -758,9 +762,9 @@ def write_province_reports(
                 out_dir,
                 code,
                 period,
-                tuple(by_province.get(code, ())),
+                by_province.get(code, []),
                 own,
-                frozenset(reporting & communes),
+                reporting & communes,
                 copies.get(code),
                 config,
             )
