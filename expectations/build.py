@@ -6,10 +6,14 @@ expectation carries in its `meta` the rule id of rules.yaml its failures become,
 indicators it holds back. Run `python -m antq.expectations.build` after editing the
 catalog; a test fails while the files and the catalog disagree.
 
-Two frames are validated, once per run each:
+Three frames are validated, once per run each:
 - observations: one row per indicator cell read (long); the type rules.
 - reports: one row per unit report, one column per indicator (wide); the rules between
-  indicators of one report. Only values that passed the type rules reach it.
+  indicators of one report and against the unit's history. Only values that passed the
+  type rules reach it.
+- comparisons: one row per figure that must agree with another across reports (a
+  table's total row, a commune's own file and its row in the province's table, a
+  province's figure and its communes' sum), by `kind`.
 """
 
 from __future__ import annotations
@@ -51,9 +55,12 @@ def _meta(
 
 def observations_suite(cat: Catalog) -> gx.ExpectationSuite:
     numeric = Column("value_type").is_in(NUMERIC)
-    # A formula that could not be computed has its own finding (normalize stage).
+    # A formula that could not be computed has its own finding, not "not a number" too.
     reported = Column("status").is_not_in(["blank", "formula"])
     expectations = [
+        gx.expectations.ExpectColumnValuesToNotBeInSet(
+            column="status", value_set=["formula"], meta=_meta("formula-without-value")
+        ),
         gx.expectations.ExpectColumnValuesToNotBeNull(
             column="value", row_condition=numeric & reported, meta=_meta("not-a-number")
         ),
@@ -173,11 +180,44 @@ def reports_suite(cat: Catalog) -> gx.ExpectationSuite:
     return gx.ExpectationSuite(name="reports", expectations=expectations)
 
 
+def comparisons_suite() -> gx.ExpectationSuite:
+    def kind(name: str):  # -> row condition
+        return Column("kind") == name
+
+    def equal(condition, rule: str, a: str = "value", b: str = "expected"):
+        return gx.expectations.ExpectColumnPairValuesToBeEqual(
+            column_A=a,
+            column_B=b,
+            ignore_row_if="either_value_is_missing",
+            row_condition=condition,
+            meta=_meta(rule, holds=[]),
+        )
+
+    province = kind("province-total")
+    expectations = [
+        equal(kind("total-row"), "total-row-mismatch"),
+        equal(kind("commune-file"), "commune-file-differs"),
+        equal(kind("commune-file"), "commune-file-differs", "text", "expected_text"),
+        # With communes missing, the province's figure may rightly exceed the sum of
+        # those that reported, but never fall below it (figures are non-negative).
+        equal(province & (Column("complete") == True), "province-total-mismatch"),  # noqa: E712
+        gx.expectations.ExpectColumnPairValuesAToBeGreaterThanB(
+            column_A="value",
+            column_B="expected",
+            or_equal=True,
+            ignore_row_if="either_value_is_missing",
+            row_condition=province & (Column("complete") == False),  # noqa: E712
+            meta=_meta("province-total-mismatch", holds=[]),
+        ),
+    ]
+    return gx.ExpectationSuite(name="comparisons", expectations=expectations)
+
+
 def suite_documents(cat: Catalog | None = None) -> dict[str, dict]:
     """The suites as JSON documents, with GX's volatile fields (ids, version) left out."""
     cat = cat or catalog()
     documents = {}
-    for suite in (observations_suite(cat), reports_suite(cat)):
+    for suite in (observations_suite(cat), reports_suite(cat), comparisons_suite()):
         doc = suite.to_json_dict()
         doc.pop("id", None)
         doc["meta"] = {"source": "schemas/catalog.yaml", "catalog_version": cat.version}

@@ -140,6 +140,7 @@ _REPORT = pa.struct(
         ("kind", _STR),
         ("sheet", _STR),
         ("anchor_cell", _STR),
+        ("rows_all_read", pa.bool_()),
     ]
 )
 _OBSERVATION = pa.struct(

@@ -6,8 +6,8 @@
   one wins and the older ones are `superseded_by` it. Two different new files for one unit
   in one run are also a `duplicate-submission` warning.
 - A commune's figures come from its own file when it sent one, else from its row in the
-  province's table (SPEC §5); a difference between the two is a warning to the province.
-- A province's own total that is not the sum of its communes' figures is a warning.
+  province's table (SPEC §5): the report the validate stage chose (`Validation.winners`),
+  with the values its errors named held back.
 """
 
 from __future__ import annotations
@@ -20,9 +20,8 @@ import pandas as pd
 
 from antq.config import Config
 from antq.findings import Finding, make_finding
-from antq.tasks.normalize import Observation, ParsedFile
-from antq.tasks.validate import Validation
-from antq.text import format_number
+from antq.tasks.normalize import ParsedFile
+from antq.tasks.validate import Validation, fact_value
 from antq.warehouse.tables import FACTS, OBSERVATIONS, SUBMISSIONS
 
 
@@ -51,32 +50,6 @@ def _chains(files: list[ParsedFile]) -> dict[tuple[str, str], list[ParsedFile]]:
 class Version:
     number: int
     superseded_by: str | None
-
-
-def _competitions(validation: Validation) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
-    """Per unit, its own reports (forms, table total rows) and its rows in province tables,
-    oldest first. The newest of each wins its competition."""
-    own: dict[str, list[int]] = defaultdict(list)
-    rows: dict[str, list[int]] = defaultdict(list)
-    for report_id, ref in enumerate(validation.reports):
-        target = rows if ref.report.kind == "table-row" else own
-        target[ref.report.unit_code].append(report_id)
-    order = lambda rid: (  # noqa: E731
-        validation.reports[rid].file.ref.received_at,
-        validation.reports[rid].file.ref.original_path,
-        rid,
-    )
-    for group in (*own.values(), *rows.values()):
-        group.sort(key=order)
-    return own, rows
-
-
-def _winners(own: dict[str, list[int]], rows: dict[str, list[int]]) -> dict[str, int]:
-    """For each unit, the report its facts come from: its own file first, then its row in
-    the newest province table (SPEC §5)."""
-    winners = {unit: group[-1] for unit, group in rows.items()}
-    winners.update({unit: group[-1] for unit, group in own.items()})
-    return winners
 
 
 def _versions(
@@ -139,14 +112,6 @@ def _versions(
     return versions, findings
 
 
-def _fact_value(obs: Observation) -> tuple[float | None, str | None] | None:
-    if obs.parsed.status not in ("ok", "approximate"):
-        return None
-    if obs.parsed.value is None and obs.parsed.text is None:
-        return None
-    return obs.parsed.value, obs.parsed.text
-
-
 def _facts(validation: Validation, winners: dict[str, int], cfg: Config) -> pd.DataFrame:
     rows = []
     for unit, report_id in sorted(winners.items()):
@@ -155,7 +120,7 @@ def _facts(validation: Validation, winners: dict[str, int], cfg: Config) -> pd.D
             obs = validation.observations.get((report_id, code))
             if obs is None or (report_id, code) in validation.held:
                 continue
-            value = _fact_value(obs)
+            value = fact_value(obs)
             if value is None:
                 continue
             rows.append(
@@ -171,106 +136,6 @@ def _facts(validation: Validation, winners: dict[str, int], cfg: Config) -> pd.D
                 }
             )
     return pd.DataFrame(rows, columns=FACTS.names).astype({"value": "float64"})
-
-
-def _table_differences(
-    validation: Validation, winners: dict[str, int], rows: dict[str, list[int]], cfg: Config
-) -> list[Finding]:
-    """A commune's own file against its row in the newest province table."""
-    findings = []
-    cat = cfg.catalog
-    for unit, group in rows.items():
-        report_id, ref = group[-1], validation.reports[group[-1]]
-        winner = winners.get(unit)
-        if winner is None or winner == report_id:
-            continue
-        for code in cat.codes:
-            row_obs = validation.observations.get((report_id, code))
-            own_obs = validation.observations.get((winner, code))
-            if row_obs is None or own_obs is None:
-                continue
-            if row_obs.parsed.status != "ok" or own_obs.parsed.status != "ok":
-                continue
-            if (
-                row_obs.parsed.value == own_obs.parsed.value
-                and row_obs.parsed.text == own_obs.parsed.text
-            ):
-                continue
-            findings.append(
-                make_finding(
-                    "commune-file-differs",
-                    ref.file.ref.where(
-                        unit_code=ref.report.unit_code,
-                        unit_name=ref.report.unit_name,
-                        sheet=row_obs.sheet,
-                        cell=row_obs.cell,
-                    ),
-                    indicator=code,
-                    value_raw=row_obs.value_raw,
-                    value=format_number(own_obs.parsed.value)
-                    if own_obs.parsed.value is not None
-                    else own_obs.parsed.text,
-                    table_value=format_number(row_obs.parsed.value)
-                    if row_obs.parsed.value is not None
-                    else row_obs.parsed.text,
-                    table_cell=row_obs.cell,
-                )
-            )
-    return findings
-
-
-def _province_totals(
-    validation: Validation, winners: dict[str, int], facts: pd.DataFrame, cfg: Config
-) -> list[Finding]:
-    """A province's own figure against the sum of its communes' facts."""
-    findings = []
-    cat, reg = cfg.catalog, cfg.registry
-    communes = facts[facts["unit_level"] == "commune"]
-    sums = communes.groupby(["province_code", "indicator"])["value"].agg(["sum", "count"])
-    for province_code in reg.provinces:
-        report_id = winners.get(province_code)
-        if report_id is None:
-            continue
-        ref = validation.reports[report_id]
-        for indicator in cat.indicators:
-            if indicator.value_type == "category" or set(indicator.levels) != {
-                "commune",
-                "province",
-            }:
-                continue
-            obs = validation.observations.get((report_id, indicator.code))
-            if (
-                obs is None
-                or obs.parsed.value is None
-                or (report_id, indicator.code) in validation.held
-            ):
-                continue
-            key = (province_code, indicator.code)
-            if key not in sums.index:
-                continue
-            total, n = sums.loc[key]
-            complete = n == len(reg.communes_of(province_code))
-            # With communes missing, the province's figure may rightly exceed the sum of
-            # those that reported, but never fall below it (figures are non-negative).
-            if abs(total - obs.parsed.value) < 1e-6 or (not complete and obs.parsed.value > total):
-                continue
-            findings.append(
-                make_finding(
-                    "province-total-mismatch",
-                    ref.file.ref.where(
-                        unit_code=province_code,
-                        unit_name=ref.report.unit_name,
-                        sheet=obs.sheet,
-                        cell=obs.cell,
-                    ),
-                    indicator=indicator.code,
-                    value_raw=obs.value_raw,
-                    value=format_number(obs.parsed.value),
-                    communes_sum=format_number(total),
-                    n_communes=int(n),
-                )
-            )
-    return findings
 
 
 def _observations(validation: Validation, winners: dict[str, int]) -> pd.DataFrame:
@@ -295,7 +160,7 @@ def _observations(validation: Validation, winners: dict[str, int]) -> pd.DataFra
                 "value_text": obs.parsed.text,
                 "accepted": report_id in winning
                 and (report_id, code) not in validation.held
-                and _fact_value(obs) is not None,
+                and fact_value(obs) is not None,
             }
         )
     return pd.DataFrame(rows, columns=OBSERVATIONS.names).astype({"value": "float64"})
@@ -347,18 +212,12 @@ def resolve(
 ) -> Resolution:
     """Submissions, facts and the last findings of the month."""
     cfg = config or Config.load()
-    competitions = _competitions(validation)
-    winners = _winners(*competitions)
+    winners = validation.winners
+    competitions = (validation.own, validation.rows)
     versions, duplicate_findings = _versions(files, validation, competitions, known_sha256)
     facts = _facts(validation, winners, cfg)
-    cross = _table_differences(validation, winners, competitions[1], cfg) + _province_totals(
-        validation, winners, facts, cfg
-    )
     findings = (
-        [f for parsed in files for f in parsed.findings]
-        + validation.findings
-        + duplicate_findings
-        + cross
+        [f for parsed in files for f in parsed.findings] + validation.findings + duplicate_findings
     )
     return Resolution(
         submissions=_submissions(files, versions, findings),

@@ -1,14 +1,21 @@
 """Validate stage: the month's normalised data through the Great Expectations suites.
 
-One GX validation per suite per run (not one per file): the `observations` suite on the
-long frame of every cell read, then the `reports` suite on the wide frame of every unit
-report built from the values that passed. Each unexpected row comes back as a finding at
-the cell it was read from, and the values an error names are held back from the facts.
+Every rule that looks at values is here. One GX validation per suite per run (not one
+per file):
+- `observations` on the long frame of every cell read (the type rules);
+- `reports` on the wide frame of every unit report built from the values that passed
+  (required values, the rules between indicators of one report, the unit's history);
+- `comparisons` on the frame of figures that must agree across reports: a table's total
+  row and the sum of its rows, a commune's own file and its row in the province's
+  table, a province's own figure and the sum of its communes' (SPEC §5).
+Each unexpected row comes back as a finding at the cell it was read from, and the values
+an error names are held back from the facts.
 """
 
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -41,6 +48,12 @@ class Validation:
     held: set[tuple[int, str]] = field(default_factory=set)  # (report id, indicator)
     reports: list[ReportRef] = field(default_factory=list)  # index = report id
     observations: dict[tuple[int, str], Observation] = field(default_factory=dict)
+    # Per unit, report ids oldest first: its own reports (forms, a table's total row)
+    # and its rows in province tables. The newest of each wins its competition.
+    own: dict[str, list[int]] = field(default_factory=dict)
+    rows: dict[str, list[int]] = field(default_factory=dict)
+    # unit code -> report id of the report its facts come from
+    winners: dict[str, int] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=1)
@@ -356,6 +369,190 @@ def _missing_columns(state: Validation, code: str, rows: list[int]) -> list[int]
     return single
 
 
+# --------------------------------------------------------------------------- comparisons
+
+
+def _competitions(state: Validation) -> None:
+    """The versions of each unit's report, and the one its facts come from: its own file
+    first, then its row in the newest province table (SPEC §5)."""
+    own: dict[str, list[int]] = defaultdict(list)
+    rows: dict[str, list[int]] = defaultdict(list)
+    for report_id, ref in enumerate(state.reports):
+        target = rows if ref.report.kind == "table-row" else own
+        target[ref.report.unit_code].append(report_id)
+
+    def order(report_id: int) -> tuple:
+        ref = state.reports[report_id].file.ref
+        return (ref.received_at, ref.original_path, report_id)
+
+    for group in (*own.values(), *rows.values()):
+        group.sort(key=order)
+    state.own, state.rows = dict(own), dict(rows)
+    state.winners = {unit: group[-1] for unit, group in rows.items()}
+    state.winners.update({unit: group[-1] for unit, group in own.items()})
+
+
+_COMPARISON_COLUMNS = [
+    "kind", "report_id", "indicator", "value", "expected", "text", "expected_text",
+    "complete", "count", "other_report_id",
+]  # fmt: skip
+
+
+def comparisons_frame(state: Validation, cfg: Config) -> pd.DataFrame:
+    """One row per figure that must agree with another: `value` (at the finding's cell)
+    against `expected`, by `kind`:
+    - `total-row`: a table's total row against the sum of its communes' rows (only when
+      every row of the table was read and every figure is a number);
+    - `commune-file`: a commune's row in the newest province table against its own file
+      (`other_report_id`); categories compare `text` with `expected_text`;
+    - `province-total`: a province's own figure against the sum of its communes' facts
+      (`count` communes; `complete` when all of the province's communes reported)."""
+    rows = _total_rows(state, cfg) + _commune_files(state, cfg) + _province_totals(state, cfg)
+    frame = pd.DataFrame(rows, columns=_COMPARISON_COLUMNS)
+    frame.insert(0, "row_id", np.arange(len(frame), dtype="int64"))
+    return frame.astype(
+        {"value": "float64", "expected": "float64", "complete": "bool", "count": "int64"}
+    )
+
+
+def _summable(obs: Observation | None) -> bool:
+    return obs is None or obs.parsed.status in ("ok", "approximate", "blank")
+
+
+def _total_rows(state: Validation, cfg: Config) -> list[tuple]:
+    by_table: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+    totals = []
+    for report_id, ref in enumerate(state.reports):
+        key = (ref.file.ref.original_path, ref.file.ref.sha256, ref.report.sheet)
+        if ref.report.kind == "table-row":
+            by_table[key].append(report_id)
+        elif ref.report.kind == "table-total" and ref.report.rows_all_read:
+            totals.append((key, report_id))
+    out = []
+    for key, total_id in totals:
+        members = by_table.get(key)
+        if not members:
+            continue
+        for indicator in cfg.catalog.indicators:
+            if indicator.value_type == "category" or "commune" not in indicator.levels:
+                continue
+            total = state.observations.get((total_id, indicator.code))
+            parts = [state.observations.get((r, indicator.code)) for r in members]
+            if total is None or total.parsed.status != "ok" or not all(map(_summable, parts)):
+                continue
+            rows_sum = sum(p.parsed.value or 0.0 for p in parts if p is not None)
+            out.append(
+                ("total-row", total_id, indicator.code, total.parsed.value, rows_sum,
+                 None, None, True, len(members), None)
+            )  # fmt: skip
+    return out
+
+
+def _commune_files(state: Validation, cfg: Config) -> list[tuple]:
+    out = []
+    for unit, group in state.rows.items():
+        row_id, winner = group[-1], state.winners.get(unit)
+        if winner is None or winner == row_id:
+            continue
+        for code in cfg.catalog.codes:
+            row_obs = state.observations.get((row_id, code))
+            own_obs = state.observations.get((winner, code))
+            if row_obs is None or own_obs is None:
+                continue
+            if row_obs.parsed.status != "ok" or own_obs.parsed.status != "ok":
+                continue
+            out.append(
+                ("commune-file", row_id, code, row_obs.parsed.value, own_obs.parsed.value,
+                 row_obs.parsed.text, own_obs.parsed.text, True, 1, winner)
+            )  # fmt: skip
+    return out
+
+
+def fact_value(obs: Observation) -> tuple[float | None, str | None] | None:
+    """(value, text) of a cell that becomes a fact when its report wins, or None."""
+    if obs.parsed.status not in ("ok", "approximate"):
+        return None
+    if obs.parsed.value is None and obs.parsed.text is None:
+        return None
+    return obs.parsed.value, obs.parsed.text
+
+
+def _province_totals(state: Validation, cfg: Config) -> list[tuple]:
+    cat, reg = cfg.catalog, cfg.registry
+    checked = [
+        i.code
+        for i in cat.indicators
+        if i.value_type != "category" and set(i.levels) == {"commune", "province"}
+    ]
+    sums: dict[tuple[str, str], list[float]] = defaultdict(list)
+    for report_id in state.winners.values():
+        ref = state.reports[report_id]
+        if ref.report.unit_level != "commune":
+            continue
+        for code in checked:
+            obs = state.observations.get((report_id, code))
+            if obs is None or (report_id, code) in state.held:
+                continue
+            value = fact_value(obs)
+            if value is not None and value[0] is not None:
+                sums[(ref.file.ref.province_code, code)].append(value[0])
+    out = []
+    for province_code in reg.provinces:
+        report_id = state.winners.get(province_code)
+        if report_id is None:
+            continue
+        n_communes = len(reg.communes_of(province_code))
+        for code in checked:
+            obs = state.observations.get((report_id, code))
+            values = sums.get((province_code, code))
+            if obs is None or obs.parsed.value is None or (report_id, code) in state.held:
+                continue
+            if not values:
+                continue
+            out.append(
+                ("province-total", report_id, code, obs.parsed.value, sum(values),
+                 None, None, len(values) == n_communes, len(values), None)
+            )  # fmt: skip
+    return out
+
+
+def _comparison_findings(state: Validation, frame: pd.DataFrame, failures) -> None:
+    for meta, rows in failures:
+        for row_id in rows:
+            row = frame.iloc[row_id]
+            report_id, code = int(row["report_id"]), row["indicator"]
+            obs = state.observations[(report_id, code)]
+            context: dict[str, object] = {"value": format_number(row["value"])}
+            if row["kind"] == "total-row":
+                context["rows_sum"] = format_number(row["expected"])
+            elif row["kind"] == "province-total":
+                context |= {
+                    "communes_sum": format_number(row["expected"]),
+                    "n_communes": int(row["count"]),
+                }
+            else:
+                own = state.observations[(int(row["other_report_id"]), code)]
+                context |= {
+                    "value": _shown(own),
+                    "table_value": _shown(obs),
+                    "table_cell": obs.cell,
+                }
+            state.findings.append(
+                make_finding(
+                    meta["rule"],
+                    _where(state, report_id, obs.cell),
+                    indicator=code,
+                    value_raw=obs.value_raw,
+                    **context,
+                )
+            )
+
+
+def _shown(obs: Observation) -> str:
+    value = obs.parsed.value
+    return format_number(value) if value is not None else (obs.parsed.text or "")
+
+
 def validate_month(
     files: list[ParsedFile],
     history: pd.DataFrame | None = None,
@@ -363,12 +560,16 @@ def validate_month(
 ) -> Validation:
     """Findings and held-back values for every accepted file of the run; `history` is
     the facts of the months before (unit_code, indicator, period, value), if any."""
-    cat = (config or Config.load()).catalog
+    cfg = config or Config.load()
+    cat = cfg.catalog
     state = _collect(files)
     observations = observations_frame(state, cat)
     _observation_findings(state, _validate(observations, "observations", "obs_id"), cat)
     reports = reports_frame(state, cat, history)
     _report_findings(state, reports, _validate(reports, "reports", "report_id"), cat)
+    _competitions(state)
+    comparisons = comparisons_frame(state, cfg)
+    _comparison_findings(state, comparisons, _validate(comparisons, "comparisons", "row_id"))
     log.info(
         "validate: %d reports, %d values, %d findings, %d values held back",
         len(state.reports),

@@ -8,6 +8,7 @@ import openpyxl
 from builders import CLEAN, _save, form_bytes, form_cell, normalize
 
 from antq.schemas.registry import registry
+from antq.tasks.validate import validate_month
 
 
 def _facts(parsed):
@@ -141,11 +142,24 @@ def test_a_wide_table_gives_each_commune_and_the_province_total():
     }
 
 
+def _total_row_findings(parsed):
+    return [f for f in validate_month([parsed]).findings if f.rule == "total-row-mismatch"]
+
+
 def test_a_total_row_that_is_not_the_sum_is_a_warning_naming_both_figures():
     parsed = normalize(_table())
-    [finding] = [f for f in parsed.findings if f.rule == "total-row-mismatch"]
+    assert parsed.reports[-1].rows_all_read
+    [finding] = _total_row_findings(parsed)
     assert (finding.cell, finding.severity) == ("H10", "warning")
     assert "40" in finding.message and "37" in finding.message
+
+
+def test_a_total_row_is_not_checked_when_a_row_of_its_table_was_not_read():
+    wb = openpyxl.load_workbook(io.BytesIO(_table()))
+    wb.active["B8"], wb.active["C8"] = 70, "Phường Hoàn Kiếm"  # a row of another province
+    parsed = normalize(_save(wb))
+    assert not parsed.reports[-1].rows_all_read
+    assert _total_row_findings(parsed) == []
 
 
 def _cross_table(names: list[str]) -> bytes:
@@ -179,6 +193,16 @@ def test_a_table_with_communes_as_columns_is_read_per_column():
     assert second["nguon_tin"] == (8.0, "D6") and second["buoi_tuyen_truyen"] == (2.0, "D5")
     total = {o.indicator: o.parsed.value for o in parsed.observations if o.report == 3}
     assert total["nguon_tin"] == 24.0
+    assert _total_row_findings(parsed) == []
+
+
+def test_a_total_column_that_is_not_the_sum_of_its_communes_is_a_warning():
+    communes = registry().communes_of("15")[:3]
+    wb = openpyxl.load_workbook(io.BytesIO(_cross_table([u.name for u in communes])))
+    wb.active["F6"] = 25  # nguon_tin: 9 + 8 + 7 = 24
+    [finding] = _total_row_findings(normalize(_save(wb)))
+    assert (finding.cell, finding.indicator) == ("F6", "nguon_tin")
+    assert "25" in finding.message and "24" in finding.message
 
 
 def test_a_commune_column_of_another_province_is_rejected_alone():

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import io
+
+import openpyxl
 import pandas as pd
 import pytest
 from builders import CLEAN, form_bytes, form_cell, normalize
 
+from antq.schemas.registry import registry
 from antq.tasks.validate import validate_month
 
 
@@ -165,3 +169,74 @@ def test_a_province_form_without_its_own_figures_is_the_province_s_finding():
         ("missing-required", "15", "hoi_nghi_so_tong_ket"),
         ("missing-required", "15", "van_ban_chi_dao"),
     ]
+
+
+# --------------------------------------------------------------------------- comparisons
+
+PROVINCE = {
+    **{k: v for k, v in CLEAN.items() if k not in ("xa_dat_chuan", "phan_loai_phong_trao")},
+    "van_ban_chi_dao": 4,
+    "hoi_nghi_so_tong_ket": 1,
+}
+
+
+def _province_form(values) -> object:
+    return normalize(
+        form_bytes(values, title=("CÔNG AN TỈNH LÀO CAI",)), path="2026-10/15/tinh.xlsx"
+    )
+
+
+def _rules(validation, rule):
+    return [f for f in validation.findings if f.rule == rule]
+
+
+@pytest.mark.parametrize(("province_value", "warned"), [(2, True), (3, False), (40, False)])
+def test_a_province_figure_below_its_communes_sum_is_a_warning(province_value, warned):
+    """Gia Phú alone of Lào Cai's communes reported tin_bai = 3: the province may report
+    more (other communes' work), never less."""
+    province = _province_form({**PROVINCE, "tin_bai": province_value})
+    commune = normalize(form_bytes(CLEAN), path="2026-10/15/gia-phu.xlsx")
+    findings = _rules(validate_month([province, commune]), "province-total-mismatch")
+    assert [(f.indicator, f.cell) for f in findings] == (
+        [("tin_bai", form_cell("tin_bai", PROVINCE))] if warned else []
+    )
+    if warned:
+        assert "1 xã" in findings[0].message and "được 3" in findings[0].message
+
+
+def _columns_table(gia_phu: str, tin_bai: int) -> bytes:
+    """Lào Cai's table with its communes as columns: Gia Phú's, two others', a total."""
+    others = [u.name for u in registry().communes_of("15") if u.name != gia_phu][:2]
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["CÔNG AN TỈNH LÀO CAI"])
+    ws.append(["TỔNG HỢP THÁNG 10 NĂM 2026"])
+    ws.append([])
+    ws.append(["STT", "Chỉ tiêu", gia_phu, *others, "Tổng cộng"])
+    rows = [
+        ("Số tin, bài, phóng sự đăng phát", [tin_bai, 1, 1]),
+        ("Số buổi tuyên truyền, vận động", [CLEAN["buoi_tuyen_truyen"], 2, 1]),
+        ("Số nguồn tin do quần chúng cung cấp", [CLEAN["nguon_tin"], 8, 7]),
+        ("Trong đó: số nguồn tin có giá trị", [CLEAN["nguon_tin_co_gia_tri"], 3, 2]),
+    ]
+    for n, (label, values) in enumerate(rows, start=1):
+        ws.append([n, label, *values, sum(values)])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_commune_row_that_differs_from_its_own_form_is_a_warning_at_the_table_cell():
+    commune = normalize(form_bytes(CLEAN), path="2026-10/15/gia-phu.xlsx")
+    table = normalize(_columns_table(commune.unit_name, 7), path="2026-10/15/bang.xlsx")
+    validation = validate_month([table, commune])
+    [finding] = _rules(validation, "commune-file-differs")
+    assert (finding.original_path, finding.cell, finding.indicator) == (
+        "2026-10/15/bang.xlsx",
+        "C5",
+        "tin_bai",
+    )
+    assert "là 3" in finding.message and "ghi 7 (ô C5)" in finding.message
+    # its facts come from its own form, not from the table's column
+    assert validation.reports[validation.winners[commune.unit_code]].file is commune
+    assert _rules(validation, "total-row-mismatch") == []

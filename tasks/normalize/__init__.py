@@ -43,7 +43,7 @@ from antq.tasks.normalize.title import (
     writes_marks,
 )
 from antq.tasks.read import Formula, Sheet, Workbook
-from antq.text import cell_text, fold, format_number
+from antq.text import cell_text, fold
 
 __all__ = [
     "FileRef",
@@ -230,16 +230,8 @@ def _observation(
     cell = a1(r, c)
     if isinstance(value, Formula):
         total = evaluate_sum(sheet, value)
+        # Status "formula" (no value) becomes formula-without-value in the validate stage.
         result = Parsed("ok", total) if total is not None else Parsed("formula")
-        if total is None:
-            parsed.findings.append(
-                make_finding(
-                    "formula-without-value",
-                    replace(where, cell=cell),
-                    indicator=indicator.code,
-                    value_raw=value.text,
-                )
-            )
         parsed.observations.append(
             Observation(report, indicator.code, value.text, result, sheet.name, cell)
         )
@@ -555,10 +547,9 @@ def _read_table(
     for hit in layout.weak_columns:
         if any(sheet.value(r, hit.col) is not None for r in unit_rows):
             _unknown_label(parsed, hit, base_where, a1(hit.row, hit.col), cfg)
-    # With a row not read (its unit unsure), the rows' sum says nothing of the total.
-    if total_row is not None and not unread_rows:
-        _check_total_row(parsed, sheet, layout, total_row, unit_rows, cfg)
     if total_row is not None:
+        # With a row not read (its unit unsure), the rows' sum says nothing of the total.
+        _mark_total_checkable(parsed, sheet.name, not unread_rows)
         _province_block(parsed, sheet, view, layout, max([total_row, *unit_rows]), cfg)
 
 
@@ -582,6 +573,7 @@ def _read_cross(
         province.display_name,
     )
     columns: list[tuple[int, str, str, str, str]] = []  # col, unit, level, name, kind
+    unread_columns = 0
     for c in layout.unit_cols:
         found = resolve_commune_name(
             reg,
@@ -592,6 +584,7 @@ def _read_cross(
         )
         if found.status != "ok" or found.unit is None:
             parsed.findings.append(_unit_finding(parsed, found, sheet.name, reg))
+            unread_columns += 1
             continue
         columns.append((c, found.unit.code, "commune", found.unit.display_name, "table-row"))
     if layout.total_col is not None:
@@ -601,7 +594,16 @@ def _read_cross(
     for c, unit_code, level, name, kind in columns:
         index = len(parsed.reports)
         parsed.reports.append(
-            Report(index, unit_code, level, name, kind, sheet.name, a1(layout.header_row, c))
+            Report(
+                index,
+                unit_code,
+                level,
+                name,
+                kind,
+                sheet.name,
+                a1(layout.header_row, c),
+                rows_all_read=kind == "table-total" and not unread_columns,
+            )
         )
         where = ref.where(unit_code=unit_code, unit_name=name, sheet=sheet.name)
         for indicator in cfg.catalog.for_level(level):  # type: ignore[arg-type]
@@ -690,43 +692,7 @@ def _add_table_report(
         _observation(parsed, index, indicator, sheet, r, c, where, cfg)
 
 
-def _check_total_row(
-    parsed: ParsedFile,
-    sheet: Sheet,
-    layout: TableLayout,
-    total_row: int,
-    unit_rows: list[int],
-    cfg: Config,
-) -> None:
-    """A total row that is not the sum of the rows of the table is a warning naming both."""
-    ref = parsed.ref
-    province = cfg.registry.provinces[ref.province_code]
-    units = cfg.labels.unit_words
-    for c, code in layout.columns.items():
-        indicator = cfg.catalog.indicator(code)
-        if indicator.value_type == "category" or "commune" not in indicator.levels:
-            continue
-        total = parse_value(sheet.value(total_row, c), indicator.value_type, indicator, units=units)
-        parts = [
-            parse_value(sheet.value(r, c), indicator.value_type, indicator, units=units)
-            for r in unit_rows
-        ]
-        if total.status != "ok" or any(p.status == "invalid" for p in parts):
-            continue
-        rows_sum = sum(p.value or 0.0 for p in parts if p.status in ("ok", "approximate"))
-        if abs((total.value or 0.0) - rows_sum) > 1e-6:
-            parsed.findings.append(
-                make_finding(
-                    "total-row-mismatch",
-                    ref.where(
-                        sheet=sheet.name,
-                        cell=a1(total_row, c),
-                        unit_code=province.code,
-                        unit_name=province.display_name,
-                    ),
-                    indicator=code,
-                    value_raw=cell_text(sheet.value(total_row, c)),
-                    value=format_number(total.value),
-                    rows_sum=format_number(rows_sum),
-                )
-            )
+def _mark_total_checkable(parsed: ParsedFile, sheet_name: str, all_read: bool) -> None:
+    for i, report in enumerate(parsed.reports):
+        if report.kind == "table-total" and report.sheet == sheet_name:
+            parsed.reports[i] = replace(report, rows_all_read=all_read)

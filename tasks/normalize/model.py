@@ -50,6 +50,9 @@ class Report:
     kind: ReportKind
     sheet: str
     anchor_cell: str  # the cell naming the unit (table rows) or the table's first cell
+    # A table's total: every row (column) of figures of its table was read, so the
+    # validate stage can check the total against their sum.
+    rows_all_read: bool = False
 
 
 @dataclass(frozen=True)
