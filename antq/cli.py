@@ -46,6 +46,7 @@ def _run(args: argparse.Namespace) -> int:
         warehouse=Path(args.warehouse),
         reports=Path(args.reports) if args.reports else None,
         workers=args.workers,
+        dask=args.dask,
     )
     _print_summary(summary)
     return 0
@@ -84,6 +85,11 @@ def _print_summary(summary) -> None:  # RunSummary
     if summary.seconds:
         times = " · ".join(f"{stage} {s:.1f}" for stage, s in summary.seconds.items())
         print(f"Stage times (s)        : {times}")
+    if summary.flow_run_id:
+        from antq.tasks.report.artifacts import _ui_link
+
+        link = _ui_link(summary.flow_run_id)
+        print(f"Prefect flow run       : {summary.flow_run_id}" + (f"  {link}" if link else ""))
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -135,9 +141,60 @@ def _backfill(args: argparse.Namespace) -> int:
         warehouse=Path(args.warehouse),
         reports=Path(args.reports) if args.reports else None,
         workers=args.workers,
+        dask=args.dask,
     )
     for summary in summaries:
         _print_summary(summary)
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    """The monthly flow as a Prefect deployment on a schedule, served from this process."""
+    from prefect.settings import PREFECT_API_URL
+
+    if not PREFECT_API_URL.value():
+        print(
+            "antq serve: cần một Prefect server để lưu lịch chạy. Khởi động server "
+            "(prefect server start) rồi đặt biến môi trường, ví dụ:\n"
+            "  export PREFECT_API_URL=http://127.0.0.1:4200/api",
+            file=sys.stderr,
+        )
+        return 2
+    if not 1 <= args.day <= 28 or not 0 <= args.hour <= 23:
+        print("antq serve: --day phải từ 1 đến 28, --hour từ 0 đến 23", file=sys.stderr)
+        return 2
+    for option, folder in (("--warehouse", args.warehouse), ("--reports", args.reports)):
+        problem = _not_writable(Path(folder)) if folder else None
+        if problem:
+            print(f"antq serve: không ghi được vào {option} {folder}: {problem}", file=sys.stderr)
+            return 2
+    from antq.flows.monthly import deployment_schedule, monthly_ingest
+
+    parameters: dict[str, object] = {
+        "inbox": str(Path(args.inbox).resolve()),
+        "warehouse": str(Path(args.warehouse).resolve()),
+        "workers": args.workers,
+    }
+    if args.reports:
+        parameters["reports"] = str(Path(args.reports).resolve())
+    if args.dask:
+        parameters["dask"] = args.dask
+    schedule = deployment_schedule(args.day, args.hour)
+    print(
+        f"antq serve: deployment “antq-monthly-ingest/{args.name}”, chạy lúc {args.hour}:00 "
+        f"ngày {args.day} hằng tháng (giờ Việt Nam) cho tháng vừa hết hạn nộp báo cáo. "
+        "Dừng bằng Ctrl+C.",
+        flush=True,
+    )
+    monthly_ingest.serve(
+        name=args.name,
+        schedules=[schedule],
+        parameters=parameters,
+        tags=["antq"],
+        description="Tổng hợp báo cáo tháng phong trào toàn dân bảo vệ ANTQ",
+        limit=1,  # one month at a time: a second run waits for the first
+        print_starting_message=False,
+    )
     return 0
 
 
@@ -244,6 +301,17 @@ def _label_proposals(args: argparse.Namespace) -> int:
     return 0
 
 
+def _dask_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--dask",
+        nargs="?",
+        const="local",
+        metavar="ADDRESS",
+        help="read the files on a Dask cluster: its scheduler (tcp://host:8786), "
+        "or a local cluster of this machine when no address is given",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="antq", description="ANTQ monthly reporting pipeline")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -260,7 +328,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--reports", help="reports folder (default: <warehouse>/../reports)")
     run.add_argument("--workers", type=int, default=2, help="reader processes (default 2)")
+    _dask_option(run)
     run.set_defaults(func=_run)
+
+    serve = sub.add_parser(
+        "serve", help="serve the monthly flow on a schedule (needs a Prefect server)"
+    )
+    serve.add_argument("--inbox", required=True, help="folder holding <period>/<province>/...")
+    serve.add_argument("--warehouse", required=True)
+    serve.add_argument("--reports")
+    serve.add_argument("--workers", type=int, default=2)
+    serve.add_argument(
+        "--day",
+        type=int,
+        default=21,
+        help="day of the month to run (default 21, after the deadline)",
+    )
+    serve.add_argument("--hour", type=int, default=6, help="hour, Việt Nam time (default 6)")
+    serve.add_argument("--name", default="monthly", help="deployment name (default monthly)")
+    _dask_option(serve)
+    serve.set_defaults(func=_serve)
 
     demo = sub.add_parser("demo", help="generate a sample national month and run it")
     demo.add_argument(
@@ -278,6 +365,7 @@ def build_parser() -> argparse.ArgumentParser:
     back.add_argument("--warehouse", required=True)
     back.add_argument("--reports")
     back.add_argument("--workers", type=int, default=2)
+    _dask_option(back)
     back.set_defaults(func=_backfill)
 
     query = sub.add_parser("query", help="SQL over the warehouse tables (DuckDB)")

@@ -24,6 +24,7 @@ def backfill(
     warehouse: Path,
     reports: Path | None = None,
     workers: int = 2,
+    dask: str | None = None,
 ) -> list[RunSummary]:
     """Every month from `first` to `last` that has a folder in the inbox."""
     logger = get_run_logger()
@@ -32,5 +33,5 @@ def backfill(
         if not (Path(inbox) / period).is_dir():
             logger.warning("Bỏ qua tháng %s: không có thư mục %s", period, Path(inbox) / period)
             continue
-        summaries.append(monthly_ingest(period, inbox, warehouse, reports, workers))
+        summaries.append(monthly_ingest(period, inbox, warehouse, reports, workers, dask))
     return summaries

@@ -4,7 +4,11 @@ a national month is a few dozen task runs, not thousands."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import datetime as dt
+import errno
+import multiprocessing
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -19,10 +23,12 @@ from prefect.artifacts import (
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.tasks import exponential_backoff
 from prefect.utilities.annotations import quote
 
 from antq.config import Config
 from antq.findings import Finding, count_by_severity, findings_frame
+from antq.notify import notify
 from antq.period import previous_period
 from antq.tasks.discover import (
     Discovery,
@@ -42,6 +48,7 @@ from antq.tasks.report import (
     publish_artifacts,
     report_inputs,
     vi_period,
+    warehouse_key,
     write_ministry_page,
     write_ministry_workbook,
     write_province_reports,
@@ -101,10 +108,54 @@ class StageClock:
         )
 
 
+# ---------------------------------------------------------------------------- retries
+
+# Errors a second try can get past: a store that is busy or locked, a network that
+# dropped. A bad submission is never one of them (it is a finding, not an exception).
+_TRANSIENT_ERRNOS = {
+    errno.EAGAIN,
+    errno.EBUSY,
+    errno.ETIMEDOUT,
+    errno.ECONNRESET,
+    errno.ECONNREFUSED,
+    errno.ECONNABORTED,
+    errno.EHOSTUNREACH,
+    errno.ENETUNREACH,
+    errno.ENETDOWN,
+    errno.ESTALE,
+}
+
+
+def is_transient(exc: BaseException) -> bool:
+    if isinstance(exc, TimeoutError | ConnectionError | BlockingIOError | InterruptedError):
+        return True
+    if isinstance(exc, OSError) and exc.errno in _TRANSIENT_ERRNOS:
+        return True
+    cause = exc.__cause__ or exc.__context__
+    return cause is not None and cause is not exc and is_transient(cause)
+
+
+def _retry_if_transient(task, task_run, state) -> bool:  # noqa: ANN001 (Prefect's hook)
+    try:
+        state.result()
+    except Exception as exc:  # the task's own exception, re-raised by result()
+        return is_transient(exc)
+    return False
+
+
+# Tasks that write or read the store: up to 3 more tries, 2 s, 4 s, 8 s apart.
+STORE_RETRIES = {
+    "retries": 3,
+    "retry_delay_seconds": exponential_backoff(backoff_factor=2),
+    "retry_jitter_factor": 0.5,
+    "retry_condition_fn": _retry_if_transient,
+}
+
+
 # ---------------------------------------------------------------------------- tasks
 
 
-@task(name="discover", cache_policy=NO_CACHE)
+@task(name="discover", cache_policy=NO_CACHE, **STORE_RETRIES)
 def discover_files(
     inbox: Path, period: str, warehouse: Path, config: Config
 ) -> tuple[Discovery, pd.DataFrame]:
@@ -126,6 +177,8 @@ def discover_files(
     return discovery, previous
 
 
+_READ_ARGS = ("files", "period", "archive", "workers", "config")
+
 # Files per reading task: a province with 150 files and one with 3 make batches of the
 # same size, so the worker processes stay busy and a task's overhead is paid per batch.
 BATCH_FILES = 64
@@ -142,6 +195,15 @@ def read_batch(
     files: list[InboxFile], period: str, archive: Path, workers: int, config: Config
 ) -> list[ParsedFile]:
     """Archive, read and normalize a batch of files (from their extracts when unchanged)."""
+    if workers and multiprocessing.current_process().daemon:
+        # A Dask worker started without DASK_DISTRIBUTED__WORKER__DAEMON=False cannot
+        # start reader processes: read here, without the per-file time limit.
+        get_run_logger().warning(
+            "Tiến trình Dask này không tạo được tiến trình đọc riêng: đọc trực tiếp, không "
+            "giới hạn thời gian mỗi tệp (khởi động dask worker với "
+            "DASK_DISTRIBUTED__WORKER__DAEMON=False để có giới hạn)"
+        )
+        workers = 0
     parsed = intake(files, period, archive, workers=workers, limits=Limits(), config=config)
     provinces = Counter(p.ref.province_code for p in parsed)
     get_run_logger().info(
@@ -177,7 +239,7 @@ def resolve_task(
     return resolve(files, validation, set(previous["sha256"].dropna()), config)
 
 
-@task(name="load", cache_policy=NO_CACHE)
+@task(name="load", cache_policy=NO_CACHE, **STORE_RETRIES)
 def load_task(warehouse: Path, period: str, resolution: Resolution, extra: list[Finding]) -> Staged:
     """Stage the month's tables; nothing is visible to readers until the commit."""
     store = Warehouse(warehouse)
@@ -190,7 +252,7 @@ def load_task(warehouse: Path, period: str, resolution: Resolution, extra: list[
     return staged
 
 
-@task(name="rollup", cache_policy=NO_CACHE)
+@task(name="rollup", cache_policy=NO_CACHE, **STORE_RETRIES)
 def rollup_task(warehouse: Path, staged: Staged, period: str, config: Config) -> pd.DataFrame:
     store = Warehouse(warehouse)
     frame = compute_rollup(
@@ -203,7 +265,7 @@ def rollup_task(warehouse: Path, staged: Staged, period: str, config: Config) ->
     return frame
 
 
-@task(name="commit", cache_policy=NO_CACHE)
+@task(name="commit", cache_policy=NO_CACHE, **STORE_RETRIES)
 def commit_task(warehouse: Path, staged: Staged, period: str) -> None:
     tables = ["submissions", "facts", "findings", "observations", "rollup"]
     Warehouse(warehouse).commit(staged, [(table, period) for table in tables])
@@ -308,18 +370,86 @@ def _unchanged(summary: RunSummary, record: dict, n_reused: int, clock: StageClo
     return summary
 
 
+def _read_runner(dask: str | None) -> contextlib.AbstractContextManager:
+    """Where the reading batches run: the flow's own task runner, or a Dask cluster
+    (`dask` is its scheduler's address, or "local" for a LocalCluster of this machine)."""
+    if not dask:
+        return contextlib.nullcontext(None)
+    import dask as dask_config
+    from prefect_dask import DaskTaskRunner
+
+    if dask == "local":
+        # Workers that may start the reader's own processes (time limit per file).
+        dask_config.config.set({"distributed.worker.daemon": False})
+        return DaskTaskRunner(cluster_kwargs={"n_workers": 2, "threads_per_worker": 1})
+    return DaskTaskRunner(address=dask)
+
+
+def _period_now() -> str:
+    """The month whose deadline has just passed (what a scheduled run is for)."""
+    from antq.schemas.periods import period_rules
+
+    return period_rules().last_closed(dt.datetime.now(dt.UTC))
+
+
+def deployment_schedule(day: int = 21, hour: int = 6):  # -> prefect.schedules.Schedule
+    """Monthly on `day` at `hour`:00, Việt Nam time (after the deadline of the 20th)."""
+    from prefect.schedules import Cron
+
+    from antq.schemas.periods import period_rules
+
+    return Cron(f"0 {hour} {day} * *", timezone=period_rules().timezone.key)
+
+
+def run_name() -> str:
+    """`antq-2026-10-20261121-060000`: the month, then when the run started (Việt Nam)."""
+    from antq.schemas.periods import period_rules
+
+    period = flow_run.parameters.get("period") or _period_now()
+    now = dt.datetime.now(period_rules().timezone)
+    return f"antq-{period}-{now:%Y%m%d-%H%M%S}"
+
+
+def _on_completion(flow, flow_run_, state) -> None:  # noqa: ANN001 (Prefect's hook)
+    from antq.tasks.report.artifacts import completion_mail
+
+    summary = state.result(raise_on_failure=False)
+    if isinstance(summary, RunSummary):
+        notify(*completion_mail(summary, flow_run_.name))
+
+
+def _on_failure(flow, flow_run_, state) -> None:  # noqa: ANN001 (Prefect's hook)
+    from antq.tasks.report.artifacts import failure_mail
+
+    period = flow_run_.parameters.get("period") or _period_now()
+    notify(*failure_mail(period, flow_run_.name, str(flow_run_.id), state.message or ""))
+
+
 # ---------------------------------------------------------------------------- flow
 
 
-@flow(name="antq-monthly-ingest", task_runner=ThreadPoolTaskRunner(max_workers=4), log_prints=True)
+@flow(
+    name="antq-monthly-ingest",
+    flow_run_name=run_name,
+    task_runner=ThreadPoolTaskRunner(max_workers=4),
+    log_prints=True,
+    on_completion=[_on_completion],
+    on_failure=[_on_failure],
+)
 def monthly_ingest(
-    period: str,
-    inbox: Path,
-    warehouse: Path,
+    period: str | None = None,
+    inbox: Path | None = None,
+    warehouse: Path | None = None,
     reports: Path | None = None,
     workers: int = 2,
+    dask: str | None = None,
 ) -> RunSummary:
-    """Ingest one month: every file of `inbox` to the warehouse tables and the reports."""
+    """Ingest one month: every file of `inbox` to the warehouse tables and the reports.
+    `period` defaults to the month whose deadline has just passed (a scheduled run);
+    `dask` reads the files on a Dask cluster (its address, or "local")."""
+    if inbox is None or warehouse is None:
+        raise ValueError("monthly_ingest needs an inbox and a warehouse")
+    period = period or _period_now()
     config = Config.load(period)  # the catalog, layouts and the units of this month
     inbox, warehouse = Path(inbox).resolve(), Path(warehouse).resolve()
     reports = Path(reports).resolve() if reports else warehouse.parent / "reports"
@@ -336,16 +466,26 @@ def monthly_ingest(
             record, n_files = earlier
             return _unchanged(summary, record, n_files, clock)
         progress = create_progress_artifact(
-            progress=0.0, key=f"antq-{period}-intake", description="Đọc tệp"
+            progress=0.0,
+            key=f"antq-{period}-{warehouse_key(warehouse)}-intake",
+            description="Đọc tệp",
         )
-        futures = [
-            read_batch.submit(quote(batch), period, warehouse, workers, quote(config))
-            for batch in batches(discovery)
-        ]
         parsed: list[ParsedFile] = []
-        for i, future in enumerate(futures, start=1):
-            parsed.extend(future.result())
-            update_progress_artifact(progress, progress=100.0 * i / len(futures))
+        with _read_runner(dask) as runner:
+            # On Dask each worker reads its batch with one reader process of its own.
+            if runner:
+                futures = [
+                    runner.submit(read_batch, dict(zip(_READ_ARGS, arguments, strict=True)))
+                    for arguments in ((b, period, warehouse, 1, config) for b in batches(discovery))
+                ]
+            else:
+                futures = [
+                    read_batch.submit(quote(batch), period, warehouse, workers, quote(config))
+                    for batch in batches(discovery)
+                ]
+            for i, future in enumerate(futures, start=1):
+                parsed.extend(future.result())
+                update_progress_artifact(progress, progress=100.0 * i / len(futures))
         recycle_bloated()  # workers a big file left big do not wait through the month
         parsed = one_per_content(stable_arrival(parsed, previous))
         clock.lap("read")

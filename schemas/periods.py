@@ -43,6 +43,14 @@ class PeriodRules:
         local = dt.datetime(year, month, day, 23, 59, 59, tzinfo=self.timezone)
         return local.astimezone(dt.UTC)
 
+    def last_closed(self, now: dt.datetime) -> str:
+        """The latest month whose deadline (every level's) had passed at `now`: the month
+        a run scheduled after the deadline is for (on 21 November, "2026-11")."""
+        local = now.astimezone(self.timezone)
+        this = Period(local.year, local.month)
+        passed = all(self.deadline(str(this), level) < now for level in self.deadline_day)
+        return str(this if passed else this.previous())
+
 
 @lru_cache(maxsize=1)
 def period_rules(path: Path | None = None) -> PeriodRules:

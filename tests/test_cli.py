@@ -98,3 +98,38 @@ def test_a_killed_run_leaves_no_prefect_server_behind(tmp_path, signal_number):
     finally:
         if run.poll() is None:
             run.kill()
+
+
+def test_a_run_prints_its_flow_run_id_and_the_link_to_it(tmp_path, capsys, prefect_harness):
+    """With a Prefect server set (the test's), the run says where to find it."""
+    import re
+
+    from builders import CLEAN, form_bytes
+
+    folder = tmp_path / "inbox" / "2026-10" / "15"
+    folder.mkdir(parents=True)
+    (folder / "gia-phu.xlsx").write_bytes(form_bytes(CLEAN))
+    code = main(
+        ["run", "--period", "2026-10", "--inbox", str(tmp_path / "inbox")]
+        + ["--warehouse", str(tmp_path / "wh"), "--workers", "0"]
+    )
+    out = capsys.readouterr().out
+    assert code == 0
+    found = re.search(r"Prefect flow run\s+: ([0-9a-f-]{36})  (\S+)", out)
+    assert found, out
+    assert found.group(2).endswith(f"/runs/flow-run/{found.group(1)}")
+
+
+def test_antq_serve_without_a_prefect_server_says_how_to_start_one(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env["PREFECT_HOME"] = str(tmp_path / "prefect-home")  # no profile with a server in it
+    done = subprocess.run(
+        [sys.executable, "-m", "antq.cli", "serve", "--inbox", str(tmp_path)]
+        + ["--warehouse", str(tmp_path / "wh")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert "prefect server start" in done.stderr and "PREFECT_API_URL" in done.stderr

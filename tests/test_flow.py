@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import duckdb
 import numpy as np
@@ -248,8 +249,11 @@ def test_rerunning_the_month_changes_nothing(month_run, warehouse):
 def test_the_run_summary_is_in_prefect_as_artifacts(month_run):
     from prefect.client.orchestration import get_client
 
-    _, truth, summary = month_run
+    from antq.tasks.report import warehouse_key
+
+    root, truth, summary = month_run
     province = sorted(truth.files["province_code"].unique())[0]
+    prefix = f"antq-{PERIOD}-{warehouse_key(summary.warehouse)}"
     with get_client(sync_client=True) as client:
         # The REST filter directly: this Prefect's client sends null run filters that its
         # own server then matches to nothing.
@@ -263,20 +267,28 @@ def test_the_run_summary_is_in_prefect_as_artifacts(month_run):
                 "sort": "CREATED_DESC",
             },
         )
+        run = client.read_flow_run(summary.flow_run_id)
+    # a name that says the month and when it started (Việt Nam time)
+    assert re.fullmatch(rf"antq-{PERIOD}-\d{{8}}-\d{{6}}", run.name)
     by_key = {a["key"]: a for a in response.json() if a["flow_run_id"] == summary.flow_run_id}
     assert set(by_key) == {
-        f"antq-{PERIOD}-run",
-        f"antq-{PERIOD}-provinces",
-        f"antq-{PERIOD}-problems",
-        f"antq-{PERIOD}-label-proposals",
-        f"antq-{PERIOD}-intake",  # the reading progress
+        f"{prefix}-run",
+        f"{prefix}-provinces",
+        f"{prefix}-problems",
+        f"{prefix}-label-proposals",
+        f"{prefix}-intake",  # the reading progress
     }  # whatever the number of provinces
-    assert f"**{summary.n_files}**" in by_key[f"antq-{PERIOD}-run"]["data"]
-    table = json.loads(by_key[f"antq-{PERIOD}-provinces"]["data"])
+    run_page = by_key[f"{prefix}-run"]["data"]
+    assert f"**{summary.n_files}**" in run_page
+    # links to the outputs: the ministry workbook and each province's report
+    assert summary.ministry_workbook.as_uri() in run_page
+    assert all(path.as_uri() in run_page for path in summary.province_reports)
+    table = json.loads(by_key[f"{prefix}-provinces"]["data"])
     assert len(table) == 34
     assert sum(row["Từ chối"] for row in table) == summary.n_rejected
     assert sum(row["Tệp"] for row in table) == summary.n_files
-    problems = json.loads(by_key[f"antq-{PERIOD}-problems"]["data"])
+    assert {row["Báo cáo"] for row in table} == {p.as_uri() for p in summary.province_reports}
+    problems = json.loads(by_key[f"{prefix}-problems"]["data"])
     assert sum(row["Số lần"] for row in problems) == summary.n_errors + summary.n_warnings
     assert any(row["Mã tỉnh"] == province for row in problems)
 

@@ -1,6 +1,6 @@
 """Report stage: the province error reports and the ministry outputs, in Vietnamese."""
 
-from antq.tasks.report.artifacts import publish_artifacts
+from antq.tasks.report.artifacts import publish_artifacts, warehouse_key
 from antq.tasks.report.common import slug, vi_period
 from antq.tasks.report.ministry import write_ministry_page, write_ministry_workbook
 from antq.tasks.report.province import (
@@ -27,5 +27,6 @@ __all__ = [
     "write_ministry_page",
     "write_ministry_workbook",
     "write_province_report",
+    "warehouse_key",
     "write_province_reports",
 ]
