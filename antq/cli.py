@@ -201,8 +201,9 @@ def _serve(args: argparse.Namespace) -> int:
 def _query(args: argparse.Namespace) -> int:
     """SQL over the warehouse: each table is a DuckDB view of its Parquet files."""
     import duckdb
+    import pandas as pd
 
-    from antq.warehouse.store import Warehouse
+    from antq.warehouse.store import Warehouse, WarehouseError
     from antq.warehouse.tables import TABLES
 
     if not Path(args.warehouse).is_dir():
@@ -211,11 +212,44 @@ def _query(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    store = Warehouse(Path(args.warehouse))
+    as_of = None
+    if args.as_of:
+        try:
+            as_of = _as_of(args.as_of)
+        except ValueError:
+            print(
+                f"antq query: --as-of phải là ngày (2026-11-05) hoặc ngày giờ "
+                f"(2026-11-05T14:30), không phải {args.as_of!r}",
+                file=sys.stderr,
+            )
+            return 2
+    store = Warehouse(Path(args.warehouse), as_of=as_of)
+    if as_of is not None and not store.pinned:
+        from antq.schemas.periods import period_rules
+
+        local = as_of.astimezone(period_rules().timezone)
+        print(
+            f"antq query: kho chưa có lần chạy nào xong trước {local:%d/%m/%Y %H:%M}",
+            file=sys.stderr,
+        )
+        return 2
     con = duckdb.connect()
-    tables = [table for table in TABLES if store.periods(table)]
-    for table in tables:
-        con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{store.glob(table)}')")
+    tables = []
+    try:
+        for table in TABLES:
+            dataset = store.dataset(table)
+            if dataset is not None:
+                con.register(table, dataset)
+                tables.append(table)
+    except WarehouseError as exc:
+        print(f"antq query: {exc}", file=sys.stderr)
+        return 2
+    runs = store.runs()
+    if as_of is not None:
+        runs = runs[runs["committed_at"] <= pd.Timestamp(as_of)]
+    if len(runs):
+        con.register("runs", runs)
+        tables.append("runs")
     try:
         frame = con.execute(args.sql).df()
     except duckdb.Error as exc:
@@ -230,11 +264,23 @@ def _query(args: argparse.Namespace) -> int:
         frame.map(csv_safe).to_csv(args.csv, index=False)
         print(f"{len(frame)} rows written to {args.csv}")
     else:
-        import pandas as pd
-
         with pd.option_context("display.max_rows", 200, "display.width", 200):
             print(frame.to_string(index=False))
     return 0
+
+
+def _as_of(text: str):  # -> datetime (UTC)
+    """A day (its end) or a moment, in Việt Nam time unless it says otherwise."""
+    import datetime as dt
+
+    from antq.schemas.periods import period_rules
+
+    moment = dt.datetime.fromisoformat(text.strip())
+    if len(text.strip()) == 10:  # a day: as the ministry saw it at the end of that day
+        moment = moment.replace(hour=23, minute=59, second=59)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=period_rules().timezone)
+    return moment.astimezone(dt.UTC)
 
 
 def _suites(args: argparse.Namespace) -> int:
@@ -284,7 +330,6 @@ def _labels(args: argparse.Namespace) -> int:
 
 
 def _label_proposals(args: argparse.Namespace) -> int:
-    import pandas as pd
 
     from antq.labels import proposals, proposals_markdown
     from antq.warehouse.store import Warehouse
@@ -293,9 +338,7 @@ def _label_proposals(args: argparse.Namespace) -> int:
     if not store.periods("findings"):
         print("antq labels: kho chưa có bảng findings", file=sys.stderr)
         return 2
-    frame = pd.read_parquet(Path(args.warehouse) / "findings")
-    if args.period:
-        frame = frame[frame["period"].astype(str) == args.period]
+    frame = store.read("findings", args.period)
     rows = [r for r in frame.itertuples() if r.rule == "unknown-label"]
     print(proposals_markdown(proposals(rows, args.min_files)))
     return 0
@@ -372,6 +415,11 @@ def build_parser() -> argparse.ArgumentParser:
     query.add_argument("--warehouse", required=True)
     query.add_argument("sql", help="e.g. \"SELECT * FROM rollup WHERE unit_code = 'VN'\"")
     query.add_argument("--csv", help="write the result to this CSV file instead of printing it")
+    query.add_argument(
+        "--as-of",
+        help="read the tables as they were then: a day (2026-11-05, its end) or a moment "
+        "(2026-11-05T14:30), Việt Nam time",
+    )
     query.set_defaults(func=_query)
 
     suites = sub.add_parser("suites", help="rewrite expectations/suites/*.json from the catalog")

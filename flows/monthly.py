@@ -256,10 +256,7 @@ def load_task(warehouse: Path, period: str, resolution: Resolution, extra: list[
 def rollup_task(warehouse: Path, staged: Staged, period: str, config: Config) -> pd.DataFrame:
     store = Warehouse(warehouse)
     frame = compute_rollup(
-        store.staged_dir(staged, "facts", period) / "part-0.parquet",
-        store.staged_dir(staged, "submissions", period) / "part-0.parquet",
-        period,
-        config,
+        staged.tables[("facts", period)], staged.tables[("submissions", period)], period, config
     )
     store.write_staged(staged, "rollup", period, frame)
     return frame
@@ -500,8 +497,8 @@ def monthly_ingest(
         resolution = resolve_task(quote(parsed), quote(validation), previous, quote(config))
         clock.lap("resolve")
         staged = load_task(warehouse, period, quote(resolution), quote(discovery.findings))
-        rollup = rollup_task(warehouse, staged, period, quote(config))
-        commit_task(warehouse, staged, period)
+        rollup = rollup_task(warehouse, quote(staged), period, quote(config))
+        commit_task(warehouse, quote(staged), period)
         clock.lap("load")
         findings = open_findings(resolution.findings, resolution.submissions) + discovery.findings
         reporting = set(

@@ -51,6 +51,41 @@ def test_query_reads_the_warehouse_tables(tmp_path, capsys, month_run):
     assert lines[0] == "unit_code,value" and lines[1].startswith("VN,")
 
 
+def test_query_as_of_reads_the_tables_as_the_ministry_saw_them(tmp_path, capsys):
+    """Two runs of a month, a correction between them: --as-of a moment between the two
+    reads the first run's figures; before any run, a message."""
+    import datetime as dt
+    import time
+
+    from test_warehouse import _commit
+
+    from antq.warehouse.store import Warehouse
+
+    store = Warehouse(tmp_path / "wh")
+    _commit(store, 1.0)
+    time.sleep(1.1)
+    between = dt.datetime.now(dt.UTC).astimezone(dt.timezone(dt.timedelta(hours=7)))
+    time.sleep(1.1)
+    _commit(store, 2.0)
+    sql = "SELECT value FROM facts WHERE period = '2026-10'"
+
+    def query(*extra: str) -> tuple[int, str, str]:
+        code = main(["query", "--warehouse", str(tmp_path / "wh"), *extra, sql])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    assert query()[1].split() == ["value", "2.0"]
+    assert query("--as-of", between.strftime("%Y-%m-%dT%H:%M:%S"))[1].split() == ["value", "1.0"]
+    code, _, err = query("--as-of", "2020-01-01")
+    assert code == 2 and "chưa có lần chạy nào xong trước 01/01/2020 23:59" in err
+    code, out, _ = query("--as-of", "2099-12-31")
+    assert code == 0 and out.split() == ["value", "2.0"]
+    assert (
+        main(["query", "--warehouse", str(tmp_path / "wh"), "SELECT count(*) AS n FROM runs"]) == 0
+    )
+    assert capsys.readouterr().out.split() == ["n", "2"]
+
+
 def test_run_refuses_a_bad_period_or_a_missing_inbox_with_a_clear_message(tmp_path, capsys):
     assert (
         main(

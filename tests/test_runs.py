@@ -41,9 +41,16 @@ def test_the_same_inputs_give_the_same_fingerprint_and_any_change_another(tmp_pa
         _print(store, files, reports, refused),  # discovery refused something
     ]
     staged = store.stage()  # another month's facts committed since
-    store.write_staged(staged, "facts", "2026-09", pd.DataFrame(columns=FACTS.names))
+    fact = {"unit_code": "02923", "unit_level": "commune", "province_code": "15"}
+    fact |= {"indicator": "tin_bai", "value": 3.0, "value_text": None}
+    fact |= {"source_sha256": "a" * 64, "source_cell": "D9"}
+    store.write_staged(staged, "facts", "2026-09", pd.DataFrame([fact], columns=FACTS.names))
     store.commit(staged, [("facts", "2026-09")])
     changes.append(_print(store, files, reports))
+    staged = store.stage()  # and this month's facts: not an input of this month's run
+    store.write_staged(staged, "facts", "2026-10", pd.DataFrame([fact], columns=FACTS.names))
+    store.commit(staged, [("facts", "2026-10")])
+    assert _print(store, files, reports) == changes[-1]
     monkeypatch.setattr(runs, "code_version", lambda: "another version")
     changes.append(_print(store, files, reports))
     assert len({first, *changes}) == len(changes) + 1

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from antq.config import Config
 from antq.schemas.catalog import Catalog
@@ -55,9 +56,9 @@ def _deadlines(period: str, rules: PeriodRules) -> pd.DataFrame:
 
 
 def compute_rollup(
-    facts_path: Path, submissions_path: Path, period: str, config: Config | None = None
+    facts: pa.Table, submissions: pa.Table, period: str, config: Config | None = None
 ) -> pd.DataFrame:
-    """The `rollup` rows of `period` from its facts and submissions Parquet files."""
+    """The `rollup` rows of `period` from its facts and submissions."""
     cfg = config or Config.load(period)
     con = duckdb.connect()
     try:
@@ -66,15 +67,9 @@ def compute_rollup(
         con.register("derived", _derived(cfg.catalog))
         con.register("communes", _communes(cfg.registry))
         con.register("deadlines", _deadlines(period, cfg.periods))
-        con.execute(f"CREATE VIEW facts AS SELECT * FROM read_parquet('{_sql_path(facts_path)}')")
-        con.execute(
-            f"CREATE VIEW submissions AS SELECT * FROM read_parquet('{_sql_path(submissions_path)}')"
-        )
+        con.register("facts", facts)
+        con.register("submissions", submissions)
         frame = con.execute(ROLLUP_SQL.read_text(encoding="utf-8")).df()
     finally:
         con.close()
     return frame
-
-
-def _sql_path(path: Path) -> str:
-    return str(path).replace("'", "''")

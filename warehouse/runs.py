@@ -52,15 +52,12 @@ def code_version() -> str:
 
 def _history(store: Warehouse, period: str) -> list[str]:
     """The other months' partitions as committed (a commit writes new files)."""
-    seen = []
-    for table in _HISTORY_TABLES:
-        for other in store.periods(table):
-            if other == period:
-                continue
-            for file in sorted(store.partition_dir(table, other).glob("*.parquet")):
-                info = file.stat()
-                seen.append(f"{table}/{other}/{file.name}:{info.st_size}:{info.st_mtime_ns}")
-    return seen
+    return [
+        f"{table}/{other}/{file}:{size}"
+        for table in _HISTORY_TABLES
+        for other, file, size in store.partition_files(table)
+        if other != period
+    ]
 
 
 # Outcomes that may not happen again (a busy machine, a worker killed): never vouched for.

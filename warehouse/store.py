@@ -1,39 +1,42 @@
-"""The warehouse on disk: the file archive and the Parquet tables. The one module that
-writes or reads Parquet, so moving to object storage is a change here only.
+"""The warehouse: the file archive and the tables. The one module that writes or reads
+the tables, so where they live (local disk, object storage) is a change here only.
 
-A run stages every table partition it produces under `_staging/<run id>/`, then commits
-them together: a journal names the swaps, the old partitions move to `_trash/`, the new
-ones into place, and the journal goes. A run interrupted before the journal leaves the
-warehouse as it was (the staging is swept on next open); one interrupted after it is
-finished on next open. Readers never see half a month.
+Each table is a Delta Lake table (Parquet files under `<table>/period=YYYY-MM/` plus a
+transaction log in `<table>/_delta_log/`) that deltalake, DuckDB, pandas, Polars and
+Spark read. A run stages its tables in memory, then replaces its month's partition of
+each table in one Delta commit per table, and records last, in the `runs` table, the
+version of every table it left. Readers read each table at the versions of the last
+recorded run, so a run that stops between two table commits is never seen: the next
+writer puts back the tables it had already committed. `Warehouse(root, as_of=when)`
+reads the tables as they were at that time (what the ministry was shown then).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import fcntl
 import json
 import logging
 import os
-import shutil
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
+import pyarrow.compute as pc
+import pyarrow.dataset as ds
 
 from antq.period import Period
-from antq.warehouse.tables import PARTITION, TABLES
+from antq.warehouse.tables import PARTITION, RUNS, TABLES
 
 log = logging.getLogger(__name__)
 
-_STAGING = "_staging"
-_JOURNAL = "_journal"
-_TRASH = "_trash"
+# How long replaced table files stay, for reading the tables as of an earlier time.
+KEEP_DAYS = 90
 
 
 class WarehouseError(RuntimeError):
@@ -62,16 +65,20 @@ def _write_atomic(path: Path, data: bytes) -> None:
     _fsync_dir(path.parent)
 
 
-@dataclass(frozen=True)
+@dataclass
 class Staged:
+    """A run's tables before they are committed: (table, period) -> rows."""
+
     run_id: str
-    root: Path
+    tables: dict[tuple[str, str], pa.Table] = field(default_factory=dict)
 
 
 class Warehouse:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, as_of: dt.datetime | None = None) -> None:
         self.root = Path(root)
-        self.root.mkdir(parents=True, exist_ok=True)
+        self.as_of = as_of
+        if as_of is None:
+            self.root.mkdir(parents=True, exist_ok=True)
 
     @contextmanager
     def writer(self) -> Iterator[Warehouse]:
@@ -118,123 +125,179 @@ class Warehouse:
 
     # ------------------------------------------------------------------ tables
 
-    def partition_dir(self, table: str, period: str) -> Path:
-        return self.root / table / f"{PARTITION}={period}"
+    def table_uri(self, table: str) -> str:
+        return str(self.root / table)
+
+    @property
+    def pinned(self) -> dict[str, int]:
+        """The version of each table readers read: those the last run recorded (as of
+        `as_of`, when given)."""
+        runs = self.runs()
+        if self.as_of is not None:
+            runs = runs[runs["committed_at"] <= pd.Timestamp(self.as_of)]
+        if runs.empty:
+            return {}
+        last = runs.sort_values("committed_at").iloc[-1]
+        return {k: int(v) for k, v in json.loads(last["versions"]).items()}
+
+    def runs(self) -> pd.DataFrame:
+        """Every recorded run: run_id, period, committed_at, versions (JSON)."""
+        from deltalake import DeltaTable
+
+        uri = self.table_uri("runs")
+        if not DeltaTable.is_deltatable(uri):
+            return RUNS.empty_table().to_pandas()
+        return DeltaTable(uri).to_pyarrow_table().cast(RUNS).to_pandas()
+
+    def dataset(self, table: str) -> ds.Dataset | None:
+        """The table as readers see it (None when it was never committed)."""
+        from deltalake import DeltaTable
+
+        version = self.pinned.get(table)
+        if version is None:
+            return None
+        try:
+            return DeltaTable(self.table_uri(table), version=version).to_pyarrow_dataset()
+        except Exception as exc:  # deltalake raises its own types for a vacuumed version
+            if self.as_of is not None:
+                from antq.schemas.periods import period_rules
+
+                local = self.as_of.astimezone(period_rules().timezone)
+                raise WarehouseError(
+                    f"không đọc được bảng {table} như lúc {local:%d/%m/%Y %H:%M}: "
+                    f"lịch sử chỉ được giữ {KEEP_DAYS} ngày ({exc})"
+                ) from exc
+            raise
 
     def read(self, table: str, period: str | None = None) -> pd.DataFrame:
-        """A table (one period, or all), with `period` as a plain string column."""
+        """A table (one period, or all), with `period` as a plain string column first."""
+        where = pc.field(PARTITION) == period if period else None
+        return self._read(table, where)
+
+    def _read(self, table: str, where: pc.Expression | None) -> pd.DataFrame:
         schema = TABLES[table]
-        periods = [period] if period else self.periods(table)
-        frames = []
-        for p in periods:
-            directory = self.partition_dir(table, p)
-            files = sorted(directory.glob("*.parquet")) if directory.is_dir() else []
-            for file in files:
-                frame = pq.read_table(file, schema=schema).to_pandas()
-                frame.insert(0, PARTITION, p)
-                frames.append(frame)
-        if not frames:
-            empty = schema.empty_table().to_pandas()
-            empty.insert(0, PARTITION, pd.Series(dtype="object"))
-            return empty
-        return pd.concat(frames, ignore_index=True)
+        dataset = self.dataset(table)
+        if dataset is None:
+            frame = schema.empty_table().to_pandas()
+            frame.insert(0, PARTITION, pd.Series(dtype="object"))
+            return frame
+        data = dataset.to_table(columns=[PARTITION, *schema.names], filter=where)
+        frame = data.drop_columns([PARTITION]).cast(schema).to_pandas()
+        frame.insert(0, PARTITION, data.column(PARTITION).to_pylist())
+        return frame
 
     def read_history(self, period: str, months: int, columns: list[str]) -> pd.DataFrame:
         """Facts of the `months` calendar months before `period` (not `period` itself)."""
         start = str(Period.parse(period).shift(-months))
-        window = [p for p in self.periods("facts") if start <= p < period]
-        frames = [self.read("facts", p)[[*columns, "period"]] for p in window]
-        if not frames:
-            return pd.DataFrame(columns=[*columns, "period"])
-        return pd.concat(frames, ignore_index=True)
+        where = (pc.field(PARTITION) >= start) & (pc.field(PARTITION) < period)
+        return self._read("facts", where)[[*columns, PARTITION]]
 
     def periods(self, table: str) -> list[str]:
-        directory = self.root / table
-        if not directory.is_dir():
+        from deltalake import DeltaTable
+
+        version = self.pinned.get(table)
+        if version is None:
             return []
+        parts = DeltaTable(self.table_uri(table), version=version).partitions()
+        return sorted({p[PARTITION] for p in parts})
+
+    def partition_files(self, table: str) -> list[tuple[str, str, int]]:
+        """(period, file, size) of every data file of the table as readers see it."""
+        from deltalake import DeltaTable
+
+        version = self.pinned.get(table)
+        if version is None:
+            return []
+        actions = pa.table(DeltaTable(self.table_uri(table), version=version).get_add_actions(True))
         return sorted(
-            p.name.split("=", 1)[1]
-            for p in directory.iterdir()
-            if p.name.startswith(f"{PARTITION}=")
+            zip(
+                actions.column(f"partition.{PARTITION}").to_pylist(),
+                actions.column("path").to_pylist(),
+                actions.column("size_bytes").to_pylist(),
+                strict=True,
+            )
         )
 
-    def glob(self, table: str, period: str | None = None) -> str:
-        """A DuckDB/Spark path pattern for a table's Parquet files."""
-        part = f"{PARTITION}={period}" if period else f"{PARTITION}=*"
-        return str(self.root / table / part / "*.parquet")
-
-    # ------------------------------------------------------------------ staging
+    # ------------------------------------------------------------------ writing
 
     def stage(self) -> Staged:
-        run_id = uuid.uuid4().hex[:12]
-        root = self.root / _STAGING / run_id
-        root.mkdir(parents=True)
-        return Staged(run_id, root)
+        return Staged(uuid.uuid4().hex[:12])
 
-    def staged_dir(self, staged: Staged, table: str, period: str) -> Path:
-        return staged.root / table / f"{PARTITION}={period}"
-
-    def write_staged(self, staged: Staged, table: str, period: str, frame: pd.DataFrame) -> Path:
+    def write_staged(self, staged: Staged, table: str, period: str, frame: pd.DataFrame) -> None:
         schema = TABLES[table]
         missing = [name for name in schema.names if name not in frame.columns]
         if missing:
             raise WarehouseError(f"load: table {table} is missing columns {missing}")
         arrow = pa.Table.from_pandas(frame[schema.names], schema=schema, preserve_index=False)
-        directory = self.staged_dir(staged, table, period)
-        directory.mkdir(parents=True, exist_ok=True)
-        path = directory / "part-0.parquet"
-        pq.write_table(arrow, path, compression="zstd")
-        return path
+        staged.tables[(table, period)] = arrow
 
     def commit(self, staged: Staged, partitions: Iterable[tuple[str, str]]) -> None:
-        """Swap the staged partitions in, all of them or (after a crash, on recovery) all."""
-        swaps = [
-            {"table": table, "period": period}
-            for table, period in partitions
-            if self.staged_dir(staged, table, period).is_dir()
-        ]
-        journal = self.root / _JOURNAL / f"{staged.run_id}.json"
-        _write_atomic(journal, json.dumps({"run_id": staged.run_id, "swaps": swaps}).encode())
-        self._apply(journal)
+        """Replace each staged partition in its table, then record the run: readers see
+        all of it from that record on, none of it before."""
+        from deltalake import write_deltalake
 
-    def _apply(self, journal: Path) -> None:
-        entry = json.loads(journal.read_text())
-        run_id = entry["run_id"]
-        staging = self.root / _STAGING / run_id
-        trash = self.root / _TRASH / run_id
-        for swap in entry["swaps"]:
-            table, period = swap["table"], swap["period"]
-            new = staging / table / f"{PARTITION}={period}"
-            target = self.partition_dir(table, period)
-            old = trash / table / f"{PARTITION}={period}"
-            if not new.exists():
-                continue  # this swap was done before the interruption
-            if target.exists():
-                old.parent.mkdir(parents=True, exist_ok=True)
-                if old.exists():
-                    shutil.rmtree(old)
-                os.replace(target, old)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(new, target)
-            _fsync_dir(target.parent)
-        journal.unlink()
-        _fsync_dir(journal.parent)
-        shutil.rmtree(trash, ignore_errors=True)
-        shutil.rmtree(staging, ignore_errors=True)
+        versions = dict(self.pinned)
+        periods = set()
+        for table, period in partitions:
+            data = staged.tables.get((table, period))
+            if data is None:
+                continue
+            data = data.append_column(PARTITION, pa.array([period] * len(data), pa.string()))
+            versions[table] = self._replace(table, period, data)
+            periods.add(period)
+        record = pa.table(
+            {
+                "run_id": [staged.run_id],
+                "period": [",".join(sorted(periods))],
+                "committed_at": pa.array([dt.datetime.now(dt.UTC)], pa.timestamp("us", "UTC")),
+                "versions": [json.dumps(versions, sort_keys=True)],
+            },
+            schema=RUNS,
+        )
+        write_deltalake(self.table_uri("runs"), record, mode="append")
+        self.vacuum()
+
+    def _replace(self, table: str, period: str, data: pa.Table) -> int:
+        from deltalake import DeltaTable, write_deltalake
+
+        uri = self.table_uri(table)
+        if DeltaTable.is_deltatable(uri):
+            predicate = f"{PARTITION} = '{period}'"
+            write_deltalake(uri, data, mode="overwrite", predicate=predicate)
+        else:
+            write_deltalake(uri, data, mode="append", partition_by=[PARTITION])
+        return DeltaTable(uri).version()
+
+    def vacuum(self, keep_days: int = KEEP_DAYS) -> None:
+        """Delete the files of table versions replaced more than `keep_days` ago."""
+        from deltalake import DeltaTable
+
+        for table in (*TABLES, "runs"):
+            uri = self.table_uri(table)
+            if DeltaTable.is_deltatable(uri):
+                DeltaTable(uri).vacuum(
+                    retention_hours=keep_days * 24, dry_run=False, enforce_retention_duration=False
+                )
 
     def recover(self) -> None:
-        """Finish any committed run and sweep the staging of runs that never committed."""
-        journals = (
-            sorted((self.root / _JOURNAL).glob("*.json")) if (self.root / _JOURNAL).is_dir() else []
-        )
-        for journal in journals:
-            log.warning("warehouse: finishing interrupted commit %s", journal.stem)
-            self._apply(journal)
-        for leftover in (_STAGING, _TRASH):
-            directory = self.root / leftover
-            if directory.is_dir():
-                for child in directory.iterdir():
-                    shutil.rmtree(child, ignore_errors=True)
+        """Put back the tables a run committed before it stopped, short of recording
+        itself (readers never saw them; writers must not build on them), and sweep the
+        files a killed run left half written."""
+        from deltalake import DeltaTable
+
+        pinned = self.pinned
+        for table in TABLES:
+            uri = self.table_uri(table)
+            if not DeltaTable.is_deltatable(uri):
+                continue
+            current = DeltaTable(uri)
+            version = pinned.get(table)
+            if version is not None and current.version() > version:
+                log.warning("warehouse: bảng %s quay về phiên bản %d", table, version)
+                current.restore(version)
+            elif version is None and current.version() >= 0 and len(current.partitions()):
+                log.warning("warehouse: bảng %s chưa có lần chạy nào ghi nhận: xoá", table)
+                current.delete()
         self._sweep_partial_files()
 
     def _sweep_partial_files(self) -> None:
@@ -244,8 +307,6 @@ class Warehouse:
         archive = self.root / "archive"
         partial = list(archive.glob(".incoming-*")) if archive.is_dir() else []
         partial += list(archive.glob("*/.*.tmp")) if archive.is_dir() else []
-        journal = self.root / _JOURNAL
-        partial += list(journal.glob(".*.tmp")) if journal.is_dir() else []
         extracts = self.root / "extracts"
         partial += list(extracts.glob("*/.*.tmp")) if extracts.is_dir() else []
         runs = self.root / "_runs"
@@ -255,4 +316,4 @@ class Warehouse:
             path.unlink(missing_ok=True)
 
     def discard(self, staged: Staged) -> None:
-        shutil.rmtree(staged.root, ignore_errors=True)
+        staged.tables.clear()

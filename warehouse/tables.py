@@ -1,8 +1,10 @@
 """The warehouse tables (SPEC §7): names, columns and types, exactly.
 
-Tables are Hive-partitioned by `period`: the files of a month live under
-`<table>/period=YYYY-MM/`, and the `period` column comes from that folder name (DuckDB,
-pandas/pyarrow and Spark all read it so). It is therefore not stored inside the files.
+Tables are Delta Lake tables partitioned by `period`: the files of a month live under
+`<table>/period=YYYY-MM/`, and the `period` column is the partition value Delta keeps in
+its log (deltalake, DuckDB's delta_scan, Polars and Spark all read it so). It is
+therefore not stored inside the files. Read them through Delta, not by listing Parquet
+files: a re-run leaves the files it replaced for a while (see `store.KEEP_DAYS`).
 """
 
 from __future__ import annotations
@@ -95,3 +97,14 @@ TABLES: dict[str, pa.Schema] = {
     "rollup": ROLLUP,
     "observations": OBSERVATIONS,
 }
+
+# The commits of runs, the last table written by each: readers read every table at the
+# versions of the last run recorded here (warehouse/store.py). Not partitioned.
+RUNS = pa.schema(
+    [
+        ("run_id", pa.string()),
+        ("period", pa.string()),  # the months the run wrote, comma-separated
+        ("committed_at", pa.timestamp("us", tz="UTC")),
+        ("versions", pa.string()),  # JSON: table -> Delta version
+    ]
+)
