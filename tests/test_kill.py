@@ -44,9 +44,17 @@ def _command(root: Path) -> list[str]:
     ]
 
 
-def _env(root: Path, home: str = "prefect") -> dict[str, str]:
+@pytest.fixture
+def server(prefect_harness) -> str:
+    """The test session's Prefect server: the runs skip starting a temporary one."""
+    from prefect.settings import PREFECT_API_URL
+
+    return PREFECT_API_URL.value()
+
+
+def _env(root: Path, api: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
-    env["PREFECT_HOME"] = str(root / home)  # each run its own temporary server's database
+    env["PREFECT_API_URL"] = api
     return env
 
 
@@ -63,11 +71,11 @@ def _same(a: dict[str, pd.DataFrame], b: dict[str, pd.DataFrame]) -> bool:
     return all(a[t].equals(b[t]) for t in TABLES)
 
 
-def _run_until(root: Path, moment: Callable[[], bool], timeout: float = 180) -> bool:
+def _run_until(root: Path, api: str, moment: Callable[[], bool], timeout: float = 180) -> bool:
     """Start `antq run`, SIGKILL it as soon as `moment()` holds; True if it was killed
     (False: it finished first)."""
     run = subprocess.Popen(
-        _command(root), env=_env(root), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        _command(root), env=_env(root, api), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     try:
         deadline = time.monotonic() + timeout
@@ -90,10 +98,12 @@ def _log_files(root: Path, table: str) -> int:
     return len(list(log.glob("*.json"))) if log.is_dir() else 0
 
 
-def test_a_run_killed_anywhere_leaves_the_previous_or_the_new_tables(tmp_path):
+def test_a_run_killed_anywhere_leaves_the_previous_or_the_new_tables(tmp_path, server):
     inbox = tmp_path / "inbox"
     _put(inbox, "gia-phu.xlsx", {**CLEAN, "tin_bai": 3}, day=12)
-    first = subprocess.run(_command(tmp_path), env=_env(tmp_path), capture_output=True, timeout=300)
+    first = subprocess.run(
+        _command(tmp_path), env=_env(tmp_path, server), capture_output=True, timeout=300
+    )
     assert first.returncode == 0, first.stderr.decode(errors="replace")
     before = _visible(tmp_path)
     assert list(before["facts"].loc[before["facts"]["indicator"] == "tin_bai", "value"]) == [3.0]
@@ -102,21 +112,22 @@ def test_a_run_killed_anywhere_leaves_the_previous_or_the_new_tables(tmp_path):
     extracts = tmp_path / "wh" / "extracts"
     n_extracts = len(list(extracts.rglob("*.arrow")))
     n_logs = _log_files(tmp_path, "submissions")
+    n_runs = _log_files(tmp_path, "runs")
     moments = {
         "reading": lambda: len(list(extracts.rglob("*.arrow"))) > n_extracts,
         "between table commits": lambda: _log_files(tmp_path, "submissions") > n_logs,
-        "writing the reports": lambda: (
-            any((tmp_path / "reports" / PERIOD).rglob("*.json"))
-            and _log_files(tmp_path, "submissions") > n_logs
-        ),
+        # recorded in `runs`: the tables are done, the province reports are being written
+        "writing the reports": lambda: _log_files(tmp_path, "runs") > n_runs,
     }
     seen = []
     for name, moment in moments.items():
-        killed = _run_until(tmp_path, moment)
+        killed = _run_until(tmp_path, server, moment)
         seen.append((name, killed, _visible(tmp_path)))
         if not killed:
             break  # it finished: nothing left to kill
-    last = subprocess.run(_command(tmp_path), env=_env(tmp_path), capture_output=True, timeout=300)
+    last = subprocess.run(
+        _command(tmp_path), env=_env(tmp_path, server), capture_output=True, timeout=300
+    )
     assert last.returncode == 0, last.stderr.decode(errors="replace")
     after = _visible(tmp_path)
     assert list(after["facts"].loc[after["facts"]["indicator"] == "tin_bai", "value"]) == [4.0]
@@ -125,16 +136,16 @@ def test_a_run_killed_anywhere_leaves_the_previous_or_the_new_tables(tmp_path):
     assert any(killed for _, killed, _ in seen), "no run was killed: the moments came too late"
 
 
-def test_two_runs_of_one_month_at_once_one_waits(tmp_path):
+def test_two_runs_of_one_month_at_once_one_waits(tmp_path, server):
     _put(tmp_path / "inbox", "gia-phu.xlsx", CLEAN, day=12)
     runs = [
         subprocess.Popen(
             _command(tmp_path),
-            env=_env(tmp_path, f"prefect-{i}"),
+            env=_env(tmp_path, server),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
-        for i in range(2)
+        for _ in range(2)
     ]
     for run in runs:
         _, err = run.communicate(timeout=300)
