@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test lint bench suites clean
+.PHONY: demo test test-slow lint bench suites clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,8 +18,11 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 demo: $(VENV)/.installed            ## generate a national sample month and run it
 	$(BIN)/antq demo
 
-test: $(VENV)/.installed            ## the test suite
+test: $(VENV)/.installed            ## the test suite (under 10 minutes on 2 cores)
 	$(BIN)/python -m pytest -q
+
+test-slow: $(VENV)/.installed       ## the slow end-to-end cases (kill anywhere, two runs at once)
+	$(BIN)/python -m pytest -q -m slow
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

@@ -11,8 +11,9 @@ Printed, each with wall time, CPU time and the peak memory of its process tree:
 - the naive way: pandas + openpyxl and one Great Expectations validation per file, on a
   sample of the .xlsx files, extrapolated to the month;
 - a bare Prefect flow's start-up (imports, temporary server, one empty flow);
-- `antq run` cold, re-run unchanged, re-run after one corrected file (each with the
-  flow's own per-stage split), and cold again against a running Prefect server;
+- `antq run` cold, re-run unchanged, re-run after one corrected file, cold against a
+  running Prefect server, and the same on a 2-worker Dask LocalCluster (each with the
+  flow's own per-stage split);
 - with `--year`, twelve such months through `antq backfill`.
 
 It asserts nothing: the targets are read by people. Memory is the peak resident size of
@@ -300,6 +301,10 @@ def main() -> None:
             _run_command(args, root, "warehouse-served"), root / "served.log",
             {"PREFECT_API_URL": url},
         )  # fmt: skip
+        on_dask = timed(
+            [*_run_command(args, root, "warehouse-dask"), "--dask"], root / "dask.log",
+            {"PREFECT_API_URL": url},
+        )  # fmt: skip
     formats = gen.log.read_text().rsplit("formats: ", 1)[-1].strip()
     print(f"machine : {os.cpu_count()} cores, workers={args.workers}")
     print(f"month   : {n_files} files in {month} ({formats})")
@@ -317,9 +322,10 @@ def main() -> None:
     _line("antq run, unchanged", rerun, target="≤ 3 s beyond start-up")
     _line("antq run, one corrected file", corrected, f"{corrected_file}", "≤ unchanged + 1 s")
     _line("antq run, cold, running server", served, target="≤ 12 s")
+    _line("  same, on a Dask LocalCluster", on_dask, "2 workers, reading batches on Dask")
     print()
     for name, m in (("cold", cold), ("unchanged", rerun), ("corrected", corrected),
-                    ("served", served)):  # fmt: skip
+                    ("served", served), ("dask", on_dask)):  # fmt: skip
         print(f"stages {name:<10}: {m.stages()}")
     print()
     beyond = cold.wall - bare.wall

@@ -22,7 +22,11 @@ from antq.warehouse.store import Warehouse
 PERIOD = "2026-10"
 TABLES = ("submissions", "facts", "findings", "rollup", "observations")
 
-pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux /proc")
+# Two minutes of real runs killed and started again: `make test-slow` (CI runs it too).
+pytestmark = [
+    pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux /proc"),
+    pytest.mark.slow,
+]
 
 
 def _put(inbox: Path, name: str, values: dict, day: int) -> None:
