@@ -7,12 +7,14 @@ BIN    := $(VENV)/bin
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install -qq --upgrade pip
 
 # setuptools cautions every editable install that a folder named like the package
 # (antq/) sits in the working directory: by design here, so that caution is silenced.
+# -qq: pip still prints errors, not a line for every missing folder of a machine's own
+# package mirrors (find-links, extra-index-url) it looks in.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	PYTHONWARNINGS="ignore:Editable installation" $(BIN)/python -m pip install --quiet -e '.[dev]'
+	PYTHONWARNINGS="ignore:Editable installation" $(BIN)/python -m pip install -qq -e '.[dev]'
 	touch $@
 
 demo: $(VENV)/.installed            ## generate a national sample month and run it

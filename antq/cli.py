@@ -81,7 +81,7 @@ def _print_summary(summary) -> None:  # RunSummary
         f"Province error reports : {summary.reports}  ({len(summary.province_reports)} workbooks)"
     )
     print(f"Ministry workbook      : {summary.ministry_workbook}")
-    print(f"Warehouse (Parquet)    : {summary.warehouse}")
+    print(f"Warehouse (Delta Lake) : {summary.warehouse}")
     if summary.seconds:
         times = " · ".join(f"{stage} {s:.1f}" for stage, s in summary.seconds.items())
         print(f"Stage times (s)        : {times}")
@@ -224,6 +224,14 @@ def _query(args: argparse.Namespace) -> int:
             )
             return 2
     store = Warehouse(Path(args.warehouse), as_of=as_of)
+    if store.parquet_tables():
+        print(
+            "antq query: kho còn các bảng dạng Parquet của phiên bản trước "
+            f"({', '.join(store.parquet_tables())}); lần chạy antq run tới sẽ chuyển chúng "
+            "sang Delta Lake, sau đó truy vấn được",
+            file=sys.stderr,
+        )
+        return 2
     if as_of is not None and not store.pinned:
         from antq.schemas.periods import period_rules
 

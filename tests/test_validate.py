@@ -240,3 +240,29 @@ def test_a_commune_row_that_differs_from_its_own_form_is_a_warning_at_the_table_
     # its facts come from its own form, not from the table's column
     assert validation.reports[validation.winners[commune.unit_code]].file is commune
     assert _rules(validation, "total-row-mismatch") == []
+
+
+def test_only_expectations_with_nothing_to_judge_are_left_out():
+    """A unit's first month has no history: its history expectations cannot fail and
+    are not run; a not-null check is never left out; with history they all run."""
+    from antq.expectations import load_suite
+    from antq.tasks.validate import _that_can_fail
+
+    parsed = normalize(form_bytes(CLEAN))
+    validation = validate_month([parsed])
+    from antq.config import Config
+    from antq.tasks.validate import reports_frame
+
+    frame = reports_frame(validation, Config.load().catalog)
+    suite = load_suite("reports")
+    kept = [e.meta["rule"] for e in _that_can_fail(suite, frame).expectations]
+    every = [e.meta["rule"] for e in suite.expectations]
+    assert set(every) - set(kept) == {"stock-drop", "flow-outlier"}
+    assert kept.count("missing-required") == every.count("missing-required")
+    frame["zscore__buoi_tuyen_truyen"] = 5.0
+    rules = [e.meta["rule"] for e in _that_can_fail(suite, frame).expectations]
+    assert "flow-outlier" in rules
+    observations = load_suite("observations")
+    empty = pd.DataFrame({c: [None] for c in ("value", "value_text", "status", "value_type")})
+    kept = _that_can_fail(observations, empty).expectations
+    assert {e.expectation_type for e in kept} >= {"expect_column_values_to_not_be_null"}

@@ -145,3 +145,26 @@ def test_files_a_killed_run_left_half_written_are_swept_by_the_next_run(tmp_path
         pass
     left = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file())
     assert left == [".lock", kept.relative_to(tmp_path).as_posix()]
+
+
+def test_the_parquet_tables_of_an_earlier_antq_are_adopted_by_the_next_run(tmp_path):
+    """A warehouse written before Delta Lake (Hive-partitioned Parquet folders): the next
+    run turns each table into a Delta table in place, and every month stays readable."""
+    import pyarrow.parquet as pq
+
+    old = tmp_path / "facts" / "period=2026-09"
+    old.mkdir(parents=True)
+    data = pa.Table.from_pandas(_facts(9.0), schema=TABLES["facts"], preserve_index=False)
+    pq.write_table(data, old / "part-0.parquet")
+    store = Warehouse(tmp_path)
+    assert store.parquet_tables() == ["facts"]
+    with store.writer() as writer:
+        staged = writer.stage()
+        writer.write_staged(staged, "facts", "2026-10", _facts(1.0))
+        writer.commit(staged, [("facts", "2026-10")])
+    assert store.parquet_tables() == []
+    after = store.read("facts").sort_values("period")
+    assert list(zip(after["period"], after["value"], strict=True)) == [
+        ("2026-09", 9.0),
+        ("2026-10", 1.0),
+    ]

@@ -87,6 +87,7 @@ class Warehouse:
         with open(self.root / ".lock", "a+") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             try:
+                self.adopt_parquet_tables()
                 self.recover()
                 yield self
             finally:
@@ -234,7 +235,6 @@ class Warehouse:
     def commit(self, staged: Staged, partitions: Iterable[tuple[str, str]]) -> None:
         """Replace each staged partition in its table, then record the run: readers see
         all of it from that record on, none of it before."""
-        from deltalake import write_deltalake
 
         versions = dict(self.pinned)
         periods = set()
@@ -245,17 +245,23 @@ class Warehouse:
             data = data.append_column(PARTITION, pa.array([period] * len(data), pa.string()))
             versions[table] = self._replace(table, period, data)
             periods.add(period)
+        self._record(staged.run_id, ",".join(sorted(periods)), versions)
+        self.vacuum()
+
+    def _record(self, run_id: str, periods: str, versions: dict[str, int]) -> None:
+        """Append the run to `runs`: from now on readers read these table versions."""
+        from deltalake import write_deltalake
+
         record = pa.table(
             {
-                "run_id": [staged.run_id],
-                "period": [",".join(sorted(periods))],
+                "run_id": [run_id],
+                "period": [periods],
                 "committed_at": pa.array([dt.datetime.now(dt.UTC)], pa.timestamp("us", "UTC")),
                 "versions": [json.dumps(versions, sort_keys=True)],
             },
             schema=RUNS,
         )
         write_deltalake(self.table_uri("runs"), record, mode="append")
-        self.vacuum()
 
     def _replace(self, table: str, period: str, data: pa.Table) -> int:
         from deltalake import DeltaTable, write_deltalake
@@ -278,6 +284,36 @@ class Warehouse:
                 DeltaTable(uri).vacuum(
                     retention_hours=keep_days * 24, dry_run=False, enforce_retention_duration=False
                 )
+
+    def parquet_tables(self) -> list[str]:
+        """Tables still in the layout of antq before Delta Lake: Hive-partitioned Parquet
+        folders without a transaction log."""
+        return [
+            table
+            for table in TABLES
+            if (self.root / table).is_dir()
+            and not (self.root / table / "_delta_log").is_dir()
+            and any((self.root / table).glob(f"{PARTITION}=*/*.parquet"))
+        ]
+
+    def adopt_parquet_tables(self) -> None:
+        """Turn the Parquet tables of an earlier antq into Delta tables, in place (their
+        files stay where they are, a transaction log is written beside them), and record
+        them as a run so readers see them."""
+        from deltalake import DeltaTable, Field, Schema, convert_to_deltalake
+        from deltalake.schema import PrimitiveType
+
+        adopted = self.parquet_tables()
+        if not adopted:
+            return
+        versions = dict(self.pinned)
+        for table in adopted:
+            log.warning("warehouse: chuyển bảng %s sang Delta Lake", table)
+            uri = self.table_uri(table)
+            partition = Schema([Field(PARTITION, PrimitiveType("string"), nullable=True)])
+            convert_to_deltalake(uri, partition_by=partition, partition_strategy="hive")
+            versions[table] = DeltaTable(uri).version()
+        self._record("adopt-" + uuid.uuid4().hex[:6], "", versions)
 
     def recover(self) -> None:
         """Put back the tables a run committed before it stopped, short of recording
