@@ -30,11 +30,8 @@ def _run(args: argparse.Namespace) -> int:
     if not Path(args.inbox).is_dir():
         print(f"antq: không tìm thấy thư mục hộp thư (--inbox) {args.inbox}", file=sys.stderr)
         return 2
-    for option, folder in (("--warehouse", args.warehouse), ("--reports", args.reports)):
-        problem = _not_writable(Path(folder)) if folder else None
-        if problem:
-            print(f"antq: không ghi được vào {option} {folder}: {problem}", file=sys.stderr)
-            return 2
+    if _output_folders_unwritable(args, "antq"):
+        return 2
 
     server = start_temporary_server()  # boots while the flow's libraries load
     from antq.flows.monthly import monthly_ingest
@@ -50,6 +47,16 @@ def _run(args: argparse.Namespace) -> int:
     )
     _print_summary(summary)
     return 0
+
+
+def _output_folders_unwritable(args: argparse.Namespace, command: str) -> bool:
+    """Says (as `command`) which of --warehouse and --reports cannot be written to."""
+    for option, folder in (("--warehouse", args.warehouse), ("--reports", args.reports)):
+        problem = _not_writable(Path(folder)) if folder else None
+        if problem:
+            print(f"{command}: không ghi được vào {option} {folder}: {problem}", file=sys.stderr)
+            return True
+    return False
 
 
 def _not_writable(folder: Path) -> str | None:
@@ -86,9 +93,9 @@ def _print_summary(summary) -> None:  # RunSummary
         times = " · ".join(f"{stage} {s:.1f}" for stage, s in summary.seconds.items())
         print(f"Stage times (s)        : {times}")
     if summary.flow_run_id:
-        from antq.tasks.report.artifacts import _ui_link
+        from antq.tasks.report.artifacts import ui_link
 
-        link = _ui_link(summary.flow_run_id)
+        link = ui_link(summary.flow_run_id)
         print(f"Prefect flow run       : {summary.flow_run_id}" + (f"  {link}" if link else ""))
 
 
@@ -163,11 +170,8 @@ def _serve(args: argparse.Namespace) -> int:
     if not 1 <= args.day <= 28 or not 0 <= args.hour <= 23:
         print("antq serve: --day phải từ 1 đến 28, --hour từ 0 đến 23", file=sys.stderr)
         return 2
-    for option, folder in (("--warehouse", args.warehouse), ("--reports", args.reports)):
-        problem = _not_writable(Path(folder)) if folder else None
-        if problem:
-            print(f"antq serve: không ghi được vào {option} {folder}: {problem}", file=sys.stderr)
-            return 2
+    if _output_folders_unwritable(args, "antq serve"):
+        return 2
     from antq.flows.monthly import deployment_schedule, monthly_ingest
 
     parameters: dict[str, object] = {
@@ -253,8 +257,6 @@ def _query(args: argparse.Namespace) -> int:
         print(f"antq query: {exc}", file=sys.stderr)
         return 2
     runs = store.runs()
-    if as_of is not None:
-        runs = runs[runs["committed_at"] <= pd.Timestamp(as_of)]
     if len(runs):
         con.register("runs", runs)
         tables.append("runs")

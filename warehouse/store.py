@@ -134,21 +134,23 @@ class Warehouse:
         """The version of each table readers read: those the last run recorded (as of
         `as_of`, when given)."""
         runs = self.runs()
-        if self.as_of is not None:
-            runs = runs[runs["committed_at"] <= pd.Timestamp(self.as_of)]
         if runs.empty:
             return {}
         last = runs.sort_values("committed_at").iloc[-1]
         return {k: int(v) for k, v in json.loads(last["versions"]).items()}
 
     def runs(self) -> pd.DataFrame:
-        """Every recorded run: run_id, period, committed_at, versions (JSON)."""
+        """Every recorded run (by `as_of`, when given): run_id, period, committed_at,
+        versions (JSON)."""
         from deltalake import DeltaTable
 
         uri = self.table_uri("runs")
         if not DeltaTable.is_deltatable(uri):
             return RUNS.empty_table().to_pandas()
-        return DeltaTable(uri).to_pyarrow_table().cast(RUNS).to_pandas()
+        runs = DeltaTable(uri).to_pyarrow_table().cast(RUNS).to_pandas()
+        if self.as_of is not None:
+            runs = runs[runs["committed_at"] <= pd.Timestamp(self.as_of)]
+        return runs
 
     def dataset(self, table: str) -> ds.Dataset | None:
         """The table as readers see it (None when it was never committed)."""
@@ -350,6 +352,3 @@ class Warehouse:
         for path in partial:
             log.warning("warehouse: removing a file a killed run left half written: %s", path)
             path.unlink(missing_ok=True)
-
-    def discard(self, staged: Staged) -> None:
-        staged.tables.clear()

@@ -125,7 +125,7 @@ def run_markdown(figures: RunFigures, reports: list[ProvinceReport] = ()) -> str
     return "\n".join(lines) + "\n"
 
 
-def _ui_link(flow_run_id: str | None) -> str | None:
+def ui_link(flow_run_id: str | None) -> str | None:
     """The run's page in the Prefect UI, when the team runs a server (not the
     temporary one, which is gone when the command ends)."""
     from prefect.settings import PREFECT_API_URL, PREFECT_UI_URL
@@ -143,7 +143,7 @@ def completion_mail(figures: RunFigures, run_name: str) -> tuple[str, str]:
         f"[ANTQ] {vi_period(f.period).capitalize()}: đã xử lý xong: {f.n_files} tệp, "
         f"{f.n_communes_reporting}/{f.n_communes_expected} xã, phường, {f.n_errors} lỗi"
     )
-    link = _ui_link(f.flow_run_id)
+    link = ui_link(f.flow_run_id)
     body = (
         f"Lần chạy {run_name} đã xong.\n\n"
         f"- Tệp nhận: {f.n_files} (chấp nhận {f.n_accepted}, từ chối {f.n_rejected})\n"
@@ -159,7 +159,7 @@ def completion_mail(figures: RunFigures, run_name: str) -> tuple[str, str]:
 
 def failure_mail(period: str, run_name: str, flow_run_id: str, reason: str) -> tuple[str, str]:
     """(subject, body) of the e-mail telling the data team a month did not finish."""
-    link = _ui_link(flow_run_id)
+    link = ui_link(flow_run_id)
     subject = f"[ANTQ] {vi_period(period).capitalize()}: KHÔNG chạy xong ({run_name})"
     body = (
         f"Lần chạy {run_name} (mã {flow_run_id}) dừng giữa chừng vì lỗi hệ thống, "
