@@ -227,11 +227,12 @@ def _query(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 2
-    store = Warehouse(Path(args.warehouse), as_of=as_of)
-    if store.parquet_tables():
+    store = Warehouse(Path(args.warehouse), as_of=as_of).snapshot()  # every table of one run
+    legacy = store.parquet_tables()
+    if legacy:
         print(
             "antq query: kho còn các bảng dạng Parquet của phiên bản trước "
-            f"({', '.join(store.parquet_tables())}); lần chạy antq run tới sẽ chuyển chúng "
+            f"({', '.join(legacy)}); lần chạy antq run tới sẽ chuyển chúng "
             "sang Delta Lake, sau đó truy vấn được",
             file=sys.stderr,
         )

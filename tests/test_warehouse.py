@@ -108,6 +108,15 @@ def test_the_tables_as_of_an_earlier_time(tmp_path):
     assert len(store.runs()) == 2
 
 
+def test_a_snapshot_reads_one_run_whatever_is_committed_meanwhile(tmp_path):
+    store = Warehouse(tmp_path)
+    _commit(store, 1.0)
+    snapshot = store.snapshot()
+    _commit(store, 2.0)
+    assert list(snapshot.read("facts", "2026-10")["value"]) == [1.0]
+    assert list(store.read("facts", "2026-10")["value"]) == [2.0]
+
+
 def test_vacuum_keeps_replaced_files_for_the_history_then_deletes_them(tmp_path):
     store = Warehouse(tmp_path)
     _commit(store, 1.0)

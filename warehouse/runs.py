@@ -52,10 +52,11 @@ def code_version() -> str:
 
 def _history(store: Warehouse, period: str) -> list[str]:
     """The other months' partitions as committed (a commit writes new files)."""
+    committed = store.snapshot()  # every table as of one run
     return [
         f"{table}/{other}/{file}:{size}"
         for table in _HISTORY_TABLES
-        for other, file, size in store.partition_files(table)
+        for other, file, size in committed.partition_files(table)
         if other != period
     ]
 

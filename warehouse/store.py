@@ -74,11 +74,19 @@ class Staged:
 
 
 class Warehouse:
-    def __init__(self, root: Path, as_of: dt.datetime | None = None) -> None:
+    def __init__(
+        self, root: Path, as_of: dt.datetime | None = None, versions: dict[str, int] | None = None
+    ) -> None:
         self.root = Path(root)
         self.as_of = as_of
+        self._versions = versions  # fixed by `snapshot()`
         if as_of is None:
             self.root.mkdir(parents=True, exist_ok=True)
+
+    def snapshot(self) -> Warehouse:
+        """This warehouse with the table versions readers see now held fixed: several
+        reads through it see the tables of one run, whatever is committed meanwhile."""
+        return Warehouse(self.root, self.as_of, dict(self.pinned))
 
     @contextmanager
     def writer(self) -> Iterator[Warehouse]:
@@ -132,7 +140,9 @@ class Warehouse:
     @property
     def pinned(self) -> dict[str, int]:
         """The version of each table readers read: those the last run recorded (as of
-        `as_of`, when given)."""
+        `as_of`, when given), or those of the snapshot."""
+        if self._versions is not None:
+            return self._versions
         runs = self.runs()
         if runs.empty:
             return {}
@@ -152,15 +162,18 @@ class Warehouse:
             runs = runs[runs["committed_at"] <= pd.Timestamp(self.as_of)]
         return runs
 
-    def dataset(self, table: str) -> ds.Dataset | None:
-        """The table as readers see it (None when it was never committed)."""
+    def _as_read(self, table: str):  # -> deltalake.DeltaTable | None
+        """The table at the version readers read (None when it was never committed)."""
         from deltalake import DeltaTable
 
         version = self.pinned.get(table)
-        if version is None:
-            return None
+        return None if version is None else DeltaTable(self.table_uri(table), version=version)
+
+    def dataset(self, table: str) -> ds.Dataset | None:
+        """The table as readers see it (None when it was never committed)."""
         try:
-            return DeltaTable(self.table_uri(table), version=version).to_pyarrow_dataset()
+            delta = self._as_read(table)
+            return None if delta is None else delta.to_pyarrow_dataset()
         except Exception as exc:  # deltalake raises its own types for a vacuumed version
             if self.as_of is not None:
                 from antq.schemas.periods import period_rules
@@ -196,22 +209,15 @@ class Warehouse:
         return self._read("facts", where)[[*columns, PARTITION]]
 
     def periods(self, table: str) -> list[str]:
-        from deltalake import DeltaTable
-
-        version = self.pinned.get(table)
-        if version is None:
-            return []
-        parts = DeltaTable(self.table_uri(table), version=version).partitions()
-        return sorted({p[PARTITION] for p in parts})
+        delta = self._as_read(table)
+        return [] if delta is None else sorted({p[PARTITION] for p in delta.partitions()})
 
     def partition_files(self, table: str) -> list[tuple[str, str, int]]:
         """(period, file, size) of every data file of the table as readers see it."""
-        from deltalake import DeltaTable
-
-        version = self.pinned.get(table)
-        if version is None:
+        delta = self._as_read(table)
+        if delta is None:
             return []
-        actions = pa.table(DeltaTable(self.table_uri(table), version=version).get_add_actions(True))
+        actions = pa.table(delta.get_add_actions(True))
         return sorted(
             zip(
                 actions.column(f"partition.{PARTITION}").to_pylist(),
@@ -237,7 +243,6 @@ class Warehouse:
     def commit(self, staged: Staged, partitions: Iterable[tuple[str, str]]) -> None:
         """Replace each staged partition in its table, then record the run: readers see
         all of it from that record on, none of it before."""
-
         versions = dict(self.pinned)
         periods = set()
         for table, period in partitions:
