@@ -30,6 +30,7 @@ from antq.config import Config
 from antq.findings import Finding, count_by_severity, findings_frame
 from antq.notify import notify
 from antq.period import previous_period
+from antq.schemas.periods import period_rules
 from antq.tasks.discover import (
     Discovery,
     InboxFile,
@@ -44,7 +45,9 @@ from antq.tasks.normalize import ParsedFile
 from antq.tasks.report import (
     ProvinceReport,
     annotated_copies,
+    completion_mail,
     existing_report,
+    failure_mail,
     publish_artifacts,
     report_inputs,
     vi_period,
@@ -176,8 +179,6 @@ def discover_files(
     )
     return discovery, previous
 
-
-_READ_ARGS = ("files", "period", "archive", "workers", "config")
 
 # Files per reading task: a province with 150 files and one with 3 make batches of the
 # same size, so the worker processes stay busy and a task's overhead is paid per batch.
@@ -384,8 +385,6 @@ def _read_runner(dask: str | None) -> contextlib.AbstractContextManager:
 
 def _period_now() -> str:
     """The month whose deadline has just passed (what a scheduled run is for)."""
-    from antq.schemas.periods import period_rules
-
     return period_rules().last_closed(dt.datetime.now(dt.UTC))
 
 
@@ -393,31 +392,23 @@ def deployment_schedule(day: int = 21, hour: int = 6):  # -> prefect.schedules.S
     """Monthly on `day` at `hour`:00, Việt Nam time (after the deadline of the 20th)."""
     from prefect.schedules import Cron
 
-    from antq.schemas.periods import period_rules
-
     return Cron(f"0 {hour} {day} * *", timezone=period_rules().timezone.key)
 
 
 def run_name() -> str:
     """`antq-2026-10-20261121-060000`: the month, then when the run started (Việt Nam)."""
-    from antq.schemas.periods import period_rules
-
     period = flow_run.parameters.get("period") or _period_now()
     now = dt.datetime.now(period_rules().timezone)
     return f"antq-{period}-{now:%Y%m%d-%H%M%S}"
 
 
 def _on_completion(flow, flow_run_, state) -> None:  # noqa: ANN001 (Prefect's hook)
-    from antq.tasks.report.artifacts import completion_mail
-
     summary = state.result(raise_on_failure=False)
     if isinstance(summary, RunSummary):
         notify(*completion_mail(summary, flow_run_.name))
 
 
 def _on_failure(flow, flow_run_, state) -> None:  # noqa: ANN001 (Prefect's hook)
-    from antq.tasks.report.artifacts import failure_mail
-
     period = flow_run_.parameters.get("period") or _period_now()
     notify(*failure_mail(period, flow_run_.name, str(flow_run_.id), state.message or ""))
 
@@ -469,11 +460,14 @@ def monthly_ingest(
         )
         parsed: list[ParsedFile] = []
         with _read_runner(dask) as runner:
-            # On Dask each worker reads its batch with one reader process of its own.
-            if runner:
+            if runner:  # on Dask, each worker reads its batch with one reader process
                 futures = [
-                    runner.submit(read_batch, dict(zip(_READ_ARGS, arguments, strict=True)))
-                    for arguments in ((b, period, warehouse, 1, config) for b in batches(discovery))
+                    runner.submit(
+                        read_batch,
+                        {"files": b, "period": period, "archive": warehouse, "workers": 1}
+                        | {"config": config},
+                    )
+                    for b in batches(discovery)
                 ]
             else:
                 futures = [

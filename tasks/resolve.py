@@ -21,7 +21,7 @@ import pandas as pd
 from antq.config import Config
 from antq.findings import Finding, make_finding
 from antq.tasks.normalize import ParsedFile
-from antq.tasks.validate import Validation, fact_value
+from antq.tasks.validate import Validation, fact_cells, fact_value
 from antq.warehouse.tables import FACTS, OBSERVATIONS, SUBMISSIONS
 
 
@@ -112,29 +112,22 @@ def _versions(
     return versions, findings
 
 
-def _facts(validation: Validation, winners: dict[str, int], cfg: Config) -> pd.DataFrame:
+def _facts(validation: Validation, cfg: Config) -> pd.DataFrame:
     rows = []
-    for unit, report_id in sorted(winners.items()):
+    for unit, report_id, code, obs, (value, text) in fact_cells(validation, cfg.catalog.codes):
         ref = validation.reports[report_id]
-        for code in cfg.catalog.codes:
-            obs = validation.observations.get((report_id, code))
-            if obs is None or (report_id, code) in validation.held:
-                continue
-            value = fact_value(obs)
-            if value is None:
-                continue
-            rows.append(
-                {
-                    "unit_code": unit,
-                    "unit_level": ref.report.unit_level,
-                    "province_code": ref.file.ref.province_code,
-                    "indicator": code,
-                    "value": np.nan if value[0] is None else value[0],
-                    "value_text": value[1],
-                    "source_sha256": ref.file.ref.sha256,
-                    "source_cell": obs.cell,
-                }
-            )
+        rows.append(
+            {
+                "unit_code": unit,
+                "unit_level": ref.report.unit_level,
+                "province_code": ref.file.ref.province_code,
+                "indicator": code,
+                "value": np.nan if value is None else value,
+                "value_text": text,
+                "source_sha256": ref.file.ref.sha256,
+                "source_cell": obs.cell,
+            }
+        )
     return pd.DataFrame(rows, columns=FACTS.names).astype({"value": "float64"})
 
 
@@ -215,7 +208,7 @@ def resolve(
     winners = validation.winners
     competitions = (validation.own, validation.rows)
     versions, duplicate_findings = _versions(files, validation, competitions, known_sha256)
-    facts = _facts(validation, winners, cfg)
+    facts = _facts(validation, cfg)
     findings = (
         [f for parsed in files for f in parsed.findings] + validation.findings + duplicate_findings
     )

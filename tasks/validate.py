@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -520,6 +520,22 @@ def fact_value(obs: Observation) -> tuple[float | None, str | None] | None:
     return obs.parsed.value, obs.parsed.text
 
 
+def fact_cells(
+    state: Validation, codes: Iterable[str]
+) -> Iterator[tuple[str, int, str, Observation, tuple[float | None, str | None]]]:
+    """(unit, report id, indicator, cell, (value, text)) of every cell that becomes a fact:
+    in each unit's winning report, not held back by an error, holding a value."""
+    codes = list(codes)
+    for unit, report_id in sorted(state.winners.items()):
+        for code in codes:
+            obs = state.observations.get((report_id, code))
+            if obs is None or (report_id, code) in state.held:
+                continue
+            value = fact_value(obs)
+            if value is not None:
+                yield unit, report_id, code, obs, value
+
+
 def _province_totals(state: Validation, cfg: Config) -> list[tuple]:
     cat, reg = cfg.catalog, cfg.registry
     checked = [
@@ -528,17 +544,10 @@ def _province_totals(state: Validation, cfg: Config) -> list[tuple]:
         if i.value_type != "category" and set(i.levels) == {"commune", "province"}
     ]
     sums: dict[tuple[str, str], list[float]] = defaultdict(list)
-    for report_id in state.winners.values():
+    for _, report_id, code, _, (value, _) in fact_cells(state, checked):
         ref = state.reports[report_id]
-        if ref.report.unit_level != "commune":
-            continue
-        for code in checked:
-            obs = state.observations.get((report_id, code))
-            if obs is None or (report_id, code) in state.held:
-                continue
-            value = fact_value(obs)
-            if value is not None and value[0] is not None:
-                sums[(ref.file.ref.province_code, code)].append(value[0])
+        if ref.report.unit_level == "commune" and value is not None:
+            sums[(ref.file.ref.province_code, code)].append(value)
     out = []
     for province_code in reg.provinces:
         report_id = state.winners.get(province_code)

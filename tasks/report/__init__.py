@@ -1,6 +1,11 @@
 """Report stage: the province error reports and the ministry outputs, in Vietnamese."""
 
-from antq.tasks.report.artifacts import publish_artifacts, warehouse_key
+from antq.tasks.report.artifacts import (
+    completion_mail,
+    failure_mail,
+    publish_artifacts,
+    warehouse_key,
+)
 from antq.tasks.report.common import slug, vi_period
 from antq.tasks.report.ministry import write_ministry_page, write_ministry_workbook
 from antq.tasks.report.province import (
@@ -18,8 +23,10 @@ __all__ = [
     "Copies",
     "ProvinceReport",
     "annotated_copies",
+    "completion_mail",
     "copy_names",
     "existing_report",
+    "failure_mail",
     "publish_artifacts",
     "report_inputs",
     "slug",
