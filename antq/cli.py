@@ -40,7 +40,7 @@ def _run(args: argparse.Namespace) -> int:
     summary = monthly_ingest(
         period=args.period,
         inbox=Path(args.inbox),
-        warehouse=Path(args.warehouse),
+        warehouse=args.warehouse,
         reports=Path(args.reports) if args.reports else None,
         workers=args.workers,
         dask=args.dask,
@@ -51,12 +51,42 @@ def _run(args: argparse.Namespace) -> int:
 
 def _output_folders_unwritable(args: argparse.Namespace, command: str) -> bool:
     """Says (as `command`) which of --warehouse and --reports cannot be written to."""
+    from antq.warehouse.location import is_url
+
+    if is_url(args.warehouse) and not args.reports:
+        print(
+            f"{command}: kho dữ liệu ở trên kho lưu trữ đối tượng ({args.warehouse}); "
+            "hãy chỉ rõ thư mục báo cáo bằng --reports",
+            file=sys.stderr,
+        )
+        return True
     for option, folder in (("--warehouse", args.warehouse), ("--reports", args.reports)):
-        problem = _not_writable(Path(folder)) if folder else None
+        if folder and is_url(folder) and option == "--reports":
+            problem = (
+                "báo cáo cần một thư mục (trên máy này hoặc thư mục dùng chung), không phải URL"
+            )
+        elif folder and is_url(folder):
+            problem = _bucket_not_writable(folder)
+        else:
+            problem = _not_writable(Path(folder)) if folder else None
         if problem:
             print(f"{command}: không ghi được vào {option} {folder}: {problem}", file=sys.stderr)
             return True
     return False
+
+
+def _bucket_not_writable(url: str) -> str | None:
+    """Why the run could not write under `url` on object storage (no such bucket, no
+    credentials, no network), checked with a small object written and removed."""
+    from antq.warehouse.location import Location
+
+    try:
+        location = Location(url)
+        location.write(".antq-write-check", b"")
+        location.remove(".antq-write-check")
+    except Exception as exc:  # botocore, aiohttp and fsspec each raise their own
+        return f"{type(exc).__name__}: {exc}"
+    return None
 
 
 def _not_writable(folder: Path) -> str | None:
@@ -145,7 +175,7 @@ def _backfill(args: argparse.Namespace) -> int:
         first=args.first,
         last=args.last,
         inbox=Path(args.inbox),
-        warehouse=Path(args.warehouse),
+        warehouse=args.warehouse,
         reports=Path(args.reports) if args.reports else None,
         workers=args.workers,
         dask=args.dask,
@@ -173,10 +203,11 @@ def _serve(args: argparse.Namespace) -> int:
     if _output_folders_unwritable(args, "antq serve"):
         return 2
     from antq.flows.monthly import deployment_schedule, monthly_ingest
+    from antq.warehouse.location import normalize
 
     parameters: dict[str, object] = {
         "inbox": str(Path(args.inbox).resolve()),
-        "warehouse": str(Path(args.warehouse).resolve()),
+        "warehouse": normalize(args.warehouse),
         "workers": args.workers,
     }
     if args.reports:
@@ -207,10 +238,11 @@ def _query(args: argparse.Namespace) -> int:
     import duckdb
     import pandas as pd
 
+    from antq.warehouse.location import is_url
     from antq.warehouse.store import Warehouse, WarehouseError
     from antq.warehouse.tables import TABLES
 
-    if not Path(args.warehouse).is_dir():
+    if not is_url(args.warehouse) and not Path(args.warehouse).is_dir():
         print(
             f"antq query: không tìm thấy kho dữ liệu (--warehouse) {args.warehouse}",
             file=sys.stderr,
@@ -227,7 +259,7 @@ def _query(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 2
-    store = Warehouse(Path(args.warehouse), as_of=as_of).snapshot()  # every table of one run
+    store = Warehouse(args.warehouse, as_of=as_of).snapshot()  # every table of one run
     legacy = store.parquet_tables()
     if legacy:
         print(
@@ -345,7 +377,7 @@ def _label_proposals(args: argparse.Namespace) -> int:
     from antq.labels import proposals, proposals_markdown
     from antq.warehouse.store import Warehouse
 
-    store = Warehouse(Path(args.warehouse))
+    store = Warehouse(args.warehouse)
     if not store.periods("findings"):
         print("antq labels: kho chưa có bảng findings", file=sys.stderr)
         return 2
@@ -353,6 +385,12 @@ def _label_proposals(args: argparse.Namespace) -> int:
     rows = [r for r in frame.itertuples() if r.rule == "unknown-label"]
     print(proposals_markdown(proposals(rows, args.min_files)))
     return 0
+
+
+WAREHOUSE_HELP = (
+    "warehouse: a folder, or a URL on object storage (s3://bucket/antq; credentials and "
+    "endpoint from the AWS_* environment variables): Delta tables, archive, extracts"
+)
 
 
 def _dask_option(parser: argparse.ArgumentParser) -> None:
@@ -377,9 +415,7 @@ def build_parser() -> argparse.ArgumentParser:
         required=True,
         help="folder holding <period>/<province>/... or the province folders",
     )
-    run.add_argument(
-        "--warehouse", required=True, help="warehouse folder (Parquet tables and archive)"
-    )
+    run.add_argument("--warehouse", required=True, help=WAREHOUSE_HELP)
     run.add_argument("--reports", help="reports folder (default: <warehouse>/../reports)")
     run.add_argument("--workers", type=int, default=2, help="reader processes (default 2)")
     _dask_option(run)
@@ -389,7 +425,7 @@ def build_parser() -> argparse.ArgumentParser:
         "serve", help="serve the monthly flow on a schedule (needs a Prefect server)"
     )
     serve.add_argument("--inbox", required=True, help="folder holding <period>/<province>/...")
-    serve.add_argument("--warehouse", required=True)
+    serve.add_argument("--warehouse", required=True, help=WAREHOUSE_HELP)
     serve.add_argument("--reports")
     serve.add_argument("--workers", type=int, default=2)
     serve.add_argument(
@@ -416,14 +452,14 @@ def build_parser() -> argparse.ArgumentParser:
     back.add_argument("--from", dest="first", required=True, help="first month, e.g. 2025-07")
     back.add_argument("--to", dest="last", required=True, help="last month, e.g. 2026-10")
     back.add_argument("--inbox", required=True, help="folder holding <period>/<province>/...")
-    back.add_argument("--warehouse", required=True)
+    back.add_argument("--warehouse", required=True, help=WAREHOUSE_HELP)
     back.add_argument("--reports")
     back.add_argument("--workers", type=int, default=2)
     _dask_option(back)
     back.set_defaults(func=_backfill)
 
     query = sub.add_parser("query", help="SQL over the warehouse tables (DuckDB)")
-    query.add_argument("--warehouse", required=True)
+    query.add_argument("--warehouse", required=True, help=WAREHOUSE_HELP)
     query.add_argument("sql", help="e.g. \"SELECT * FROM rollup WHERE unit_code = 'VN'\"")
     query.add_argument("--csv", help="write the result to this CSV file instead of printing it")
     query.add_argument(
@@ -454,7 +490,7 @@ def build_parser() -> argparse.ArgumentParser:
     propose = labels_sub.add_parser(
         "proposals", help="unknown labels seen in several files, from the warehouse"
     )
-    propose.add_argument("--warehouse", required=True)
+    propose.add_argument("--warehouse", required=True, help=WAREHOUSE_HELP)
     propose.add_argument("--period")
     propose.add_argument("--min-files", type=int, default=2)
     labels_sub.add_parser("list", help="the labels taught so far")

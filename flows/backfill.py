@@ -21,7 +21,7 @@ def backfill(
     first: str,
     last: str,
     inbox: Path,
-    warehouse: Path,
+    warehouse: str | Path,
     reports: Path | None = None,
     workers: int = 2,
     dask: str | None = None,

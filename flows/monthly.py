@@ -59,6 +59,7 @@ from antq.tasks.report import (
 from antq.tasks.resolve import Resolution, open_findings, resolve
 from antq.tasks.validate import Validation, validate_month
 from antq.tasks.workers import recycle_bloated
+from antq.warehouse import location
 from antq.warehouse.rollup import compute_rollup
 from antq.warehouse.runs import (
     code_version,
@@ -77,7 +78,7 @@ from antq.warehouse.store import Staged, Warehouse
 class RunSummary:
     period: str
     inbox: Path
-    warehouse: Path
+    warehouse: str  # a local path or a URL (s3://bucket/antq)
     reports: Path
     n_files: int = 0
     n_reused: int = 0  # files read from their extracts, not parsed again
@@ -160,16 +161,16 @@ STORE_RETRIES = {
 
 @task(name="discover", cache_policy=NO_CACHE, **STORE_RETRIES)
 def discover_files(
-    inbox: Path, period: str, warehouse: Path, config: Config
+    inbox: Path, period: str, warehouse: str, config: Config
 ) -> tuple[Discovery, pd.DataFrame]:
     logger = get_run_logger()
     discovery = discover(inbox, period, config)
     store = Warehouse(warehouse)
-    swept = sweep_other_versions(store.root)
+    swept = sweep_other_versions(store.location)
     if swept:
         logger.info("Xoá %d kết quả đọc của phiên bản bộ đọc cũ (sẽ đọc lại khi cần)", swept)
     previous = store.read("submissions", period)
-    added = add_archived_versions(discovery, previous.to_dict("records"), store.archive_path)
+    added = add_archived_versions(discovery, previous.to_dict("records"), store.archived)
     logger.info(
         "Tìm thấy %d tệp của %d tỉnh, thành phố trong %s%s",
         discovery.n_files,
@@ -193,7 +194,7 @@ def batches(discovery: Discovery, size: int = BATCH_FILES) -> list[list[InboxFil
 
 @task(name="read-batch", cache_policy=NO_CACHE)
 def read_batch(
-    files: list[InboxFile], period: str, archive: Path, workers: int, config: Config
+    files: list[InboxFile], period: str, archive: str, workers: int, config: Config
 ) -> list[ParsedFile]:
     """Archive, read and normalize a batch of files (from their extracts when unchanged)."""
     if workers and multiprocessing.current_process().daemon:
@@ -219,7 +220,7 @@ def read_batch(
 
 @task(name="validate", cache_policy=NO_CACHE)
 def validate_task(
-    files: list[ParsedFile], warehouse: Path, period: str, config: Config
+    files: list[ParsedFile], warehouse: str, period: str, config: Config
 ) -> Validation:
     months = config.catalog.history.months
     history = Warehouse(warehouse).read_history(period, months, ["unit_code", "indicator", "value"])
@@ -241,7 +242,7 @@ def resolve_task(
 
 
 @task(name="load", cache_policy=NO_CACHE, **STORE_RETRIES)
-def load_task(warehouse: Path, period: str, resolution: Resolution, extra: list[Finding]) -> Staged:
+def load_task(warehouse: str, period: str, resolution: Resolution, extra: list[Finding]) -> Staged:
     """Stage the month's tables; nothing is visible to readers until the commit."""
     store = Warehouse(warehouse)
     staged = store.stage()
@@ -254,7 +255,7 @@ def load_task(warehouse: Path, period: str, resolution: Resolution, extra: list[
 
 
 @task(name="rollup", cache_policy=NO_CACHE, **STORE_RETRIES)
-def rollup_task(warehouse: Path, staged: Staged, period: str, config: Config) -> pd.DataFrame:
+def rollup_task(warehouse: str, staged: Staged, period: str, config: Config) -> pd.DataFrame:
     store = Warehouse(warehouse)
     frame = compute_rollup(
         staged.tables[("facts", period)], staged.tables[("submissions", period)], period, config
@@ -264,7 +265,7 @@ def rollup_task(warehouse: Path, staged: Staged, period: str, config: Config) ->
 
 
 @task(name="commit", cache_policy=NO_CACHE, **STORE_RETRIES)
-def commit_task(warehouse: Path, staged: Staged, period: str) -> None:
+def commit_task(warehouse: str, staged: Staged, period: str) -> None:
     tables = ["submissions", "facts", "findings", "observations", "rollup"]
     Warehouse(warehouse).commit(staged, [(table, period) for table in tables])
     get_run_logger().info("Đã ghi kho dữ liệu tháng %s vào %s", period, warehouse)
@@ -277,7 +278,7 @@ def province_reports_task(
     findings: list[Finding],
     submissions: pd.DataFrame,
     reporting: set[str],
-    warehouse: Path,
+    warehouse: str,
     config: Config,
     workers: int = 2,
 ) -> list[ProvinceReport]:
@@ -302,7 +303,7 @@ def province_reports_task(
     fresh = [code for code in codes if code not in kept]
     # Nothing vouches for a report being rewritten, should this run stop half way.
     write_report_inputs(out_dir, {code: inputs[code] for code in kept})
-    archive = Warehouse(warehouse).archive_path
+    archive = Warehouse(warehouse).archived
     copies = annotated_copies(out_dir, findings, archive, workers, provinces=fresh, config=config)
     reports = write_province_reports(
         out_dir, fresh, period, findings, submissions, reporting, copies, config, workers
@@ -324,7 +325,7 @@ def ministry_task(
     rollup: pd.DataFrame,
     submissions: pd.DataFrame,
     findings: list[Finding],
-    warehouse: Path,
+    warehouse: str,
     config: Config,
 ) -> Path:
     previous = _previous_rollup(Warehouse(warehouse), period)
@@ -427,7 +428,7 @@ def _on_failure(flow, flow_run_, state) -> None:  # noqa: ANN001 (Prefect's hook
 def monthly_ingest(
     period: str | None = None,
     inbox: Path | None = None,
-    warehouse: Path | None = None,
+    warehouse: str | Path | None = None,
     reports: Path | None = None,
     workers: int = 2,
     dask: str | None = None,
@@ -439,8 +440,10 @@ def monthly_ingest(
         raise ValueError("monthly_ingest needs an inbox and a warehouse")
     period = period or _period_now()
     config = Config.load(period)  # the catalog, layouts and the units of this month
-    inbox, warehouse = Path(inbox).resolve(), Path(warehouse).resolve()
-    reports = Path(reports).resolve() if reports else warehouse.parent / "reports"
+    inbox, warehouse = Path(inbox).resolve(), location.normalize(warehouse)
+    if reports is None and location.is_url(warehouse):
+        raise ValueError(f"a warehouse on object storage ({warehouse}) needs a reports folder")
+    reports = Path(reports).resolve() if reports else Path(warehouse).parent / "reports"
     out_dir = reports / period
     summary = RunSummary(period, inbox, warehouse, out_dir, flow_run_id=flow_run.get_id())
     logger = get_run_logger()

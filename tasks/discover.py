@@ -224,8 +224,8 @@ def add_archived_versions(discovery: Discovery, previous: list[dict], archive_pa
     the old name replaces the old one in the inbox, but the old version is read again from
     the archive, keeps its `submissions` row and is superseded by the new one. Taking a
     file out of the inbox never drops a unit's report or its history either. `previous`
-    rows are submissions of the period; `archive_path(sha, suffix)` locates an archived
-    file. Returns how many were added."""
+    rows are submissions of the period; `archive_path(sha, suffix)` gives an archived
+    file as a local file (None when the archive lacks it). Returns how many were added."""
     if not previous:
         return 0
     in_inbox: dict[str, set[str | None]] = {
@@ -241,7 +241,7 @@ def add_archived_versions(discovery: Discovery, previous: list[dict], archive_pa
         if (original_path, sha256) in taken:
             continue
         path = archive_path(sha256, Path(original_path).suffix)
-        if not path.is_file():
+        if path is None or not path.is_file():
             continue
         received = row["received_at"]
         discovery.files.setdefault(row["province_code"], []).append(

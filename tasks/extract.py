@@ -23,7 +23,6 @@ import contextlib
 import hashlib
 import importlib.metadata
 import os
-import uuid
 from collections.abc import Iterable
 from dataclasses import fields
 from functools import lru_cache
@@ -36,6 +35,7 @@ from antq.findings import Finding
 from antq.tasks.clean import Parsed
 from antq.tasks.normalize import FileRef, ParsedFile
 from antq.tasks.normalize.model import Observation, Report
+from antq.warehouse.location import Location
 
 FORMAT = b"antq-extract-1"
 
@@ -108,22 +108,35 @@ def extract_key(ref: FileRef) -> str:
     return hashlib.sha256(context.encode("utf-8", "surrogateescape")).hexdigest()[:24]
 
 
-def extract_path(root: Path, ref: FileRef) -> Path:
-    """Where the extract of `ref` is kept under the warehouse `root` (beside the archive):
-    `<sha256>.<reading version>.<key>.arrow`."""
+Root = str | Path | Location  # the warehouse's location
+
+
+def _location(root: Root) -> Location:
+    return root if isinstance(root, Location) else Location(root)
+
+
+def extract_rel(ref: FileRef) -> str:
+    """Where the extract of `ref` is kept in the warehouse (beside the archive):
+    `extracts/<sha256>.<reading version>.<key>.arrow`."""
     name = f"{ref.sha256}.{reading_version()}.{extract_key(ref)}.arrow"
-    return root / "extracts" / ref.sha256[:2] / name
+    return f"extracts/{ref.sha256[:2]}/{name}"
 
 
-def sweep_other_versions(root: Path) -> int:
+def extract_path(root: str | Path, ref: FileRef) -> Path:
+    """The extract of `ref` in a warehouse on this machine."""
+    return Location(root).local(extract_rel(ref))
+
+
+def sweep_other_versions(root: Root) -> int:
     """Remove the extracts written by another reading version: no run will read them
     again. Returns how many went. Call under the warehouse's lock."""
+    location = _location(root)
     current = reading_version()
     removed = 0
-    for path in (root / "extracts").glob("*/*.arrow"):
-        parts = path.name.split(".")
+    for rel in location.glob("extracts/*/*.arrow"):
+        parts = rel.rsplit("/", 1)[-1].split(".")
         if len(parts) != 4 or parts[1] != current:
-            path.unlink(missing_ok=True)
+            location.remove(rel)
             removed += 1
     return removed
 
@@ -204,28 +217,22 @@ def _row(parsed: ParsedFile) -> dict[str, object]:
     }
 
 
-def write_extract(root: Path, parsed: ParsedFile) -> Path:
-    """Keep what `parsed` read as; written aside and renamed, so a reader never sees half
-    of one. Not synced to disk: a lost extract only means reading the file again."""
-    path = extract_path(root, parsed.ref)
-    path.parent.mkdir(parents=True, exist_ok=True)
+def write_extract(root: Root, parsed: ParsedFile) -> None:
+    """Keep what `parsed` read as; written whole, so a reader never sees half of one.
+    Not synced to disk: a lost extract only means reading the file again."""
     table = pa.Table.from_pylist([_row(parsed)], schema=SCHEMA)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        with ipc.new_file(tmp, SCHEMA) as writer:
-            writer.write_table(table)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path
+    sink = pa.BufferOutputStream()
+    with ipc.new_file(sink, SCHEMA) as writer:
+        writer.write_table(table)
+    _location(root).write(extract_rel(parsed.ref), sink.getvalue().to_pybytes(), sync=False)
 
 
-def read_extract(root: Path, ref: FileRef) -> ParsedFile | None:
+def read_extract(root: Root, ref: FileRef) -> ParsedFile | None:
     """What `ref` read as when it was last read with this reading version, for this
     submission's context; None when there is no usable extract."""
-    path = extract_path(root, ref)
     try:
-        with ipc.open_file(path) as reader:
+        data = _location(root).read_bytes(extract_rel(ref))
+        with ipc.open_file(pa.BufferReader(data)) as reader:
             if reader.schema.metadata is None or reader.schema.metadata.get(b"format") != FORMAT:
                 return None
             rows = reader.read_all().to_pylist()

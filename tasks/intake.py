@@ -34,12 +34,12 @@ log = logging.getLogger(__name__)
 class Job:
     file: InboxFile
     period: str
-    archive_dir: Path | None
+    archive_dir: str | None  # the warehouse (a path or URL) that keeps files and extracts
     guard: GuardLimits = field(default=LIMITS)
     config: Config | None = None  # crosses to the worker by name (antq/config.py)
 
 
-def _archive_stream(archive_dir: Path | None, suffix: str, handle: BinaryIO) -> str:
+def _archive_stream(archive_dir: str | None, suffix: str, handle: BinaryIO) -> str:
     """Hash a file too large to hold in memory, archiving it on the way (streamed)."""
     if archive_dir is None:
         return hash_stream(handle)
@@ -48,7 +48,7 @@ def _archive_stream(archive_dir: Path | None, suffix: str, handle: BinaryIO) -> 
     return Warehouse(archive_dir).archive_stream(suffix, lambda sink: hash_stream(handle, sink))
 
 
-def _archive(archive_dir: Path, sha256: str, suffix: str, data: bytes) -> None:
+def _archive(archive_dir: str, sha256: str, suffix: str, data: bytes) -> None:
     from antq.warehouse.store import Warehouse  # the warehouse owns the archive layout
 
     Warehouse(archive_dir).archive(sha256, suffix, data)
@@ -139,7 +139,7 @@ def _failed(job: Job, rule: str, detail: str) -> ParsedFile:
 def intake(
     files: Iterable[InboxFile],
     period: str,
-    archive_dir: Path | None,
+    archive_dir: str | Path | None,
     workers: int = 2,
     limits: Limits = DEFAULT_LIMITS,
     on_done: Callable[[ParsedFile], None] | None = None,
@@ -147,7 +147,8 @@ def intake(
 ) -> list[ParsedFile]:
     """Every file processed, in the given order; `workers=0` runs in this process."""
     config = config or Config.load(period)
-    jobs = [Job(f, period, archive_dir, limits.guard, config) for f in files]
+    archive = None if archive_dir is None else str(archive_dir)
+    jobs = [Job(f, period, archive, limits.guard, config) for f in files]
     reused = {i: found for i, job in enumerate(jobs) if (found := _reused(job)) is not None}
     fresh = _parse([job for i, job in enumerate(jobs) if i not in reused], workers, limits)
     results = []

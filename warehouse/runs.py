@@ -115,15 +115,15 @@ def done_from_hashes(
     return None if done is None else (done, len(stubs))
 
 
-def _record_path(store: Warehouse, period: str) -> Path:
-    return store.root / "_runs" / f"{period}.json"
+def _record_rel(period: str) -> str:
+    return f"_runs/{period}.json"
 
 
 def done_before(store: Warehouse, period: str, print_: str) -> dict | None:
     """The summary of the run recorded for `period` with fingerprint `print_`, when its
     outputs are all still there; None when the month must be run."""
     try:
-        record = json.loads(_record_path(store, period).read_text(encoding="utf-8"))
+        record = json.loads(store.location.read_bytes(_record_rel(period)))
     except (OSError, ValueError):
         return None
     if not isinstance(record, dict) or record.get("fingerprint") != print_:
@@ -136,19 +136,16 @@ def done_before(store: Warehouse, period: str, print_: str) -> dict | None:
 
 def forget(store: Warehouse, period: str) -> None:
     """Before a run changes anything: no record may vouch for a month being rewritten."""
-    _record_path(store, period).unlink(missing_ok=True)
+    store.location.remove(_record_rel(period))
 
 
 def remember(
     store: Warehouse, period: str, print_: str, summary: dict, outputs: list[Path]
 ) -> None:
     """After the month's tables are committed and its reports written."""
-    path = _record_path(store, period)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
     record = {"fingerprint": print_, "summary": summary, "outputs": [str(p) for p in outputs]}
-    tmp.write_text(json.dumps(record, ensure_ascii=False, default=str), encoding="utf-8")
-    os.replace(tmp, path)
+    data = json.dumps(record, ensure_ascii=False, default=str).encode("utf-8")
+    store.location.write(_record_rel(period), data)
 
 
 # ------------------------------------------------------------ reports kept across runs

@@ -1,5 +1,6 @@
 """The warehouse: the file archive and the tables. The one module that writes or reads
-the tables, so where they live (local disk, object storage) is a change here only.
+the tables. It lives in a folder on this machine or under a prefix on object storage
+(`s3://bucket/antq`, warehouse/location.py); everything below works the same on both.
 
 Each table is a Delta Lake table (Parquet files under `<table>/period=YYYY-MM/` plus a
 transaction log in `<table>/_delta_log/`) that deltalake, DuckDB, pandas, Polars and
@@ -18,6 +19,9 @@ import fcntl
 import json
 import logging
 import os
+import socket
+import threading
+import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -31,6 +35,7 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 
 from antq.period import Period
+from antq.warehouse.location import Location
 from antq.warehouse.tables import PARTITION, RUNS, TABLES
 
 log = logging.getLogger(__name__)
@@ -43,28 +48,6 @@ class WarehouseError(RuntimeError):
     """The warehouse could not be written or read: disk, permissions, a bug."""
 
 
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    with open(tmp, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
-    _fsync_dir(path.parent)
-
-
 @dataclass
 class Staged:
     """A run's tables before they are committed: (table, period) -> rows."""
@@ -75,59 +58,69 @@ class Staged:
 
 class Warehouse:
     def __init__(
-        self, root: Path, as_of: dt.datetime | None = None, versions: dict[str, int] | None = None
+        self,
+        root: str | Path | Location,
+        as_of: dt.datetime | None = None,
+        versions: dict[str, int] | None = None,
     ) -> None:
-        self.root = Path(root)
+        self.location = root if isinstance(root, Location) else Location(root)
+        self.url = self.location.url
+        # The folder on this machine; None for a warehouse on object storage.
+        self.root = None if self.location.remote else Path(self.url)
         self.as_of = as_of
         self._versions = versions  # fixed by `snapshot()`
         if as_of is None:
-            self.root.mkdir(parents=True, exist_ok=True)
+            self.location.mkdir()
 
     def snapshot(self) -> Warehouse:
         """This warehouse with the table versions readers see now held fixed: several
         reads through it see the tables of one run, whatever is committed meanwhile."""
-        return Warehouse(self.root, self.as_of, dict(self.pinned))
+        return Warehouse(self.location, self.as_of, dict(self.pinned))
 
     @contextmanager
     def writer(self) -> Iterator[Warehouse]:
         """Exclusive write access for one run: a second run on the same warehouse waits.
         Interrupted commits of earlier runs are finished first."""
-        with open(self.root / ".lock", "a+") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                self.adopt_parquet_tables()
-                self.recover()
-                yield self
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+        lock = _lease(self.location) if self.location.remote else _flock(self.location)
+        with lock:
+            self.adopt_parquet_tables()
+            self.recover()
+            yield self
 
     # ------------------------------------------------------------------ archive
 
-    def archive_path(self, sha256: str, suffix: str) -> Path:
+    @staticmethod
+    def archive_rel(sha256: str, suffix: str) -> str:
         safe_suffix = "".join(ch for ch in suffix.lower() if ch.isalnum() or ch == ".")[:8]
-        return self.root / "archive" / sha256[:2] / f"{sha256}{safe_suffix}"
+        return f"archive/{sha256[:2]}/{sha256}{safe_suffix}"
 
-    def archive(self, sha256: str, suffix: str, data: bytes) -> Path:
+    def archive_path(self, sha256: str, suffix: str) -> Path:
+        """Where a received file is kept, for a warehouse on this machine."""
+        return self.location.local(self.archive_rel(sha256, suffix))
+
+    def archived(self, sha256: str, suffix: str) -> Path | None:
+        """A received file as a file on this machine to read (on object storage, a copy
+        kept in the local cache); None when the archive does not have it."""
+        return self.location.as_local_file(self.archive_rel(sha256, suffix))
+
+    def archive(self, sha256: str, suffix: str, data: bytes) -> None:
         """Keep a received file under its SHA-256; an archived file is never rewritten."""
-        path = self.archive_path(sha256, suffix)
-        if not path.exists():
-            _write_atomic(path, data)
-        return path
+        rel = self.archive_rel(sha256, suffix)
+        if not self.location.exists(rel):
+            self.location.write(rel, data)
 
     def archive_stream(self, suffix: str, copy: Callable[[BinaryIO], str]) -> str:
         """Keep a file too large to hold in memory: `copy(sink)` writes it to a temporary
-        file of the archive and returns its SHA-256, under which it is then kept."""
-        incoming = self.root / "archive" / f".incoming-{uuid.uuid4().hex}"
-        incoming.parent.mkdir(parents=True, exist_ok=True)
+        file and returns its SHA-256, under which it is then kept."""
+        incoming = self.location.scratch() / f".incoming-{uuid.uuid4().hex}"
         try:
             with open(incoming, "wb") as sink:
                 sha256 = copy(sink)
                 sink.flush()
                 os.fsync(sink.fileno())
-            target = self.archive_path(sha256, suffix)
-            if not target.exists():
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(incoming, target)
+            rel = self.archive_rel(sha256, suffix)
+            if not self.location.exists(rel):
+                self.location.put(incoming, rel)
         finally:
             incoming.unlink(missing_ok=True)
         return sha256
@@ -135,7 +128,19 @@ class Warehouse:
     # ------------------------------------------------------------------ tables
 
     def table_uri(self, table: str) -> str:
-        return str(self.root / table)
+        return self.location.uri(table)
+
+    def _delta(self, table: str, version: int | None = None):  # -> deltalake.DeltaTable
+        from deltalake import DeltaTable
+
+        options = self.location.storage_options
+        return DeltaTable(self.table_uri(table), version=version, storage_options=options)
+
+    def _is_delta(self, table: str) -> bool:
+        from deltalake import DeltaTable
+
+        options = self.location.storage_options
+        return DeltaTable.is_deltatable(self.table_uri(table), storage_options=options)
 
     @property
     def pinned(self) -> dict[str, int]:
@@ -152,22 +157,17 @@ class Warehouse:
     def runs(self) -> pd.DataFrame:
         """Every recorded run (by `as_of`, when given): run_id, period, committed_at,
         versions (JSON)."""
-        from deltalake import DeltaTable
-
-        uri = self.table_uri("runs")
-        if not DeltaTable.is_deltatable(uri):
+        if not self._is_delta("runs"):
             return RUNS.empty_table().to_pandas()
-        runs = DeltaTable(uri).to_pyarrow_table().cast(RUNS).to_pandas()
+        runs = self._delta("runs").to_pyarrow_table().cast(RUNS).to_pandas()
         if self.as_of is not None:
             runs = runs[runs["committed_at"] <= pd.Timestamp(self.as_of)]
         return runs
 
     def _as_read(self, table: str):  # -> deltalake.DeltaTable | None
         """The table at the version readers read (None when it was never committed)."""
-        from deltalake import DeltaTable
-
         version = self.pinned.get(table)
-        return None if version is None else DeltaTable(self.table_uri(table), version=version)
+        return None if version is None else self._delta(table, version)
 
     def dataset(self, table: str) -> ds.Dataset | None:
         """The table as readers see it (None when it was never committed)."""
@@ -268,33 +268,37 @@ class Warehouse:
             },
             schema=RUNS,
         )
-        write_deltalake(self.table_uri("runs"), record, mode="append")
+        options = self.location.storage_options
+        write_deltalake(self.table_uri("runs"), record, mode="append", storage_options=options)
 
     def _replace(self, table: str, period: str, data: pa.Table) -> int:
-        from deltalake import DeltaTable, write_deltalake
+        from deltalake import write_deltalake
 
-        uri = self.table_uri(table)
-        if DeltaTable.is_deltatable(uri):
+        uri, options = self.table_uri(table), self.location.storage_options
+        if self._is_delta(table):
             predicate = f"{PARTITION} = '{period}'"
-            write_deltalake(uri, data, mode="overwrite", predicate=predicate)
+            write_deltalake(
+                uri, data, mode="overwrite", predicate=predicate, storage_options=options
+            )
         else:
-            write_deltalake(uri, data, mode="append", partition_by=[PARTITION])
-        return DeltaTable(uri).version()
+            write_deltalake(
+                uri, data, mode="append", partition_by=[PARTITION], storage_options=options
+            )
+        return self._delta(table).version()
 
     def vacuum(self, keep_days: int = KEEP_DAYS) -> None:
         """Delete the files of table versions replaced more than `keep_days` ago."""
-        from deltalake import DeltaTable
-
         for table in (*TABLES, "runs"):
-            uri = self.table_uri(table)
-            if DeltaTable.is_deltatable(uri):
-                DeltaTable(uri).vacuum(
+            if self._is_delta(table):
+                self._delta(table).vacuum(
                     retention_hours=keep_days * 24, dry_run=False, enforce_retention_duration=False
                 )
 
     def parquet_tables(self) -> list[str]:
         """Tables still in the layout of antq before Delta Lake: Hive-partitioned Parquet
-        folders without a transaction log."""
+        folders without a transaction log (only ever on local disk)."""
+        if self.root is None:
+            return []
         return [
             table
             for table in TABLES
@@ -307,7 +311,7 @@ class Warehouse:
         """Turn the Parquet tables of an earlier antq into Delta tables, in place (their
         files stay where they are, a transaction log is written beside them), and record
         them as a run so readers see them."""
-        from deltalake import DeltaTable, Field, Schema, convert_to_deltalake
+        from deltalake import Field, Schema, convert_to_deltalake
         from deltalake.schema import PrimitiveType
 
         adopted = self.parquet_tables()
@@ -319,21 +323,18 @@ class Warehouse:
             uri = self.table_uri(table)
             partition = Schema([Field(PARTITION, PrimitiveType("string"), nullable=True)])
             convert_to_deltalake(uri, partition_by=partition, partition_strategy="hive")
-            versions[table] = DeltaTable(uri).version()
+            versions[table] = self._delta(table).version()
         self._record("adopt-" + uuid.uuid4().hex[:6], "", versions)
 
     def recover(self) -> None:
         """Put back the tables a run committed before it stopped, short of recording
         itself (readers never saw them; writers must not build on them), and sweep the
         files a killed run left half written."""
-        from deltalake import DeltaTable
-
         pinned = self.pinned
         for table in TABLES:
-            uri = self.table_uri(table)
-            if not DeltaTable.is_deltatable(uri):
+            if not self._is_delta(table):
                 continue
-            current = DeltaTable(uri)
+            current = self._delta(table)
             version = pinned.get(table)
             if version is not None and current.version() > version:
                 log.warning("warehouse: bảng %s quay về phiên bản %d", table, version)
@@ -346,7 +347,10 @@ class Warehouse:
     def _sweep_partial_files(self) -> None:
         """Files a killed run left half written: an archive copy still being received
         (`archive/.incoming-*`) and atomic writes never renamed (`.*.tmp`). Runs hold
-        the lock while they write them, so under the lock none belongs to a live run."""
+        the lock while they write them, so under the lock none belongs to a live run.
+        On object storage a file is written whole or not at all: nothing to sweep."""
+        if self.root is None:
+            return
         archive = self.root / "archive"
         partial = list(archive.glob(".incoming-*")) if archive.is_dir() else []
         partial += list(archive.glob("*/.*.tmp")) if archive.is_dir() else []
@@ -357,3 +361,93 @@ class Warehouse:
         for path in partial:
             log.warning("warehouse: removing a file a killed run left half written: %s", path)
             path.unlink(missing_ok=True)
+
+
+# ---------------------------------------------------------------------- locks
+
+LOCK = ".lock"
+
+
+@contextmanager
+def _flock(location: Location) -> Iterator[None]:
+    """On local disk: an advisory lock the system drops when its process dies."""
+    with open(location.local(LOCK), "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+# A lease on object storage: taken by creating `.lock` (an exclusive PUT), renewed while
+# the run lives, and taken over by another run only once it has not been renewed for
+# LEASE_SECONDS (its run was killed). Waiting runs look again every POLL_SECONDS.
+LEASE_SECONDS = 120.0
+RENEW_SECONDS = 30.0
+POLL_SECONDS = 2.0
+
+
+def _lease_record(owner: str) -> bytes:
+    now = time.time()
+    record = {
+        "owner": owner,
+        "host": socket.gethostname(),
+        "pid": os.getpid(),
+        "renewed": now,
+        "expires": now + LEASE_SECONDS,
+    }
+    return json.dumps(record).encode()
+
+
+def _holder(location: Location) -> dict | None:
+    try:
+        found = json.loads(location.read_bytes(LOCK))
+    except FileNotFoundError:
+        return None
+    except ValueError:
+        return {}  # half of a record: treated as expired
+    return found if isinstance(found, dict) else {}
+
+
+@contextmanager
+def _lease(location: Location) -> Iterator[None]:
+    """On object storage: one writer at a time by a renewed lease on `.lock`."""
+    owner = uuid.uuid4().hex
+    said = False
+    while not location.create(LOCK, _lease_record(owner)):
+        holder = _holder(location)
+        if holder is None:
+            continue  # released meanwhile
+        if float(holder.get("expires", 0)) < time.time():
+            log.warning("warehouse: lần chạy giữ khoá %s đã dừng; lấy lại khoá", holder)
+            location.remove(LOCK)
+            continue
+        if not said:
+            log.warning(
+                "warehouse: đang chờ lần chạy khác (máy %s, tiến trình %s) ghi xong kho %s",
+                holder.get("host"),
+                holder.get("pid"),
+                location.url,
+            )
+            said = True
+        time.sleep(POLL_SECONDS)
+    stop = threading.Event()
+
+    def renew() -> None:
+        while not stop.wait(RENEW_SECONDS):
+            holder = _holder(location)
+            if holder is None or holder.get("owner") != owner:
+                log.error("warehouse: khoá của lần chạy này đã bị lần chạy khác lấy")
+                return
+            location.write(LOCK, _lease_record(owner))
+
+    renewer = threading.Thread(target=renew, name="antq-lease", daemon=True)
+    renewer.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        renewer.join()
+        holder = _holder(location)
+        if holder is not None and holder.get("owner") == owner:
+            location.remove(LOCK)

@@ -63,9 +63,9 @@ log = logging.getLogger(__name__)
 COPY_DIR = "ban-sua"
 COPY_SUFFIX = ".sua-loi.xlsx"
 
-# Where the archive keeps a received file: (sha256, original suffix) -> path, as
-# `Warehouse.archive_path`.
-ArchivePath = Callable[[str, str], Path]
+# A received file as the archive gives it to read: (sha256, original suffix) -> a local
+# file, or None when the archive lacks it, as `Warehouse.archived`.
+ArchivePath = Callable[[str, str], Path | None]
 
 
 @dataclass(frozen=True)
@@ -207,7 +207,7 @@ def annotated_copies(
         for (path, sha256), name in copy_names(with_errors).items():
             suffix = PurePosixPath(path.replace("\\", "/")).suffix
             original = archive_path(sha256, suffix)
-            if not original.is_file():
+            if original is None or not original.is_file():
                 log.warning("Không tìm thấy tệp gốc %s (%s) trong kho lưu trữ", path, original)
                 copies[code].missing[(path, sha256)] = NO_COPY_UNREADABLE
                 continue
@@ -660,7 +660,7 @@ def write_province_report(
 
     `copies` are the marked-up copies of its files made by `annotated_copies`; with
     `archive_path` instead (how the archive finds a received file, e.g.
-    `Warehouse(root).archive_path`), they are made here, in this process. The report
+    `Warehouse(root).archived`), they are made here, in this process. The report
     lists at most SHOWN_PER_RULE findings of each rule per file, then how many more
     (`capped`); its counts and the warehouse keep every finding."""
     cfg = config or Config.load(period)
