@@ -12,8 +12,9 @@ Printed, each with wall time, CPU time and the peak memory of its process tree:
   sample of the .xlsx files, extrapolated to the month;
 - a bare Prefect flow's start-up (imports, temporary server, one empty flow);
 - `antq run` cold, re-run unchanged, re-run after one corrected file, cold against a
-  running Prefect server, and the same on a 2-worker Dask LocalCluster (each with the
-  flow's own per-stage split);
+  running Prefect server, the same on a 2-worker Dask LocalCluster and with the
+  warehouse on a local S3 server (each with the flow's own per-stage split, whose
+  `commit` is the month's Delta commits);
 - with `--year`, twelve such months through `antq backfill`.
 
 It asserts nothing: the targets are read by people. Memory is the peak resident size of
@@ -237,11 +238,48 @@ def _correct_one_file(month: Path) -> str:
     raise SystemExit("no .xlsx with a figure to correct")
 
 
+@contextlib.contextmanager
+def s3_server(root: Path):
+    """An S3-compatible server of its own on 127.0.0.1 (moto's server mode) with a
+    bucket `bench`; yields the AWS_* settings that point antq at it."""
+    port = _free_port()
+    log = open(root / "s3-server.log", "w")  # noqa: SIM115
+    process = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )  # fmt: skip
+    settings = {
+        "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}", "AWS_ACCESS_KEY_ID": "bench",
+        "AWS_SECRET_ACCESS_KEY": "bench", "AWS_REGION": "us-east-1",
+        "AWS_DEFAULT_REGION": "us-east-1", "AWS_ALLOW_HTTP": "true",
+    }  # fmt: skip
+    try:
+        import urllib.request
+
+        deadline = time.monotonic() + 60
+        while True:
+            request = urllib.request.Request(f"http://127.0.0.1:{port}/bench", method="PUT")
+            with contextlib.suppress(OSError):
+                urllib.request.urlopen(request, timeout=2).read()  # creates the bucket
+                break
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise SystemExit(f"the S3 server did not start; see {log.name}")
+            time.sleep(0.2)
+        yield settings
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+        log.close()
+
+
 def _run_command(args: argparse.Namespace, root: Path, warehouse: str) -> list[str]:
+    """`antq run` of the month into `warehouse` (a folder under `root`, or a URL)."""
+    name = warehouse.rsplit("/", 1)[-1]
+    target = warehouse if "://" in warehouse else str(root / warehouse)
     return [
         str(Path(sys.executable).parent / "antq"), "run", "--period", args.period,
-        "--inbox", str(root / "inbox"), "--warehouse", str(root / warehouse),
-        "--reports", str(root / f"reports-{warehouse}"), "--workers", str(args.workers),
+        "--inbox", str(root / "inbox"), "--warehouse", target,
+        "--reports", str(root / f"reports-{name}"), "--workers", str(args.workers),
     ]  # fmt: skip
 
 
@@ -305,6 +343,11 @@ def main() -> None:
             [*_run_command(args, root, "warehouse-dask"), "--dask"], root / "dask.log",
             {"PREFECT_API_URL": url},
         )  # fmt: skip
+        with s3_server(root) as aws:
+            on_s3 = timed(
+                _run_command(args, root, "s3://bench/warehouse-s3"), root / "s3.log",
+                {"PREFECT_API_URL": url, "XDG_CACHE_HOME": str(root / "cache"), **aws},
+            )  # fmt: skip
     formats = gen.log.read_text().rsplit("formats: ", 1)[-1].strip()
     print(f"machine : {os.cpu_count()} cores, workers={args.workers}")
     print(f"month   : {n_files} files in {month} ({formats})")
@@ -323,9 +366,10 @@ def main() -> None:
     _line("antq run, one corrected file", corrected, f"{corrected_file}", "≤ unchanged + 1 s")
     _line("antq run, cold, running server", served, target="≤ 12 s")
     _line("  same, on a Dask LocalCluster", on_dask, "2 workers, reading batches on Dask")
+    _line("  same, warehouse on S3", on_s3, "local S3 server (moto), 127.0.0.1")
     print()
     for name, m in (("cold", cold), ("unchanged", rerun), ("corrected", corrected),
-                    ("served", served), ("dask", on_dask)):  # fmt: skip
+                    ("served", served), ("dask", on_dask), ("s3", on_s3)):  # fmt: skip
         print(f"stages {name:<10}: {m.stages()}")
     print()
     beyond = cold.wall - bare.wall

@@ -7,7 +7,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
-import errno
 import multiprocessing
 import time
 from collections import Counter
@@ -58,8 +57,9 @@ from antq.tasks.report import (
 )
 from antq.tasks.resolve import Resolution, open_findings, resolve
 from antq.tasks.validate import Validation, validate_month
-from antq.tasks.workers import recycle_bloated
+from antq.tasks.workers import recycle_bloated, workers_of_this_run
 from antq.warehouse import location
+from antq.warehouse.location import is_transient
 from antq.warehouse.rollup import compute_rollup
 from antq.warehouse.runs import (
     code_version,
@@ -113,30 +113,6 @@ class StageClock:
 
 
 # ---------------------------------------------------------------------------- retries
-
-# Errors a second try can get past: a store that is busy or locked, a network that
-# dropped. A bad submission is never one of them (it is a finding, not an exception).
-_TRANSIENT_ERRNOS = {
-    errno.EAGAIN,
-    errno.EBUSY,
-    errno.ETIMEDOUT,
-    errno.ECONNRESET,
-    errno.ECONNREFUSED,
-    errno.ECONNABORTED,
-    errno.EHOSTUNREACH,
-    errno.ENETUNREACH,
-    errno.ENETDOWN,
-    errno.ESTALE,
-}
-
-
-def is_transient(exc: BaseException) -> bool:
-    if isinstance(exc, TimeoutError | ConnectionError | BlockingIOError | InterruptedError):
-        return True
-    if isinstance(exc, OSError) and exc.errno in _TRANSIENT_ERRNOS:
-        return True
-    cause = exc.__cause__ or exc.__context__
-    return cause is not None and cause is not exc and is_transient(cause)
 
 
 def _retry_if_transient(task, task_run, state) -> bool:  # noqa: ANN001 (Prefect's hook)
@@ -192,7 +168,7 @@ def batches(discovery: Discovery, size: int = BATCH_FILES) -> list[list[InboxFil
     return [files[i : i + size] for i in range(0, len(files), size)]
 
 
-@task(name="read-batch", cache_policy=NO_CACHE)
+@task(name="read-batch", cache_policy=NO_CACHE, **STORE_RETRIES)
 def read_batch(
     files: list[InboxFile], period: str, archive: str, workers: int, config: Config
 ) -> list[ParsedFile]:
@@ -449,7 +425,7 @@ def monthly_ingest(
     logger = get_run_logger()
     store = Warehouse(warehouse)
     clock = StageClock(summary.seconds)
-    with store.writer():
+    with store.writer(), workers_of_this_run():
         discovery, previous = discover_files(inbox, period, warehouse, quote(config))
         clock.lap("discover")
         earlier = done_from_hashes(store, period, discovery, previous, out_dir)
@@ -495,8 +471,9 @@ def monthly_ingest(
         clock.lap("resolve")
         staged = load_task(warehouse, period, quote(resolution), quote(discovery.findings))
         rollup = rollup_task(warehouse, quote(staged), period, quote(config))
-        commit_task(warehouse, quote(staged), period)
         clock.lap("load")
+        commit_task(warehouse, quote(staged), period)
+        clock.lap("commit")
         findings = open_findings(resolution.findings, resolution.submissions) + discovery.findings
         reporting = set(
             resolution.facts.loc[resolution.facts["unit_level"] == "commune", "unit_code"]

@@ -14,6 +14,7 @@ import hashlib
 import logging
 import os
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -26,6 +27,7 @@ from antq.tasks.guard import LIMITS, GuardLimits
 from antq.tasks.normalize import FileRef, ParsedFile, normalize_workbook
 from antq.tasks.read import ReadProblem, Workbook, read_bytes
 from antq.tasks.workers import DEFAULT_LIMITS, Failure, Limits, is_panic, run_limited
+from antq.warehouse.location import StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -45,13 +47,27 @@ def _archive_stream(archive_dir: str | None, suffix: str, handle: BinaryIO) -> s
         return hash_stream(handle)
     from antq.warehouse.store import Warehouse  # the warehouse owns the archive layout
 
-    return Warehouse(archive_dir).archive_stream(suffix, lambda sink: hash_stream(handle, sink))
+    with _keeping("archive"):
+        store = Warehouse(archive_dir)
+        return store.archive_stream(suffix, lambda sink: hash_stream(handle, sink))
 
 
 def _archive(archive_dir: str, sha256: str, suffix: str, data: bytes) -> None:
     from antq.warehouse.store import Warehouse  # the warehouse owns the archive layout
 
-    Warehouse(archive_dir).archive(sha256, suffix, data)
+    with _keeping("archive"):
+        Warehouse(archive_dir).archive(sha256, suffix, data)
+
+
+@contextmanager
+def _keeping(what: str) -> Iterator[None]:
+    """Writing to the warehouse: a failure is the store's, not the file's."""
+    try:
+        yield
+    except StoreUnavailable:
+        raise
+    except Exception as exc:
+        raise StoreUnavailable.from_error(f"{what}: could not write to the warehouse", exc) from exc
 
 
 def _ref(job: Job, sha256: str, size: int) -> FileRef:
@@ -100,7 +116,8 @@ def process_file(job: Job) -> ParsedFile:
         _archive(job.archive_dir, sha256, job.file.path.suffix, data)
     parsed = normalize_workbook(_read(data, job), _ref(job, sha256, len(data)), job.config)
     if job.archive_dir is not None:
-        write_extract(job.archive_dir, parsed)
+        with _keeping("extract"):
+            write_extract(job.archive_dir, parsed)
     return parsed
 
 
@@ -169,6 +186,8 @@ def _parse(jobs: list[Job], workers: int, limits: Limits) -> Iterator[ParsedFile
         for job in jobs:
             try:
                 yield process_file(job)
+            except StoreUnavailable:
+                raise  # the warehouse's failure, not the file's: the run stops
             except Exception as exc:  # a reader bug on one odd file must not stop the month
                 log.exception("intake: %s", job.file.original_path)
                 yield _failed(job, "reader-crashed", type(exc).__name__)

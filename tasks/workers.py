@@ -16,12 +16,14 @@ import resource
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import TimeoutError as FutureTimeout
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Literal, TypeVar
 
 from pebble import ProcessExpired, ProcessPool
 
 from antq.tasks.guard import LIMITS, GuardLimits
+from antq.warehouse.location import StoreUnavailable
 
 J = TypeVar("J")
 R = TypeVar("R")
@@ -124,6 +126,19 @@ def shutdown_pool() -> None:
         _POOL = None
 
 
+@contextmanager
+def workers_of_this_run() -> Iterator[None]:
+    """The pool outlives a run in the process that started it (`antq run`, a backfill's
+    next month), but not in a process made for the run alone: Prefect's runner (`antq
+    serve`) runs each flow run in a spawned process, and multiprocessing makes such a
+    process wait at its end for every live child, the idle workers included, forever."""
+    try:
+        yield
+    finally:
+        if multiprocessing.parent_process() is not None:
+            shutdown_pool()
+
+
 def is_panic(exc: BaseException) -> bool:
     # A Rust reader's panic reaches Python as pyo3's PanicException, a BaseException that
     # no `except Exception` catches.
@@ -151,6 +166,8 @@ def run_limited(
             outcome = Failure("crashed", f"mã thoát {exc.exitcode}")
         except MemoryError:
             outcome = Failure("memory", "vượt giới hạn bộ nhớ")
+        except StoreUnavailable:
+            raise  # not the job's doing: the caller's run stops
         except Exception as exc:
             if type(exc).__name__ == "BrokenProcessPool":
                 raise WorkersUnavailable(f"worker processes unavailable: {exc}") from exc

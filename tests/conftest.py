@@ -10,6 +10,28 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+# The S3 server the object storage tests start (tests/test_object_storage.py), set for
+# the whole session before any worker process starts: the reader's workers fork from a
+# server process that keeps the environment it started with.
+S3_SETTINGS = {
+    "AWS_ENDPOINT_URL": os.environ.get("ANTQ_TEST_S3") or f"http://127.0.0.1:{_free_port()}",
+    "AWS_ACCESS_KEY_ID": "antq",
+    "AWS_SECRET_ACCESS_KEY": "antq-secret",
+    "AWS_REGION": "us-east-1",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_ALLOW_HTTP": "true",
+}
+os.environ.update(S3_SETTINGS, ANTQ_TEST_S3=S3_SETTINGS["AWS_ENDPOINT_URL"])
+
+
 @pytest.fixture(scope="session")
 def prefect_harness():
     from prefect.testing.utilities import prefect_test_harness

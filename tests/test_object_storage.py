@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
 import sys
 import threading
@@ -15,7 +13,7 @@ import pandas as pd
 import pytest
 
 from antq.warehouse.store import Warehouse
-from tests.conftest import PERIOD
+from tests.conftest import PERIOD, S3_SETTINGS
 
 BUCKET = "antq-test"
 
@@ -23,27 +21,17 @@ BUCKET = "antq-test"
 @pytest.fixture(scope="session")
 def s3(tmp_path_factory):
     """An S3 server on 127.0.0.1 (its own process, as a team's would be) with one
-    bucket; the environment points every AWS client (s3fs for files, deltalake for
-    tables) at it."""
+    bucket, where the session's AWS_* settings (tests/conftest.py) point every client:
+    s3fs for files, deltalake for tables."""
     import boto3
 
-    port = _free_port()
+    port = S3_SETTINGS["AWS_ENDPOINT_URL"].rsplit(":", 1)[-1]
     log = (tmp_path_factory.mktemp("s3") / "moto.log").open("w")
     server = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", port],
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    settings = {
-        "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}",
-        "AWS_ACCESS_KEY_ID": "antq",
-        "AWS_SECRET_ACCESS_KEY": "antq-secret",
-        "AWS_REGION": "us-east-1",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_ALLOW_HTTP": "true",
-    }
-    before = {name: os.environ.get(name) for name in settings}
-    os.environ.update(settings)
     try:
         client = boto3.client("s3")
         deadline = time.monotonic() + 60
@@ -60,17 +48,6 @@ def s3(tmp_path_factory):
         server.terminate()
         server.wait(10)
         log.close()
-        for name, value in before.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _url() -> str:
@@ -203,7 +180,7 @@ def test_the_lease_of_a_killed_run_is_taken_over_once_it_expires(s3, monkeypatch
 
 @pytest.mark.usefixtures("prefect_harness")
 def test_a_month_on_object_storage_gives_the_tables_of_the_local_run(
-    s3, month_run, tmp_path, monkeypatch
+    s3, month_run, tmp_path, monkeypatch, capsys
 ):
     from antq.flows.monthly import monthly_ingest
 
@@ -237,6 +214,13 @@ def test_a_month_on_object_storage_gives_the_tables_of_the_local_run(
     )
     assert again.n_facts == on_s3.n_facts
     assert again.seconds.get("validate") is None  # nothing read, validated or written
+    # and the team queries it where it is
+    from antq.cli import main
+
+    capsys.readouterr()
+    sql = "select count(*) as n from facts where period = '2026-10'"
+    assert main(["query", "--warehouse", url, "--csv", str(tmp_path / "n.csv"), sql]) == 0
+    assert pd.read_csv(tmp_path / "n.csv")["n"].tolist() == [on_s3.n_facts]
 
 
 def test_a_warehouse_on_a_bucket_needs_a_reports_folder(s3, tmp_path, capsys):
@@ -278,3 +262,18 @@ def test_a_bucket_that_does_not_exist_is_said_before_the_month_starts(s3, tmp_pa
     assert code == 2
     err = capsys.readouterr().err
     assert "không ghi được vào --warehouse s3://no-such-bucket/antq" in err
+
+
+@pytest.mark.parametrize("workers", [0, 1])
+def test_a_bucket_that_fails_stops_the_reading_and_blames_no_file(s3, tmp_path, workers):
+    """The warehouse's failure is never told to a province as its file's."""
+    from antq.tasks.discover import InboxFile
+    from antq.tasks.intake import intake
+    from antq.warehouse.location import StoreUnavailable
+
+    path = tmp_path / "gia-phu.xlsx"
+    path.write_bytes(b"PK not much of a workbook")
+    received = pd.Timestamp("2026-11-10T08:00:00+07:00").to_pydatetime()
+    file = InboxFile(path, "15/gia-phu.xlsx", "15", received, path.stat().st_size)
+    with pytest.raises(StoreUnavailable, match="could not write to the warehouse"):
+        intake([file], PERIOD, "s3://no-such-bucket/antq", workers=workers)

@@ -130,7 +130,8 @@ def test_vacuum_keeps_replaced_files_for_the_history_then_deletes_them(tmp_path)
 
 def test_archive_is_content_addressed_and_never_rewritten(tmp_path):
     store = Warehouse(tmp_path)
-    path = store.archive("cd" * 32, ".XLSX", b"first")
+    store.archive("cd" * 32, ".XLSX", b"first")
+    path = store.archive_path("cd" * 32, ".XLSX")
     assert path.name == "cd" * 32 + ".xlsx" and path.parent.name == "cd"
     store.archive("cd" * 32, ".xlsx", b"second")
     assert path.read_bytes() == b"first"
@@ -145,7 +146,8 @@ def test_files_a_killed_run_left_half_written_are_swept_by_the_next_run(tmp_path
     from antq.warehouse.store import Warehouse
 
     store = Warehouse(tmp_path)
-    kept = store.archive("ab" * 32, ".xlsx", b"a received file")
+    store.archive("ab" * 32, ".xlsx", b"a received file")
+    kept = store.archive_path("ab" * 32, ".xlsx")
     (tmp_path / "archive" / ".incoming-0123").write_bytes(b"x" * 1000)
     (tmp_path / "archive" / "ab" / ".half.0123.tmp").write_bytes(b"x")
     (tmp_path / "_runs").mkdir()

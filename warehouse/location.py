@@ -15,11 +15,57 @@ S3-compatible server, `AWS_ALLOW_HTTP=true` when it speaks plain HTTP).
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import tempfile
 import uuid
 from pathlib import Path
+
+
+class StoreUnavailable(RuntimeError):
+    """The warehouse could not be reached or written while a file was being kept (a disk,
+    a bucket, the network): never the file's fault, so the run stops (or tries again,
+    when `transient`) instead of telling a province its file could not be read. Its
+    arguments are all it carries, so it crosses from a worker process intact."""
+
+    def __init__(self, message: str, transient: bool) -> None:
+        super().__init__(message, transient)
+        self.message, self.transient = message, transient
+
+    def __str__(self) -> str:
+        return self.message
+
+    @classmethod
+    def from_error(cls, doing: str, exc: BaseException) -> StoreUnavailable:
+        return cls(f"{doing}: {type(exc).__name__}: {exc}", is_transient(exc))
+
+
+# Errors a second try can get past: a store that is busy or locked, a network that
+# dropped. A bad submission is never one of them (it is a finding, not an exception).
+_TRANSIENT_ERRNOS = {
+    errno.EAGAIN,
+    errno.EBUSY,
+    errno.ETIMEDOUT,
+    errno.ECONNRESET,
+    errno.ECONNREFUSED,
+    errno.ECONNABORTED,
+    errno.EHOSTUNREACH,
+    errno.ENETUNREACH,
+    errno.ENETDOWN,
+    errno.ESTALE,
+}
+
+
+def is_transient(exc: BaseException) -> bool:
+    if isinstance(exc, StoreUnavailable):
+        return exc.transient
+    if isinstance(exc, TimeoutError | ConnectionError | BlockingIOError | InterruptedError):
+        return True
+    if isinstance(exc, OSError) and exc.errno in _TRANSIENT_ERRNOS:
+        return True
+    cause = exc.__cause__ or exc.__context__
+    return cause is not None and cause is not exc and is_transient(cause)
 
 
 def is_url(value: str | Path) -> bool:
