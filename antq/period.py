@@ -52,6 +52,18 @@ class Period:
     def quarter(self) -> int:
         return (self.month - 1) // 3 + 1
 
+    def window(self, kind: str) -> list[Period]:
+        """The months of the window of `kind` that ends with this month: "month" (itself),
+        "quarter" (its calendar quarter so far), "ytd" (January to it) or "year" (the
+        twelve months to it)."""
+        first = {
+            "month": self,
+            "quarter": Period(self.year, 3 * (self.quarter - 1) + 1),
+            "ytd": Period(self.year, 1),
+            "year": self.shift(-11),
+        }[kind]
+        return Period.range(first, self)
+
     @property
     def label_vi(self) -> str:
         """ "tháng 10/2026", as reports write it."""

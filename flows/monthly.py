@@ -72,6 +72,7 @@ from antq.warehouse.runs import (
     write_report_inputs,
 )
 from antq.warehouse.store import Staged, Warehouse
+from antq.warehouse.windows import windows_of_run
 
 
 @dataclass
@@ -237,13 +238,21 @@ def rollup_task(warehouse: str, staged: Staged, period: str, config: Config) -> 
         staged.tables[("facts", period)], staged.tables[("submissions", period)], period, config
     )
     store.write_staged(staged, "rollup", period, frame)
+    windows = windows_of_run(store, period, frame, config)
+    for month, rows in windows.items():
+        store.write_staged(staged, "rollup_windows", month, rows)
+    if len(windows) > 1:
+        get_run_logger().info(
+            "Tính lại số liệu theo quý, luỹ kế năm và 12 tháng của %d tháng sau %s",
+            len(windows) - 1,
+            vi_period(period),
+        )
     return frame
 
 
 @task(name="commit", cache_policy=NO_CACHE, **STORE_RETRIES)
 def commit_task(warehouse: str, staged: Staged, period: str) -> None:
-    tables = ["submissions", "facts", "findings", "observations", "rollup"]
-    Warehouse(warehouse).commit(staged, [(table, period) for table in tables])
+    Warehouse(warehouse).commit(staged, sorted(staged.tables))
     get_run_logger().info("Đã ghi kho dữ liệu tháng %s vào %s", period, warehouse)
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import openpyxl
+import pandas as pd
 
 from antq.cli import main
 from antq.flows.backfill import backfill, months_between
+from antq.flows.monthly import monthly_ingest
 from antq.sample.generate import generate_month
 from antq.warehouse.store import Warehouse
 
@@ -29,6 +31,55 @@ def test_backfill_runs_each_month_in_order_and_compares_with_the_month_before(
     sheet = openpyxl.load_workbook(summaries[1].ministry_workbook)["Chỉ tiêu"]
     texts = {c for row in sheet.iter_rows(values_only=True) for c in row if isinstance(c, str)}
     assert "So với tháng trước (tăng/giảm)" in texts
+
+    # October's year to date adds September's and October's flows up, as the facts say;
+    # a corrected September (one figure of a commune's form) changes it
+    before = _ytd_against_facts(store)
+    _correct_one_figure(sorted((tmp_path / "inbox" / "2026-09").rglob("*.xlsx")))
+    monthly_ingest("2026-09", tmp_path / "inbox", tmp_path / "warehouse", tmp_path / "reports")
+    after = _ytd_against_facts(Warehouse(tmp_path / "warehouse"))
+    assert after["nguon_tin"] == before["nguon_tin"] + 1
+    assert after.drop("nguon_tin").equals(before.drop("nguon_tin"))
+
+
+def _ytd_against_facts(store: Warehouse) -> pd.Series:
+    """October's year to date of each flow of province 15, checked against the sum of
+    its communes' facts of both months; returned."""
+    from antq.config import Config
+
+    catalog = Config.load("2026-10").catalog
+    flows = {i.code for i in catalog.indicators if i.kind == "flow" and "commune" in i.levels}
+    facts = store.read("facts")
+    facts = facts[(facts["unit_level"] == "commune") & facts["indicator"].isin(flows)]
+    expected = facts.groupby("indicator")["value"].sum()
+    rows = store.read("rollup_windows", "2026-10")
+    rows = rows[(rows["window"] == "ytd") & (rows["unit_code"] == "15")]
+    got = rows[rows["indicator"].isin(flows)].set_index("indicator")["value"]
+    assert (rows["n_months"] == 2).all()
+    pd.testing.assert_series_equal(got.sort_index(), expected.sort_index(), check_names=False)
+    return got
+
+
+def _correct_one_figure(files: list) -> None:
+    """A commune sends its form again with its tips from the public (nguon_tin, a flow)
+    one higher (a later arrival)."""
+    import os
+
+    for path in files:
+        book = openpyxl.load_workbook(path)
+        for row in book.active.iter_rows():
+            texts = [c.value.lower() for c in row if isinstance(c.value, str)]
+            if not any("nguồn tin do quần chúng" in t for t in texts):
+                continue
+            numbers = [c for c in row if isinstance(c.value, int) and not isinstance(c.value, bool)]
+            if len(numbers) < 2:  # the row's number (STT), then its figure
+                continue
+            numbers[-1].value += 1
+            book.save(path)
+            later = path.stat().st_mtime + 3600
+            os.utime(path, (later, later))
+            return
+    raise AssertionError("no figure to correct")
 
 
 def test_query_reads_the_warehouse_tables(tmp_path, capsys, month_run):

@@ -10,7 +10,9 @@
 --
 -- Over the hierarchy flows and stocks both add up; a month is one period, so no
 -- aggregation over time happens here. Ratios are recomputed from summed numerators and
--- denominators over the communes that reported both, never averaged.
+-- denominators over the communes that reported both, never averaged; a derived row
+-- keeps them (numerator, denominator: not in the `rollup` table, but what the windows
+-- of rollup_windows.sql sum over months).
 
 WITH
 numeric_facts AS (
@@ -100,27 +102,30 @@ derived_rows AS (
     FROM derived_parts x JOIN expected p USING (province_code)
 ),
 province_rows AS (
-    SELECT unit_code, 'province' AS unit_level, indicator, value, n_reporting, n_expected
+    SELECT unit_code, 'province' AS unit_level, indicator, value, n_reporting, n_expected,
+           NULL::DOUBLE AS num, NULL::DOUBLE AS den
     FROM catalog_rows
     UNION ALL
-    SELECT unit_code, 'province', indicator, value, n_reporting, n_expected
+    SELECT unit_code, 'province', indicator, value, n_reporting, n_expected, num, den
     FROM derived_rows
 ),
 national_catalog AS (
     SELECT 'VN' AS unit_code, 'national' AS unit_level, indicator,
            CASE WHEN count(value) = 0 THEN NULL ELSE sum(value) END AS value,
-           sum(n_reporting) AS n_reporting, sum(n_expected) AS n_expected
+           sum(n_reporting) AS n_reporting, sum(n_expected) AS n_expected,
+           NULL::DOUBLE AS num, NULL::DOUBLE AS den
     FROM catalog_rows
     GROUP BY indicator
 ),
 national_derived AS (
     SELECT 'VN', 'national', indicator, sum(num) / nullif(sum(den), 0),
-           sum(n_reporting), sum(n_expected)
+           sum(n_reporting), sum(n_expected), sum(num), sum(den)
     FROM derived_rows
     GROUP BY indicator
 )
 SELECT unit_code, unit_level, indicator, value,
-       CAST(n_reporting AS INTEGER) AS n_reporting, CAST(n_expected AS INTEGER) AS n_expected
+       CAST(n_reporting AS INTEGER) AS n_reporting, CAST(n_expected AS INTEGER) AS n_expected,
+       CAST(num AS DOUBLE) AS numerator, CAST(den AS DOUBLE) AS denominator
 FROM (
     SELECT * FROM province_rows
     UNION ALL SELECT * FROM national_catalog

@@ -69,6 +69,32 @@ ROLLUP = pa.schema(
     ]
 )
 
+# Roll-ups over time (warehouse/windows.sql): partitioned by the month a window ends with.
+WINDOWS = ("month", "quarter", "ytd", "year")
+ROLLUP_WINDOWS = pa.schema(
+    [
+        ("window", pa.string()),  # month | quarter (so far) | ytd | year (12 months to it)
+        ("unit_code", pa.string()),
+        ("unit_level", pa.string()),
+        ("indicator", pa.string()),
+        ("value", pa.float64()),
+        ("value_period", pa.string()),  # a stock's: the month its value came from
+        ("numerator", pa.float64()),  # a ratio's: the sums it is the ratio of
+        ("denominator", pa.float64()),
+        ("n_reporting", pa.int32()),  # reports (commune-months) in the window
+        ("n_expected", pa.int32()),
+        ("n_months", pa.int32()),  # months of the window in the warehouse
+        ("prev_value", pa.float64()),  # the same window ending the month before
+        ("prev_n_reporting", pa.int32()),
+        ("change_prev", pa.float64()),
+        ("change_prev_pct", pa.float64()),  # a fraction: 0.12 is +12 %
+        ("yoy_value", pa.float64()),  # the same window ending 12 months before
+        ("yoy_n_reporting", pa.int32()),
+        ("change_yoy", pa.float64()),
+        ("change_yoy_pct", pa.float64()),
+    ]
+)
+
 # Not in SPEC §7's list: every cell read, with its sheet and the value as written, so a
 # fact or a finding can be traced to the exact place of the exact file (audit trail).
 OBSERVATIONS = pa.schema(
@@ -96,6 +122,7 @@ TABLES: dict[str, pa.Schema] = {
     "findings": FINDINGS,
     "rollup": ROLLUP,
     "observations": OBSERVATIONS,
+    "rollup_windows": ROLLUP_WINDOWS,
 }
 
 # The commits of runs, the last table written by each: readers read every table at the
