@@ -300,6 +300,8 @@ def _query(args: argparse.Namespace) -> int:
         first = str(exc).strip().splitlines()[0]
         print(f"antq query: câu SQL không chạy được: {first}", file=sys.stderr)
         print(f"  các bảng có trong kho: {', '.join(tables) or '(chưa có)'}", file=sys.stderr)
+        if 'near "window"' in str(exc):
+            print('  window là từ khoá của SQL: viết "window" (có ngoặc kép)', file=sys.stderr)
         return 2
     if args.csv:
         from antq.xlsx import csv_safe

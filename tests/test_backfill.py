@@ -102,6 +102,18 @@ def test_query_reads_the_warehouse_tables(tmp_path, capsys, month_run):
     assert lines[0] == "unit_code,value" and lines[1].startswith("VN,")
 
 
+def test_query_reads_the_windows_and_says_how_to_write_their_keyword(month_run, capsys):
+    root, _, _ = month_run
+    where = "WHERE unit_code = 'VN' AND indicator = 'nguon_tin' AND {w} = 'ytd'"
+    sql = "SELECT value, n_months FROM rollup_windows " + where
+    args = ["query", "--warehouse", str(root / "warehouse")]
+    assert main([*args, sql.format(w='"window"')]) == 0
+    out = capsys.readouterr().out.split()
+    assert out[:2] == ["value", "n_months"] and out[-1] == "1"  # one month in the warehouse
+    assert main([*args, sql.format(w="window")]) == 2
+    assert 'viết "window"' in capsys.readouterr().err
+
+
 def test_query_as_of_reads_the_tables_as_the_ministry_saw_them(tmp_path, capsys):
     """Two runs of a month, a correction between them: --as-of a moment between the two
     reads the first run's figures; before any run, a message."""
