@@ -28,7 +28,7 @@ from prefect.utilities.annotations import quote
 from antq.config import Config
 from antq.findings import Finding, count_by_severity, findings_frame
 from antq.notify import notify
-from antq.period import previous_period
+from antq.period import Period, previous_period
 from antq.schemas.periods import period_rules
 from antq.tasks.discover import (
     Discovery,
@@ -313,9 +313,16 @@ def ministry_task(
     warehouse: str,
     config: Config,
 ) -> Path:
-    previous = _previous_rollup(Warehouse(warehouse), period)
+    store = Warehouse(warehouse).snapshot()  # the tables this run committed
+    previous = _previous_rollup(store, period)
+    windows = store.read("rollup_windows", period)
+    months = {str(m) for m in Period.parse(period).window("year")}
+    trend = store.read("rollup_windows")
+    trend = trend[(trend["window"] == "month") & trend["period"].isin(months)]
     write_ministry_page(out_dir, period, rollup, config)
-    return write_ministry_workbook(out_dir, period, rollup, submissions, findings, previous, config)
+    return write_ministry_workbook(
+        out_dir, period, rollup, submissions, findings, previous, config, windows, trend
+    )
 
 
 def _previous_rollup(store: Warehouse, period: str) -> pd.DataFrame | None:

@@ -81,6 +81,7 @@ class Derived:
     numerator: str
     denominator: str
     target: float | None = None
+    percent: bool = True  # a share (shown as %), or an average per unit (a number)
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,15 @@ def test_backfill_runs_each_month_in_order_and_compares_with_the_month_before(
     sheet = openpyxl.load_workbook(summaries[1].ministry_workbook)["Chỉ tiêu"]
     texts = {c for row in sheet.iter_rows(values_only=True) for c in row if isinstance(c, str)}
     assert "So với tháng trước (tăng/giảm)" in texts
+    # the nation at a glance: October, and the year to date of September and October
+    national = openpyxl.load_workbook(summaries[1].ministry_workbook)["Toàn quốc"]
+    row = next(r for r in national.iter_rows(values_only=True) if r[0] == "nguon_tin")
+    rollup = store.read("rollup").set_index(["period", "unit_code", "indicator"])["value"]
+    september, october = (
+        rollup[("2026-09", "VN", "nguon_tin")],
+        rollup[("2026-10", "VN", "nguon_tin")],
+    )
+    assert (row[2], row[3]) == (october, september + october)
 
     # October's year to date adds September's and October's flows up, as the facts say;
     # a corrected September (one figure of a commune's form) changes it

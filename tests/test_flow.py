@@ -371,3 +371,58 @@ def test_reading_is_batched_by_size_not_by_province(tmp_path):
     assert [len(b) for b in made] == [64, 64, 25]
     flat = [f.original_path for batch in made for f in batch]
     assert flat == [f"01/{i}" for i in range(150)] + [f"15/{i}" for i in range(3)]
+
+
+def test_the_ministry_workbook_writes_each_figure_in_its_own_format(month_run, warehouse):
+    """A share as %, people per session as a number, money in đồng, and every sheet set
+    up for printing (A4 landscape, one page wide, header rows repeated)."""
+    _, _, summary = month_run
+    book = openpyxl.load_workbook(summary.ministry_workbook)
+    national = book["Toàn quốc"]
+    rows = {r[0].value: r for r in national.iter_rows() if r[0].value}
+    assert rows["binh_quan_nguoi_moi_buoi"][2].number_format == "#,##0.0"
+    assert rows["ty_le_bao_cao"][2].number_format == "0.0%"
+    assert "đ" in rows["kinh_phi_xa_hoi_hoa"][2].number_format
+    rollup = warehouse.read("rollup", PERIOD).set_index(["unit_code", "indicator"])
+    assert rows["nguon_tin"][2].value == rollup.loc[("VN", "nguon_tin"), "value"]
+    assert rows["nguon_tin"][3].value == rollup.loc[("VN", "nguon_tin"), "value"]  # ytd: 1 month
+    assert rows["nguon_tin"][4].value is None  # no October a year before in the warehouse
+    for sheet in book.worksheets:
+        assert sheet.page_setup.orientation == "landscape", sheet.title
+        assert sheet.page_setup.fitToWidth == 1, sheet.title
+        assert sheet.print_title_rows, sheet.title
+
+
+def test_reporting_rates_are_coloured_against_their_targets_with_a_legend(month_run):
+    from antq.config import Config
+
+    _, _, summary = month_run
+    sheet = openpyxl.load_workbook(summary.ministry_workbook)["Tiến độ báo cáo"]
+    legend = " ".join(str(c.value) for row in sheet.iter_rows(max_row=4) for c in row if c.value)
+    assert "≥ 95 %" in legend and "≥ 90 %" in legend and "20/10/2026" in legend
+    target = {d.code: d.target for d in Config.load(PERIOD).catalog.derived}["ty_le_bao_cao"]
+    header = next(r for r in sheet.iter_rows() if r[0].value == "Mã")[0].row
+    seen = set()
+    for row in sheet.iter_rows(min_row=header + 1):
+        rate = row[4]
+        if not isinstance(rate.value, float):
+            continue
+        colour = rate.fill.fgColor.rgb[-6:]
+        expected = "C6EFCE" if rate.value >= target else None
+        if expected:
+            assert colour == expected, (row[0].value, rate.value)
+        else:
+            assert colour in ("FFE699", "F8CBAD"), (row[0].value, rate.value)
+        seen.add(colour)
+    assert seen
+
+
+def test_the_ministry_workbook_has_a_sheet_per_section_and_a_twelve_month_trend(month_run):
+    _, _, summary = month_run
+    book = openpyxl.load_workbook(summary.ministry_workbook)
+    sections = catalog().sections
+    assert all(any(s.startswith(f"{k}. ") for s in book.sheetnames) for k in sections)
+    trend = book["Xu hướng 12 tháng"]
+    assert len(trend._charts) == 2
+    months = [r[0].value for r in trend.iter_rows() if r[0].value and "/" in str(r[0].value)]
+    assert months[-1] == "10/2026" and len(months) == 12

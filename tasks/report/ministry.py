@@ -10,24 +10,36 @@ from pathlib import Path
 
 import openpyxl
 import pandas as pd
-from openpyxl.chart import BarChart, Reference
+from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.styles import Alignment, PatternFill
+from openpyxl.utils import get_column_letter
 
 from antq.config import Config
 from antq.findings import Finding
 from antq.outputs import save_workbook, write_text
+from antq.period import Period
 from antq.schemas.registry import NATIONAL_CODE, Registry
 from antq.tasks.report.common import province_title, vi_period, window_line
 from antq.text import format_number
 from antq.xlsx import (
     BOLD,
+    BORDER,
+    DECIMAL_FORMAT,
+    ERROR_FILL,
     INTEGER_FORMAT,
     RATIO_FORMAT,
     TOTAL_FILL,
     WARNING_FILL,
+    printable,
     put,
+    sheet_title,
     write_table,
     write_title,
 )
+
+MONEY_FORMAT = '#,##0" đ"'
+GOOD_FILL = PatternFill("solid", fgColor="C6EFCE")
+CHANGE_FORMAT = "+0.0%;-0.0%;0.0%"
 
 
 def _pivot(rollup: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
@@ -52,7 +64,7 @@ def _values_sheet(
     title: list[str],
     rollup: pd.DataFrame,
     codes: list[str],
-    fmt: str,
+    formats: dict[str, str],
     previous: pd.DataFrame | None,
     cfg: Config,
 ) -> None:
@@ -69,7 +81,7 @@ def _values_sheet(
         ["Mã", "Tỉnh, thành phố", *[cat.label(c) for c in codes]],
         rows,
         [6, 26, *[16] * len(codes)],
-        [None, None, *[fmt] * len(codes)],
+        [None, None, *[formats[c] for c in codes]],
     )
     ws.freeze_panes = ws.cell(row=top + 1, column=3)
     ws.row_dimensions[top].height = 90
@@ -77,7 +89,8 @@ def _values_sheet(
         cell = ws.cell(last, col)
         cell.font, cell.fill = BOLD, TOTAL_FILL
     if previous is not None and len(previous):
-        _change_block(ws, top, last, codes, table, _pivot(previous, codes), fmt, cfg)
+        _change_block(ws, top, last, codes, table, _pivot(previous, codes), formats, cfg)
+    printable(ws, f"{top}:{top}")
 
 
 def _change_block(
@@ -87,7 +100,7 @@ def _change_block(
     codes: list[str],
     table: pd.DataFrame,
     before: pd.DataFrame,
-    fmt: str,
+    formats: dict[str, str],
     cfg: Config,
 ) -> None:
     """Month-over-month change, to the right of the values."""
@@ -102,7 +115,7 @@ def _change_block(
             now = table.at[unit, code] if unit in table.index else None
             then = before.at[unit, code] if unit in before.index else None
             if now is not None and then is not None and not pd.isna(now) and not pd.isna(then):
-                put(ws, r, start + i, float(now - then), fmt)
+                put(ws, r, start + i, float(now - then), formats[code])
 
 
 def _progress_sheet(
@@ -140,8 +153,19 @@ def _progress_sheet(
                 sum(warnings.values()) if code == NATIONAL_CODE else warnings.get(code, 0),
             )
         )
+    targets = {d.code: d.target for d in cfg.catalog.derived}
+    deadline = cfg.periods.deadline(period, "commune").astimezone(cfg.periods.timezone)
     top = write_title(
-        ws, [f"TIẾN ĐỘ BÁO CÁO — {vi_period(period).upper()}", window_line(period, cfg.periods)], 11
+        ws,
+        [
+            f"TIẾN ĐỘ BÁO CÁO — {vi_period(period).upper()}",
+            window_line(period, cfg.periods),
+            f"Chỉ tiêu: tỷ lệ báo cáo ≥ {_percent(targets['ty_le_bao_cao'])}, tỷ lệ đúng hạn ≥ "
+            f"{_percent(targets['ty_le_bao_cao_dung_han'])} (hạn nộp của xã, phường: "
+            f"{deadline:%H:%M} ngày {deadline:%d/%m/%Y}). Màu xanh: đạt chỉ tiêu; màu vàng: "
+            f"thiếu dưới {_percent(_NEAR)}; màu đỏ: thiếu từ {_percent(_NEAR)} trở lên.",
+        ],
+        11,
     )
     last = write_table(
         ws,
@@ -177,7 +201,29 @@ def _progress_sheet(
     )
     for col in range(1, 12):
         ws.cell(last, col).font, ws.cell(last, col).fill = BOLD, TOTAL_FILL
+    for col, code in ((5, "ty_le_bao_cao"), (7, "ty_le_bao_cao_dung_han")):
+        target = targets.get(code)
+        for r in range(top + 1, last + 1):
+            value = ws.cell(r, col).value
+            if target is not None and isinstance(value, float):
+                ws.cell(r, col).fill = _against_target(value, target)
+    ws.row_dimensions[3].height = 45
     _progress_chart(ws, top, last)
+    printable(ws, f"{top}:{top}")
+
+
+# How far under its target a rate is still "near" it (yellow, not red).
+_NEAR = 0.15
+
+
+def _against_target(value: float, target: float) -> PatternFill:
+    if value >= target:
+        return GOOD_FILL
+    return WARNING_FILL if value >= target - _NEAR else ERROR_FILL
+
+
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{format_number(round(value * 100, 1))} %"
 
 
 def _progress_chart(ws, top: int, last: int) -> None:
@@ -207,7 +253,14 @@ def _legend_sheet(ws, cfg: Config) -> None:
         (i.code, i.label, i.unit_label, kinds[i.kind], ", ".join(i.levels)) for i in cat.indicators
     ]
     rows += [
-        (d.code, d.label, "tỷ lệ", f"{d.numerator} / {d.denominator}", "tính từ số liệu các xã")
+        (
+            d.code,
+            d.label,
+            "tỷ lệ (%)" if d.percent else "bình quân",
+            f"{d.numerator} / {d.denominator}"
+            + (f"; chỉ tiêu ≥ {_percent(d.target)}" if d.target is not None else ""),
+            "tính từ số liệu các xã",
+        )
         for d in cat.derived
     ]
     write_table(
@@ -217,6 +270,19 @@ def _legend_sheet(ws, cfg: Config) -> None:
         rows,
         [26, 60, 14, 44, 22],
     )
+    printable(ws, "1:1")
+
+
+def number_formats(cfg: Config) -> dict[str, str]:
+    """How each indicator's figure is written: a count, money, a share (%) or an average
+    per unit (a number with one decimal)."""
+    formats = {
+        i.code: MONEY_FORMAT if i.value_type == "vnd" else INTEGER_FORMAT
+        for i in cfg.catalog.indicators
+    }
+    for d in cfg.catalog.derived:
+        formats[d.code] = RATIO_FORMAT if d.percent else DECIMAL_FORMAT
+    return formats
 
 
 def write_ministry_workbook(
@@ -227,14 +293,26 @@ def write_ministry_workbook(
     findings: list[Finding],
     previous: pd.DataFrame | None = None,
     config: Config | None = None,
+    windows: pd.DataFrame | None = None,
+    trend: pd.DataFrame | None = None,
 ) -> Path:
+    """The period's workbook for the ministry. `windows` are the period's rollup_windows
+    rows (the year to date and the same month a year before; without them the month
+    alone), `trend` the month rows (`period`, unit_code, indicator, value) of the
+    months before it, for the twelve-month chart."""
     cfg = config or Config.load(period)
     cat = cfg.catalog
+    formats = number_formats(cfg)
     numeric = [i.code for i in cat.indicators if i.value_type != "category"]
     ratios = [d.code for d in cat.derived]
     wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Chỉ tiêu"
+    _national_sheet(wb.active, period, rollup, windows, formats, cfg)
+    for section, name in cat.sections.items():
+        codes = [i.code for i in cat.indicators if i.section == section and i.code in numeric]
+        if codes:
+            sheet = wb.create_sheet(sheet_title(f"{section}. {name}", wb.sheetnames))
+            _section_sheet(sheet, period, f"{section}. {name}", codes, rollup, windows, formats, cfg)
+    ws = wb.create_sheet("Chỉ tiêu")
     _values_sheet(
         ws,
         [
@@ -244,7 +322,7 @@ def write_ministry_workbook(
         ],
         rollup,
         numeric,
-        INTEGER_FORMAT,
+        formats,
         previous,
         cfg,
     )
@@ -252,18 +330,260 @@ def write_ministry_workbook(
         wb.create_sheet("Tỷ lệ"),
         [
             f"CÁC TỶ LỆ — {vi_period(period).upper()}",
-            "Tính lại từ tổng tử số và tổng mẫu số, không lấy trung bình các tỷ lệ.",
+            "Tính lại từ tổng tử số và tổng mẫu số, không lấy trung bình các tỷ lệ. "
+            "Ô màu vàng: dưới chỉ tiêu phấn đấu.",
         ],
         rollup,
         ratios,
-        RATIO_FORMAT,
+        formats,
         None,
         cfg,
     )
     _mark_targets(wb["Tỷ lệ"], ratios, cfg)
     _progress_sheet(wb.create_sheet("Tiến độ báo cáo"), period, rollup, submissions, findings, cfg)
+    _trend_sheet(wb.create_sheet("Xu hướng 12 tháng"), period, rollup, trend, formats, cfg)
     _legend_sheet(wb.create_sheet("Giải thích"), cfg)
     return save_workbook(wb, out_dir / f"tong-hop-bo-cong-an-{period}.xlsx")
+
+
+# ----------------------------------------------------------------- over time
+
+_TREND_INDICATORS = ("nguon_tin", "buoi_tuyen_truyen", "mo_hinh_tong", "to_tu_quan")
+
+
+def _window_table(
+    rollup: pd.DataFrame, windows: pd.DataFrame | None
+) -> dict[tuple[str, str], dict[str, object]]:
+    """(unit, indicator) -> this month, its year to date, the same month a year before
+    and the change from it, with the reports behind both months."""
+    table: dict[tuple[str, str], dict[str, object]] = {}
+    for row in rollup.itertuples():
+        table[(row.unit_code, row.indicator)] = {
+            "month": row.value,
+            "n_reporting": row.n_reporting,
+            "n_expected": row.n_expected,
+        }
+    if windows is None or windows.empty:
+        return table
+    for row in windows[windows["window"].isin(["month", "ytd"])].itertuples():
+        entry = table.setdefault((row.unit_code, row.indicator), {})
+        if row.window == "ytd":
+            entry["ytd"] = row.value
+        else:
+            entry |= {
+                "yoy": row.yoy_value,
+                "change_yoy": row.change_yoy,
+                "change_yoy_pct": row.change_yoy_pct,
+                "yoy_n_reporting": row.yoy_n_reporting,
+                "prev": row.prev_value,
+            }
+    return table
+
+
+def _num(value: object) -> float | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return None
+    return float(value)  # type: ignore[arg-type]
+
+
+def _national_sheet(
+    ws,
+    period: str,
+    rollup: pd.DataFrame,
+    windows: pd.DataFrame | None,
+    formats: dict[str, str],
+    cfg: Config,
+) -> None:
+    """The nation at a glance: every indicator this month, year to date, the same month
+    a year before and the change, grouped by section, with the reports behind them."""
+    ws.title = "Toàn quốc"
+    cat = cfg.catalog
+    month = Period.parse(period)
+    table = _window_table(rollup, windows)
+    headers = [
+        "Mã",
+        "Chỉ tiêu",
+        f"Tháng {month.month}/{month.year}",
+        f"Luỹ kế từ tháng 1/{month.year}",
+        f"Tháng {month.month}/{month.year - 1}",
+        "Tăng/giảm so với cùng kỳ",
+        "Tỷ lệ tăng/giảm",
+        "So với tháng trước",
+        "Xã báo cáo tháng này",
+        "Xã báo cáo cùng kỳ",
+    ]
+    top = write_title(
+        ws,
+        [
+            f"TOÀN QUỐC — {vi_period(period).upper()}, LUỸ KẾ NĂM VÀ CÙNG KỲ NĂM TRƯỚC",
+            window_line(period, cfg.periods),
+            "Chỉ tiêu phát sinh: luỹ kế = cộng các tháng; chỉ tiêu hiện có: số của tháng gần "
+            "nhất. So sánh với cùng kỳ khi kho có đủ số liệu của kỳ đó; xem thêm số xã báo cáo "
+            "ở hai kỳ (số tăng có thể chỉ vì nhiều xã báo cáo hơn).",
+        ],
+        len(headers),
+    )
+    groups = [
+        (f"{section}. {name}", [i.code for i in cat.indicators if i.section == section])
+        for section, name in cat.sections.items()
+    ]
+    groups.append(("Các tỷ lệ", [d.code for d in cat.derived]))
+    rows: list[tuple[object, ...]] = []
+    group_rows: list[int] = []
+    for name, codes in groups:
+        codes = [c for c in codes if (NATIONAL_CODE, c) in table]
+        if not codes:
+            continue
+        group_rows.append(top + 1 + len(rows))
+        rows.append((None, name, *[None] * (len(headers) - 2)))
+        for code in codes:
+            entry = table[(NATIONAL_CODE, code)]
+            month_value = _num(entry.get("month"))
+            prev = _num(entry.get("prev"))
+            rows.append(
+                (
+                    code,
+                    cat.label(code),
+                    month_value,
+                    _num(entry.get("ytd")),
+                    _num(entry.get("yoy")),
+                    _num(entry.get("change_yoy")),
+                    _num(entry.get("change_yoy_pct")),
+                    None if month_value is None or prev is None else month_value - prev,
+                    _num(entry.get("n_reporting")),
+                    _num(entry.get("yoy_n_reporting")),
+                )
+            )
+    last = write_table(ws, top, headers, rows, [22, 56, 15, 15, 15, 15, 12, 15, 12, 12])
+    for r in range(top + 1, last + 1):
+        code = ws.cell(r, 1).value
+        if r in group_rows:
+            for col in range(1, len(headers) + 1):
+                ws.cell(r, col).font, ws.cell(r, col).fill = BOLD, TOTAL_FILL
+            continue
+        fmt = formats.get(code, INTEGER_FORMAT)
+        for col in (3, 4, 5, 6, 8):
+            ws.cell(r, col).number_format = fmt
+        ws.cell(r, 7).number_format = CHANGE_FORMAT
+        ws.cell(r, 9).number_format = ws.cell(r, 10).number_format = INTEGER_FORMAT
+    ws.freeze_panes = ws.cell(row=top + 1, column=3)
+    ws.row_dimensions[top].height = 45
+    printable(ws, f"{top}:{top}")
+
+
+def _section_sheet(
+    ws,
+    period: str,
+    title: str,
+    codes: list[str],
+    rollup: pd.DataFrame,
+    windows: pd.DataFrame | None,
+    formats: dict[str, str],
+    cfg: Config,
+) -> None:
+    """One section's indicators, provinces as rows and the nation last; per indicator
+    this month, the year to date, the same month a year before and the change (%)."""
+    cat = cfg.catalog
+    month = Period.parse(period)
+    table = _window_table(rollup, windows)
+    parts = [
+        ("month", f"T{month.month}/{month.year}"),
+        ("ytd", "Luỹ kế năm"),
+        ("yoy", f"T{month.month}/{month.year - 1}"),
+        ("change_yoy_pct", "Tăng/giảm"),
+    ]
+    width = 2 + len(parts) * len(codes)
+    top = write_title(ws, [f"{title.upper()} — {vi_period(period).upper()}"], min(width, 14)) + 1
+    for i, code in enumerate(codes):
+        col = 3 + i * len(parts)
+        cell = put(ws, top - 1, col, cat.label(code))
+        cell.font, cell.alignment = BOLD, Alignment(wrap_text=True, horizontal="center")
+        cell.border = BORDER
+        ws.merge_cells(start_row=top - 1, start_column=col, end_row=top - 1, end_column=col + 3)
+    units = [(c, province_title(c, cfg.registry)) for c in sorted(cfg.registry.provinces)]
+    units.append((NATIONAL_CODE, "TOÀN QUỐC"))
+    rows = []
+    for unit, name in units:
+        values: list[object] = []
+        for code in codes:
+            entry = table.get((unit, code), {})
+            values += [_num(entry.get(key)) for key, _ in parts]
+        rows.append((unit, name, *values))
+    formats_row: list[str | None] = [None, None]
+    for code in codes:
+        formats_row += [formats[code]] * 3 + [CHANGE_FORMAT]
+    last = write_table(
+        ws,
+        top,
+        ["Mã", "Tỉnh, thành phố", *[label for _ in codes for _, label in parts]],
+        rows,
+        [6, 24, *[12] * (width - 2)],
+        formats_row,
+    )
+    for col in range(1, width + 1):
+        ws.cell(last, col).font, ws.cell(last, col).fill = BOLD, TOTAL_FILL
+    ws.freeze_panes = ws.cell(row=top + 1, column=3)
+    ws.row_dimensions[top - 1].height = 60
+    printable(ws, f"{top - 1}:{top}")
+
+
+def _trend_sheet(
+    ws,
+    period: str,
+    rollup: pd.DataFrame,
+    trend: pd.DataFrame | None,
+    formats: dict[str, str],
+    cfg: Config,
+) -> None:
+    """The nation's main figures and reporting rate over the last twelve months, as a
+    table and two charts drawn from it."""
+    cat = cfg.catalog
+    months = Period.parse(period).window("year")
+    codes = [c for c in (*_TREND_INDICATORS, "ty_le_bao_cao") if c in formats]
+    frames = [rollup.assign(period=period)]
+    if trend is not None and len(trend):
+        frames.append(trend[trend["period"] != period])
+    data = pd.concat(frames, ignore_index=True)
+    data = data[data["unit_code"] == NATIONAL_CODE].set_index(["period", "indicator"])["value"]
+    rows = [
+        (
+            f"{m.month:02d}/{m.year}",
+            *[
+                _num(data.get((str(m), code))) if (str(m), code) in data.index else None
+                for code in codes
+            ],
+        )
+        for m in months
+    ]
+    top = write_title(ws, [f"TOÀN QUỐC — 12 THÁNG ĐẾN {vi_period(period).upper()}"], len(codes) + 1)
+    last = write_table(
+        ws,
+        top,
+        ["Tháng", *[cat.label(c) for c in codes]],
+        rows,
+        [10, *[18] * len(codes)],
+        [None, *[formats[c] for c in codes]],
+        filters=False,
+    )
+    ws.row_dimensions[top].height = 75
+    figures = LineChart()
+    figures.title = "Một số chỉ tiêu chính (toàn quốc)"
+    figures.height, figures.width = 9, 18
+    for col in range(2, len(codes)):  # the counts; the rate has its own chart
+        figures.add_data(Reference(ws, min_col=col, min_row=top, max_row=last), titles_from_data=True)
+    figures.set_categories(Reference(ws, min_col=1, min_row=top + 1, max_row=last))
+    ws.add_chart(figures, f"{get_column_letter(len(codes) + 3)}{top}")
+    rate = LineChart()
+    rate.title = "Tỷ lệ xã, phường đã báo cáo"
+    rate.y_axis.number_format = "0%"
+    rate.y_axis.scaling.min, rate.y_axis.scaling.max = 0, 1
+    rate.height, rate.width = 9, 18
+    rate.add_data(
+        Reference(ws, min_col=len(codes) + 1, min_row=top, max_row=last), titles_from_data=True
+    )
+    rate.set_categories(Reference(ws, min_col=1, min_row=top + 1, max_row=last))
+    ws.add_chart(rate, f"{get_column_letter(len(codes) + 3)}{top + 20}")
+    printable(ws, f"{top}:{top}")
 
 
 def _mark_targets(ws, ratios: list[str], cfg: Config) -> None:
@@ -321,6 +641,7 @@ def write_ministry_page(
     cat, reg = cfg.catalog, cfg.registry
     numeric = [i.code for i in cat.indicators if i.value_type != "category"]
     targets = {d.code: d.target for d in cat.derived}
+    percent = {d.code: d.percent for d in cat.derived}
     ratios = [d.code for d in cat.derived]
     progress = _pivot(rollup, ["ty_le_bao_cao", "ty_le_bao_cao_dung_han"])
     counts = rollup[rollup["indicator"] == "ty_le_bao_cao"].set_index("unit_code")
@@ -342,7 +663,7 @@ def write_ministry_page(
         for code, name, values in _unit_rows(_pivot(rollup, numeric), reg)
     ]
     ratio_rows = [
-        (code, name, [_cell(values[c], ratio=True, target=targets[c]) for c in ratios])
+        (code, name, [_cell(values[c], ratio=percent[c], target=targets[c]) for c in ratios])
         for code, name, values in _unit_rows(_pivot(rollup, ratios), reg)
     ]
     generated = dt.datetime.now(cfg.periods.timezone)
@@ -354,7 +675,7 @@ def write_ministry_page(
 <h1>KẾT QUẢ PHONG TRÀO TOÀN DÂN BẢO VỆ AN NINH TỔ QUỐC — {html.escape(vi_period(period).upper())}</h1>
 <p class="sub">{html.escape(window_line(period, cfg.periods))}. Lập lúc {generated:%H:%M ngày %d/%m/%Y}.</p>
 <p class="sub">Số liệu tỉnh = cộng số liệu các xã, phường đã báo cáo; tỷ lệ tính lại từ tổng tử số và
-tổng mẫu số. Ô tô vàng: dưới chỉ tiêu phấn đấu.</p>
+tổng mẫu số. Ô màu vàng: dưới chỉ tiêu phấn đấu.</p>
 <nav><a href="#tien-do">Tiến độ báo cáo</a><a href="#chi-tieu">Chỉ tiêu</a><a href="#ty-le">Tỷ lệ</a></nav>
 <h2 id="tien-do">Tiến độ báo cáo</h2>
 {_html_table(["Mã", "Tỉnh, thành phố", "Số xã, phường", "Đã báo cáo", "Tỷ lệ báo cáo", "Tỷ lệ đúng hạn"], progress_rows)}
