@@ -424,5 +424,5 @@ def test_the_ministry_workbook_has_a_sheet_per_section_and_a_twelve_month_trend(
     assert all(any(s.startswith(f"{k}. ") for s in book.sheetnames) for k in sections)
     trend = book["Xu hướng 12 tháng"]
     assert len(trend._charts) == 2
-    months = [r[0].value for r in trend.iter_rows() if r[0].value and "/" in str(r[0].value)]
+    months = [r[0].value for r in trend.iter_rows() if re.fullmatch(r"\d\d/\d{4}", str(r[0].value))]
     assert months[-1] == "10/2026" and len(months) == 12
