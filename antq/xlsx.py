@@ -125,14 +125,35 @@ def sheet_title(name: str, taken: Iterable[str]) -> str:
     return title
 
 
-def printable(ws: Worksheet, title_rows: str | None = None) -> None:
-    """Landscape, as wide as one page, header rows repeated on every printed page."""
+# How many units of column width an A4 landscape page holds with the text still readable
+# (scaled to about 70 %, 8 pt for 11 pt text); 130 at 100 %.
+PAGE_WIDTH_UNITS = 185
+DEFAULT_COLUMN_WIDTH = 8.43
+
+
+def sheet_width(ws: Worksheet) -> float:
+    """The width of the sheet's used columns, in Excel's column width units."""
+    total = 0.0
+    for col in range(1, ws.max_column + 1):
+        dim = ws.column_dimensions.get(get_column_letter(col))
+        total += dim.width if dim is not None and dim.width else DEFAULT_COLUMN_WIDTH
+    return total
+
+
+def printable(ws: Worksheet, title_rows: str | None = None, title_cols: str | None = None) -> None:
+    """A4 landscape, header rows repeated on every printed page, page numbers in the
+    footer; as wide as one page when the text stays readable so, else as many pages
+    wide as it needs (with `title_cols`, e.g. the unit's code and name, on each)."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToWidth = max(1, math.ceil(sheet_width(ws) / PAGE_WIDTH_UNITS))
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.oddFooter.center.text = "Trang &P / &N"
     if title_rows:
         ws.print_title_rows = title_rows
+    if title_cols and ws.page_setup.fitToWidth > 1:
+        ws.print_title_cols = title_cols
 
 
 def write_title(ws: Worksheet, lines: Sequence[str], width: int) -> int:
@@ -143,6 +164,26 @@ def write_title(ws: Worksheet, lines: Sequence[str], width: int) -> int:
         if width > 1:
             ws.merge_cells(start_row=i, start_column=1, end_row=i, end_column=width)
     return len(lines) + 2
+
+
+LINE_HEIGHT = 15.0  # points, for 11 pt text
+
+
+def fit_row_heights(ws: Worksheet, first: int, last: int, widths: Sequence[float]) -> None:
+    """Rows as tall as their longest wrapped text, which Excel and LibreOffice do not
+    work out for a file they open: otherwise the text runs over the rows below."""
+    for r in range(first, last + 1):
+        lines = 1
+        for col, width in enumerate(widths, start=1):
+            value = ws.cell(r, col).value
+            if isinstance(value, str) and value:
+                per_line = max(width - 1.5, 1.0)  # characters a line of the column holds
+                lines = max(
+                    lines,
+                    sum(math.ceil(max(len(part), 1) / per_line) for part in value.split("\n")),
+                )
+        if lines > 1:
+            ws.row_dimensions[r].height = LINE_HEIGHT * lines
 
 
 def write_table(
@@ -180,6 +221,7 @@ def write_table(
             styled[key] = copy(cell._style)
     for col, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
+    fit_row_heights(ws, top + 1, last, widths)
     ws.freeze_panes = ws.cell(row=top + 1, column=1)
     if filters and last > top:
         ws.auto_filter.ref = f"A{top}:{get_column_letter(len(headers))}{last}"

@@ -379,18 +379,24 @@ def test_the_ministry_workbook_writes_each_figure_in_its_own_format(month_run, w
     _, _, summary = month_run
     book = openpyxl.load_workbook(summary.ministry_workbook)
     national = book["Toàn quốc"]
-    rows = {r[0].value: r for r in national.iter_rows() if r[0].value}
-    assert rows["binh_quan_nguoi_moi_buoi"][2].number_format == "#,##0.0"
-    assert rows["ty_le_bao_cao"][2].number_format == "0.0%"
-    assert "đ" in rows["kinh_phi_xa_hoi_hoa"][2].number_format
+    rows = {r[-1].value: r for r in national.iter_rows() if r[-1].value}  # code: last
+    assert rows["binh_quan_nguoi_moi_buoi"][1].number_format == "#,##0.0"
+    assert rows["ty_le_bao_cao"][1].number_format == "0.0%"
+    assert "đ" in rows["kinh_phi_xa_hoi_hoa"][1].number_format
     rollup = warehouse.read("rollup", PERIOD).set_index(["unit_code", "indicator"])
-    assert rows["nguon_tin"][2].value == rollup.loc[("VN", "nguon_tin"), "value"]
-    assert rows["nguon_tin"][3].value == rollup.loc[("VN", "nguon_tin"), "value"]  # ytd: 1 month
-    assert rows["nguon_tin"][4].value is None  # no October a year before in the warehouse
+    assert rows["nguon_tin"][1].value == rollup.loc[("VN", "nguon_tin"), "value"]
+    assert rows["nguon_tin"][2].value == rollup.loc[("VN", "nguon_tin"), "value"]  # ytd: 1 month
+    assert rows["nguon_tin"][3].value is None  # no October a year before in the warehouse
+    from antq.xlsx import PAGE_WIDTH_UNITS, sheet_width
+
     for sheet in book.worksheets:
         assert sheet.page_setup.orientation == "landscape", sheet.title
-        assert sheet.page_setup.fitToWidth == 1, sheet.title
+        assert sheet.page_setup.paperSize == sheet.PAPERSIZE_A4, sheet.title
+        pages = sheet.page_setup.fitToWidth
+        assert sheet_width(sheet) / pages <= PAGE_WIDTH_UNITS, sheet.title  # still readable
+        assert pages == 1 or sheet.print_title_cols, sheet.title  # units on every page
         assert sheet.print_title_rows, sheet.title
+    assert book["Toàn quốc"].page_setup.fitToWidth == 1
 
 
 def test_reporting_rates_are_coloured_against_their_targets_with_a_legend(month_run):

@@ -11,7 +11,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 from openpyxl.chart import BarChart, LineChart, Reference
-from openpyxl.styles import Alignment, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from antq.config import Config
@@ -39,6 +39,7 @@ from antq.xlsx import (
 
 MONEY_FORMAT = '#,##0" đ"'
 GOOD_FILL = PatternFill("solid", fgColor="C6EFCE")
+CODE_FONT = Font(color="808080", size=9)  # the data team's codes: there, not in the way
 CHANGE_FORMAT = "+0.0%;-0.0%;0.0%"
 
 
@@ -311,7 +312,9 @@ def write_ministry_workbook(
         codes = [i.code for i in cat.indicators if i.section == section and i.code in numeric]
         if codes:
             sheet = wb.create_sheet(sheet_title(f"{section}. {name}", wb.sheetnames))
-            _section_sheet(sheet, period, f"{section}. {name}", codes, rollup, windows, formats, cfg)
+            _section_sheet(
+                sheet, period, f"{section}. {name}", codes, rollup, windows, formats, cfg
+            )
     ws = wb.create_sheet("Chỉ tiêu")
     _values_sheet(
         ws,
@@ -401,7 +404,6 @@ def _national_sheet(
     month = Period.parse(period)
     table = _window_table(rollup, windows)
     headers = [
-        "Mã",
         "Chỉ tiêu",
         f"Tháng {month.month}/{month.year}",
         f"Luỹ kế từ tháng 1/{month.year}",
@@ -411,6 +413,7 @@ def _national_sheet(
         "So với tháng trước",
         "Xã báo cáo tháng này",
         "Xã báo cáo cùng kỳ",
+        "Mã chỉ tiêu",
     ]
     top = write_title(
         ws,
@@ -435,14 +438,13 @@ def _national_sheet(
         if not codes:
             continue
         group_rows.append(top + 1 + len(rows))
-        rows.append((None, name, *[None] * (len(headers) - 2)))
+        rows.append((name, *[None] * (len(headers) - 1)))
         for code in codes:
             entry = table[(NATIONAL_CODE, code)]
             month_value = _num(entry.get("month"))
             prev = _num(entry.get("prev"))
             rows.append(
                 (
-                    code,
                     cat.label(code),
                     month_value,
                     _num(entry.get("ytd")),
@@ -452,22 +454,28 @@ def _national_sheet(
                     None if month_value is None or prev is None else month_value - prev,
                     _num(entry.get("n_reporting")),
                     _num(entry.get("yoy_n_reporting")),
+                    code,
                 )
             )
-    last = write_table(ws, top, headers, rows, [22, 56, 15, 15, 15, 15, 12, 15, 12, 12])
+    last = write_table(ws, top, headers, rows, [46, 16, 16, 16, 16, 10, 16, 11, 11, 26])
     for r in range(top + 1, last + 1):
-        code = ws.cell(r, 1).value
+        code = ws.cell(r, len(headers)).value
         if r in group_rows:
             for col in range(1, len(headers) + 1):
                 ws.cell(r, col).font, ws.cell(r, col).fill = BOLD, TOTAL_FILL
+            ws.cell(r, 1).alignment = Alignment(vertical="center")
+            ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=len(headers))
             continue
         fmt = formats.get(code, INTEGER_FORMAT)
-        for col in (3, 4, 5, 6, 8):
+        for col in (2, 3, 4, 5, 7):
             ws.cell(r, col).number_format = fmt
-        ws.cell(r, 7).number_format = CHANGE_FORMAT
-        ws.cell(r, 9).number_format = ws.cell(r, 10).number_format = INTEGER_FORMAT
-    ws.freeze_panes = ws.cell(row=top + 1, column=3)
+        ws.cell(r, 6).number_format = CHANGE_FORMAT
+        ws.cell(r, 8).number_format = ws.cell(r, 9).number_format = INTEGER_FORMAT
+        ws.cell(r, len(headers)).font = CODE_FONT
+    ws.freeze_panes = f"B{top + 1}"  # a coordinate: the first row may be merged
     ws.row_dimensions[top].height = 45
+    ws.cell(3, 1).alignment = Alignment(wrap_text=True, vertical="top")
+    ws.row_dimensions[3].height = 30  # the note: two lines across the table
     printable(ws, f"{top}:{top}")
 
 
@@ -524,7 +532,7 @@ def _section_sheet(
         ws.cell(last, col).font, ws.cell(last, col).fill = BOLD, TOTAL_FILL
     ws.freeze_panes = ws.cell(row=top + 1, column=3)
     ws.row_dimensions[top - 1].height = 60
-    printable(ws, f"{top - 1}:{top}")
+    printable(ws, f"{top - 1}:{top}", "A:B")
 
 
 def _trend_sheet(
@@ -570,7 +578,9 @@ def _trend_sheet(
     figures.title = "Một số chỉ tiêu chính (toàn quốc)"
     figures.height, figures.width = 9, 18
     for col in range(2, len(codes)):  # the counts; the rate has its own chart
-        figures.add_data(Reference(ws, min_col=col, min_row=top, max_row=last), titles_from_data=True)
+        figures.add_data(
+            Reference(ws, min_col=col, min_row=top, max_row=last), titles_from_data=True
+        )
     figures.set_categories(Reference(ws, min_col=1, min_row=top + 1, max_row=last))
     ws.add_chart(figures, f"{get_column_letter(len(codes) + 3)}{top}")
     rate = LineChart()
