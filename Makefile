@@ -20,7 +20,15 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 demo: $(VENV)/.installed            ## generate a national sample month and run it
 	$(BIN)/antq demo
 
-test: $(VENV)/.installed            ## the test suite (under 10 minutes on 2 cores)
+# The dashboard's tests open its pages in a real browser: Debian's chromium and its
+# driver, installed once (as root) when the machine does not have them.
+$(VENV)/.browser: | $(BIN)/python
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    --no-install-recommends chromium chromium-driver >/dev/null; }
+	touch $@
+
+test: $(VENV)/.installed $(VENV)/.browser  ## the test suite (under 10 minutes on 2 cores)
 	$(BIN)/python -m pytest -q
 
 test-slow: $(VENV)/.installed       ## the slow end-to-end cases (kill anywhere, two runs at once)

@@ -118,6 +118,9 @@ def _print_summary(summary) -> None:  # RunSummary
         f"Province error reports : {summary.reports}  ({len(summary.province_reports)} workbooks)"
     )
     print(f"Ministry workbook      : {summary.ministry_workbook}")
+    dashboard = Path(summary.reports).parent / "index.html"
+    if dashboard.is_file():
+        print(f"Dashboard              : {dashboard.as_uri()}")
     print(f"Warehouse (Delta Lake) : {summary.warehouse}")
     if summary.seconds:
         times = " · ".join(f"{stage} {s:.1f}" for stage, s in summary.seconds.items())

@@ -55,6 +55,7 @@ from antq.tasks.report import (
     write_ministry_workbook,
     write_province_reports,
 )
+from antq.tasks.report.dashboard import write_dashboard
 from antq.tasks.resolve import Resolution, open_findings, resolve
 from antq.tasks.validate import Validation, validate_month
 from antq.tasks.workers import recycle_bloated, workers_of_this_run
@@ -303,6 +304,25 @@ def province_reports_task(
     return [kept[code] if code in kept else reports[code] for code in codes]
 
 
+@task(name="dashboard", cache_policy=NO_CACHE)
+def dashboard_task(
+    reports_root: Path,
+    period: str,
+    rollup: pd.DataFrame,
+    submissions: pd.DataFrame,
+    reporting: set[str],
+    province_reports: list[ProvinceReport],
+    warehouse: str,
+    config: Config,
+) -> Path:
+    months = Warehouse(warehouse).read("rollup_windows")
+    months = months[months["window"] == "month"]
+    workbooks = {r.province_code: r.workbook for r in province_reports}
+    return write_dashboard(
+        reports_root, period, months, rollup, submissions, reporting, workbooks, config
+    )
+
+
 @task(name="ministry-workbook", cache_policy=NO_CACHE)
 def ministry_task(
     out_dir: Path,
@@ -515,6 +535,17 @@ def monthly_ingest(
             quote(config),
         )
         clock.lap("ministry")
+        dashboard_task(
+            reports,
+            period,
+            rollup,
+            resolution.submissions,
+            quote(reporting),
+            quote(province_reports),
+            warehouse,
+            quote(config),
+        )
+        clock.lap("dashboard")
         counts = count_by_severity(findings)
         summary.n_files = len(parsed)
         summary.n_reused = sum(p.reused for p in parsed)
