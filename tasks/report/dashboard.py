@@ -29,7 +29,7 @@ from antq.outputs import write_text
 from antq.period import Period
 from antq.schemas.registry import NATIONAL_CODE
 from antq.tasks.report.common import province_title, vi_period, window_line
-from antq.text import format_number
+from antq.text import fold, format_number
 
 ASSETS = "assets"
 PLOTLY = "plotly.min.js"
@@ -77,7 +77,12 @@ def _num(value: object) -> float | None:
 
 
 def _percent(value: float | None) -> str:
-    return "—" if value is None else f"{format_number(round(value * 100, 1))} %"
+    """0.232 -> "23,2 %", 0.95 -> "95 %"."""
+    if value is None:
+        return "—"
+    number = round(value * 100, 1)
+    text = f"{number:.0f}" if number == int(number) else f"{number:.1f}".replace(".", ",")
+    return f"{text} %"
 
 
 def _grade(value: float | None, target: float | None) -> str:
@@ -359,7 +364,8 @@ def _province_page(
     targets = {d.code: d.target for d in cfg.catalog.derived}
     deadline = cfg.periods.deadline(period, "commune")
     communes = sorted(
-        (u for u in reg.communes.values() if u.province_code == code), key=lambda u: u.name
+        (u for u in reg.communes.values() if u.province_code == code),
+        key=lambda u: (fold(u.name), u.name),  # "Phường Âu Lâu" among the A's
     )
     accepted = submissions[(submissions["status"] == "accepted") & submissions["unit_code"].notna()]
     first = accepted.groupby("unit_code")["received_at"].min()
