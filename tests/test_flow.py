@@ -391,7 +391,7 @@ def test_the_ministry_workbook_writes_each_figure_in_its_own_format(month_run, w
 
     for sheet in book.worksheets:
         assert sheet.page_setup.orientation == "landscape", sheet.title
-        assert sheet.page_setup.paperSize == sheet.PAPERSIZE_A4, sheet.title
+        assert int(sheet.page_setup.paperSize) == int(sheet.PAPERSIZE_A4), sheet.title
         pages = sheet.page_setup.fitToWidth
         assert sheet_width(sheet) / pages <= PAGE_WIDTH_UNITS, sheet.title  # still readable
         assert pages == 1 or sheet.print_title_cols, sheet.title  # units on every page
