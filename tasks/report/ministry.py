@@ -91,7 +91,7 @@ def _values_sheet(
         cell.font, cell.fill = BOLD, TOTAL_FILL
     if previous is not None and len(previous):
         _change_block(ws, top, last, codes, table, _pivot(previous, codes), formats, cfg)
-    printable(ws, f"{top}:{top}")
+    printable(ws, f"{top}:{top}", "A:B")
 
 
 def _change_block(
@@ -210,7 +210,7 @@ def _progress_sheet(
                 ws.cell(r, col).fill = _against_target(value, target)
     ws.row_dimensions[3].height = 45
     _progress_chart(ws, top, last)
-    printable(ws, f"{top}:{top}")
+    printable(ws, f"{top}:{top}", "A:B")
 
 
 # How far under its target a rate is still "near" it (yellow, not red).
