@@ -31,7 +31,7 @@ $(VENV)/.browser: | $(BIN)/python
 test: $(VENV)/.installed $(VENV)/.browser  ## the test suite (under 10 minutes on 2 cores)
 	$(BIN)/python -m pytest -q
 
-test-slow: $(VENV)/.installed       ## the slow end-to-end cases (kill anywhere, two runs at once)
+test-slow: $(VENV)/.installed $(VENV)/.browser  ## the slow end-to-end cases (kill anywhere, Dask, S3)
 	$(BIN)/python -m pytest -q -m slow
 
 lint: $(VENV)/.installed

@@ -178,6 +178,7 @@ def test_the_lease_of_a_killed_run_is_taken_over_once_it_expires(s3, monkeypatch
 # --------------------------------------------------------------------------- a month
 
 
+@pytest.mark.slow  # a month into the bucket, twice: `make test-slow` (CI)
 @pytest.mark.usefixtures("prefect_harness")
 def test_a_month_on_object_storage_gives_the_tables_of_the_local_run(
     s3, month_run, tmp_path, monkeypatch, capsys

@@ -262,6 +262,7 @@ def _wait_for_deployment(name: str, process, timeout: float = 120):
 # --------------------------------------------------------------------------- Dask
 
 
+@pytest.mark.slow  # a Dask cluster's start and a month read on it: `make test-slow` (CI)
 def test_a_month_read_on_a_local_dask_cluster_gives_the_same_tables(
     month_run, tmp_path, prefect_harness
 ):
