@@ -333,6 +333,7 @@ class ProvincePlan:
     mode: Mode
     folder: str
     communes: tuple[CommunePlan, ...]
+    evolve: bool = False  # values of a series (see `evolution`)
 
 
 def province_mode(province_code: str, seed: int) -> Mode:
@@ -355,13 +356,16 @@ def province_folder(province: Unit, seed: int) -> str:
 
 
 def plan_commune(
-    unit: Unit, mode: Mode, period: str, seed: int, everyone: bool = False
+    unit: Unit, mode: Mode, period: str, seed: int, everyone: bool = False, evolve: bool = False
 ) -> CommunePlan:
     """What `unit` sends; with `everyone`, every commune sends its own form (and is in
     its province's table when the province sends one): the full month of the benchmark."""
     if everyone:
         return CommunePlan(unit, own_form=True, in_table=mode == "table")
-    if rng_for(seed, unit.code, period, "silent").random() < SILENT_SHARE:
+    # in a series a commune that does not report is silent every month (its province's
+    # sums would otherwise jump with who reported)
+    silence = (seed, unit.code, "silent") if evolve else (seed, unit.code, period, "silent")
+    if rng_for(*silence).random() < SILENT_SHARE:
         return CommunePlan(unit, own_form=False, in_table=False)
     if mode == "forms":
         return CommunePlan(unit, own_form=True, in_table=False)
@@ -425,6 +429,7 @@ def plan_month(
     max_communes: int | None,
     mistakes: bool,
     everyone: bool = False,
+    evolve: bool = False,
 ) -> list[ProvincePlan]:
     reg = registry()
     asked = sorted(reg.provinces) if provinces is None else [str(p).zfill(2) for p in provinces]
@@ -440,7 +445,7 @@ def plan_month(
             (
                 reg.provinces[code],
                 mode,
-                [plan_commune(u, mode, period, seed, everyone) for u in units],
+                [plan_commune(u, mode, period, seed, everyone, evolve) for u in units],
             )
         )
     everyone = [c for _, _, communes in drafts for c in communes]
@@ -456,6 +461,7 @@ def plan_month(
             mode=mode,
             folder=province_folder(province, seed),
             communes=tuple(by_code[c.unit.code] for c in communes),
+            evolve=evolve,
         )
         for province, mode, communes in drafts
     ]
@@ -527,8 +533,60 @@ def draw_value(
     return rng.choices(ind.categories, weights=spec.weights)[0]
 
 
+# A series (`generate_series`) evolves like a real movement: stocks persist and grow a
+# little every month since the 2025 reform (each unit at its own pace, never falling, so
+# the stock-drop rule stays quiet), and flows follow the year: fewer around Tết, more in
+# August (the movement's festival day, 19 August) and at the year-end review.
+SERIES_START = (2025, 7)
+STOCK_GROWTH_PER_MONTH = (0.0, 0.012)
+SEASON = {1: 0.95, 2: 0.8, 3: 1.0, 4: 1.0, 5: 1.0, 6: 1.0, 7: 1.05, 8: 1.25, 9: 1.05, 10: 1.0,
+          11: 1.05, 12: 1.15}  # fmt: skip
+
+
+def evolution(unit_code: str, ind: Indicator, period: str, seed: int) -> float:
+    """The factor a series applies to `ind`'s size for `unit_code` in `period`."""
+    year, month = parse_period(period)
+    if ind.kind == "flow":
+        return SEASON[month]
+    months = max(0, (year - SERIES_START[0]) * 12 + month - SERIES_START[1])
+    pace = rng_for(seed, unit_code, ind.code, "growth").uniform(*STOCK_GROWTH_PER_MONTH)
+    return 1.0 + pace * months
+
+
+# A series' flow varies around the unit's own level by at most this much a month.
+FLOW_NOISE = 0.15
+
+
+def draw_evolving(
+    ind: Indicator, drawn: Mapping[str, Value], unit_code: str, period: str, seed: int,
+    scale: float,
+) -> Value:  # fmt: skip
+    """A value of a series: a stock drawn once and grown (`evolution`); a flow counted
+    around the unit's own level (drawn once, as is whether the unit has any at all),
+    times the season, with a little noise."""
+    factor = evolution(unit_code, ind, period, seed)
+    if ind.kind == "stock":
+        return draw_value(ind, drawn, rng_for(seed, unit_code, ind.code), scale * factor)
+    spec = magnitude(ind)
+    if not isinstance(spec, Count | Money):
+        return draw_value(ind, drawn, rng_for(seed, unit_code, ind.code, period), scale * factor)
+    level = rng_for(seed, unit_code, ind.code, "level")
+    if level.random() < spec.zero_share:
+        return 0.0
+    mean = level.uniform(spec.low, spec.high) * scale * factor
+    noise = rng_for(seed, unit_code, ind.code, period).uniform(1 - FLOW_NOISE, 1 + FLOW_NOISE)
+    if isinstance(spec, Money):
+        return float(round(mean * noise / spec.step) * spec.step)
+    return float(round(mean * noise))
+
+
 def draw_values(
-    unit_code: str, indicators: Sequence[Indicator], period: str, seed: int, scale: float
+    unit_code: str,
+    indicators: Sequence[Indicator],
+    period: str,
+    seed: int,
+    scale: float,
+    evolve: bool = False,
 ) -> dict[str, Value]:
     """One unit's true values, consistent with every catalog rule.
 
@@ -545,7 +603,10 @@ def draw_values(
         for code in ready:
             ind = wanted[code]
             keys = (unit_code, code) if ind.kind == "stock" else (unit_code, code, period)
-            drawn[code] = draw_value(ind, drawn, rng_for(seed, *keys), scale)
+            if evolve:
+                drawn[code] = draw_evolving(ind, drawn, unit_code, period, seed, scale)
+            else:
+                drawn[code] = draw_value(ind, drawn, rng_for(seed, *keys), scale)
             pending.remove(code)
     repair_consistency(drawn)
     return drawn
@@ -604,10 +665,11 @@ def unit_scale(unit_code: str, seed: int) -> float:
     return rng_for(seed, unit_code, "scale").uniform(0.6, 1.6)
 
 
-def commune_values(unit: Unit, period: str, seed: int) -> dict[str, Value]:
+def commune_values(unit: Unit, period: str, seed: int, evolve: bool = False) -> dict[str, Value]:
     _, month = parse_period(period)
     indicators = reported_indicators("commune", month)
-    return draw_values(unit.code, indicators, period, seed, unit_scale(unit.code, seed))
+    scale = unit_scale(unit.code, seed)
+    return draw_values(unit.code, indicators, period, seed, scale, evolve)
 
 
 def summable(ind: Indicator) -> bool:
@@ -616,7 +678,11 @@ def summable(ind: Indicator) -> bool:
 
 
 def province_values(
-    province: Unit, rows: Iterable[Mapping[str, Value]], period: str, seed: int
+    province: Unit,
+    rows: Iterable[Mapping[str, Value]],
+    period: str,
+    seed: int,
+    evolve: bool = False,
 ) -> dict[str, Value]:
     """Sums over the given commune rows, plus the province's own indicators."""
     _, month = parse_period(period)
@@ -628,7 +694,7 @@ def province_values(
         if summable(ind)
     }
     own = [ind for ind in indicators if not summable(ind)]
-    values.update(draw_values(province.code, own, period, seed, scale=1.0))
+    values.update(draw_values(province.code, own, period, seed, 1.0, evolve))
     if failed_rules(values):
         raise RuntimeError(f"province {province.code} sums break catalog rules")
     return values
@@ -1758,7 +1824,9 @@ def draft_table(
     indicators = table_indicators(job.month)
     listed = tuple(c for c in plan.communes if c.in_table)
     rows = table_numbers(job, listed, values, accepted, [ind.code for ind in indicators])
-    totals = province_values(plan.province, rows.written.values(), plan.period, plan.seed)
+    totals = province_values(
+        plan.province, rows.written.values(), plan.period, plan.seed, plan.evolve
+    )
     column_rng = job.rng(plan.province.code, "table-columns")
     columns = table_columns(indicators, column_rng)
     if not style.two_rows:
@@ -1817,14 +1885,19 @@ def emit_table(job: _Job, values: Mapping[str, Mapping[str, Value]], accepted: s
 def build_province(plan: ProvincePlan) -> _Output:
     """Write one province folder and return its truth rows (runs in a worker process)."""
     job = _Job(plan)
-    values = {c.unit.code: commune_values(c.unit, plan.period, plan.seed) for c in plan.communes}
+    values = {
+        c.unit.code: commune_values(c.unit, plan.period, plan.seed, plan.evolve)
+        for c in plan.communes
+    }
     accepted = {
         c.unit.code
         for c in plan.communes
         if c.own_form and emit_form(job, c.unit, values[c.unit.code], c.mistake)
     }
     if plan.mode == "forms":
-        totals = province_values(plan.province, values.values(), plan.period, plan.seed)
+        totals = province_values(
+            plan.province, values.values(), plan.period, plan.seed, plan.evolve
+        )
         emit_form(job, plan.province, totals, None)
     else:
         emit_table(job, values, accepted)
@@ -1885,6 +1958,7 @@ def generate_month(
     mistakes: bool = True,
     workers: int = 2,
     everyone: bool = False,
+    evolve: bool = False,
 ) -> SampleTruth:
     """Write a month's inbox under `root/inbox/<period>` and its truth under
     `root/truth/<period>`; return the truth.
@@ -1896,10 +1970,41 @@ def generate_month(
     parse_period(period)
     root = Path(root)
     clear_previous_sample(root, period)
-    plans = plan_month(root, period, seed, provinces, max_communes, mistakes, everyone)
+    plans = plan_month(root, period, seed, provinces, max_communes, mistakes, everyone, evolve)
     truth = collect_truth(period, _run(plans, workers))
     truth.write(root)
     return truth
+
+
+def series_periods(last: str, months: int) -> list[str]:
+    """The `months` months that end with `last`, oldest first."""
+    year, month = parse_period(last)
+    index = year * 12 + month - 1
+    return [f"{i // 12}-{i % 12 + 1:02d}" for i in range(index - months + 1, index + 1)]
+
+
+def generate_series(
+    root: Path,
+    last: str = "2026-10",
+    months: int = 12,
+    seed: int = 2026,
+    provinces: Sequence[str] | None = None,
+    max_communes: int | None = None,
+    mistakes: bool = True,
+    workers: int = 2,
+) -> list[SampleTruth]:
+    """A run of months ending with `last`, whose values evolve like a real movement's
+    (`evolution`): one inbox folder and one truth per month."""
+    first = series_periods(last, months)[0]
+    if first < f"{SERIES_START[0]}-{SERIES_START[1]:02d}":
+        raise ValueError(
+            f"a series starts in {SERIES_START[0]}-{SERIES_START[1]:02d} at the earliest "
+            f"(the units of the 2025 reform), not {first}"
+        )
+    return [
+        generate_month(root, period, seed, provinces, max_communes, mistakes, workers, evolve=True)
+        for period in series_periods(last, months)
+    ]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

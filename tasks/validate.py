@@ -250,6 +250,9 @@ def _history_columns(
     return pd.DataFrame(out, index=frame.index)
 
 
+MIN_SPREAD = 1.0
+
+
 def _robust_stats(rows: pd.DataFrame, min_months: int) -> pd.DataFrame:
     grouped = rows.groupby("unit_code")["value"]
     median = grouped.median()
@@ -258,6 +261,10 @@ def _robust_stats(rows: pd.DataFrame, min_months: int) -> pd.DataFrame:
     mean_ad = deviation.groupby(rows["unit_code"]).mean()
     # z = 0.6745 (x - median) / spread gives (x - median) / (1.2533 MeanAD) when MAD is 0
     spread = mad.where(mad > 0, 0.6745 * 1.253314 * mean_ad)
+    # Counts are whole: a spread under one would call 3 an outlier after months of 2s
+    # (a commune's small counts: cases solved, training classes). A unit whose months
+    # were all the same is judged against that floor too.
+    spread = spread.clip(lower=MIN_SPREAD)
     stats = pd.DataFrame({"median": median, "spread": spread, "n": grouped.count()})
     return stats[(stats["n"] >= min_months) & (stats["spread"] > 0)]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import openpyxl
 import pandas as pd
+import pytest
 
 from antq.cli import main
 from antq.flows.backfill import backfill, months_between
@@ -189,3 +190,32 @@ def test_run_refuses_a_bad_period_or_a_missing_inbox_with_a_clear_message(tmp_pa
         == 2
     )
     assert "không tìm thấy" in capsys.readouterr().err
+
+
+@pytest.mark.slow  # seven months through the flow: `make test-slow` (CI)
+def test_a_series_of_months_keeps_the_history_rules_quiet(tmp_path, prefect_harness):
+    """Seven months of a series (stocks growing, flows following the season), clean:
+    with six months of history behind the last, neither the stock-drop nor the
+    flow-outlier rule fires, and the year to date adds the months up."""
+    from antq.sample.generate import generate_series
+
+    generate_series(
+        tmp_path, "2026-06", 7, provinces=["15"], max_communes=6, mistakes=False, workers=1
+    )
+    summaries = backfill(
+        "2025-12", "2026-06", tmp_path / "inbox", tmp_path / "warehouse", tmp_path / "reports"
+    )
+    assert len(summaries) == 7
+    store = Warehouse(tmp_path / "warehouse")
+    findings = store.read("findings")
+    assert not findings["rule"].isin(["stock-drop", "flow-outlier"]).any(), findings
+    rollup = store.read("rollup")
+    flows = rollup[(rollup["unit_code"] == "VN") & (rollup["indicator"] == "buoi_tuyen_truyen")]
+    windows = store.read("rollup_windows", "2026-06")
+    ytd = windows[
+        (windows["window"] == "ytd")
+        & (windows["unit_code"] == "VN")
+        & (windows["indicator"] == "buoi_tuyen_truyen")
+    ].iloc[0]
+    assert ytd["value"] == flows[flows["period"] >= "2026-01"]["value"].sum()
+    assert ytd["n_months"] == 6

@@ -296,3 +296,33 @@ def test_load_and_cli_give_back_the_same_truth(
     pd.testing.assert_frame_equal(loaded.facts, again.facts)
     pd.testing.assert_frame_equal(loaded.files, again.files)
     assert math.isclose(loaded.facts["value"].sum(), again.facts["value"].sum())
+
+
+# --------------------------------------------------------------------------- a series
+
+
+def test_a_series_lets_stocks_grow_and_flows_follow_the_season(tmp_path: Path) -> None:
+    from antq.sample.generate import evolution, generate_series
+
+    truths = generate_series(
+        tmp_path, "2026-03", 3, provinces=["15"], max_communes=5, mistakes=False, workers=1
+    )
+    assert [t.period for t in truths] == ["2026-01", "2026-02", "2026-03"]
+    facts = pd.concat([t.facts for t in truths])
+    stocks = facts[(facts["indicator"] == "mo_hinh_tong") & (facts["unit_level"] == "commune")]
+    by_unit = stocks.pivot(index="unit_code", columns="period", values="value")
+    steps = by_unit.ffill(axis=1).diff(axis=1).iloc[:, 1:].stack().dropna()  # not sent: skipped
+    assert len(steps) and (steps >= 0).all()  # never falls
+    assert (by_unit["2026-03"] > by_unit["2026-01"]).any()  # and grows
+    cat = catalog()
+    flow, stock = cat.indicator("buoi_tuyen_truyen"), cat.indicator("mo_hinh_khu_dan_cu")
+    assert evolution("04456", flow, "2026-02", 1) < evolution("04456", flow, "2026-08", 1)
+    assert evolution("04456", stock, "2025-07", 1) == 1.0
+    assert evolution("04456", stock, "2026-07", 1) >= 1.0
+
+
+def test_a_series_starts_with_the_units_of_the_2025_reform(tmp_path: Path) -> None:
+    from antq.sample.generate import generate_series
+
+    with pytest.raises(ValueError, match="2025-07"):
+        generate_series(tmp_path, "2025-08", 3, provinces=["15"], max_communes=2)
