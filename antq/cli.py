@@ -134,7 +134,12 @@ def _print_summary(summary) -> None:  # RunSummary
 
 def _demo(args: argparse.Namespace) -> int:
     from antq.prefect_server import start_temporary_server, wait_for
-    from antq.sample.generate import generate_month, generate_series, series_periods
+    from antq.sample.generate import (
+        SERIES_START,
+        generate_month,
+        generate_series,
+        series_periods,
+    )
 
     root = Path(args.dir).resolve()
     started = time.monotonic()
@@ -144,16 +149,20 @@ def _demo(args: argparse.Namespace) -> int:
         if args.months == 1
         else f"{args.months} sample national months {months[0]} .. {months[-1]}"
     )
+    first = "{}-{:02d}".format(*SERIES_START)
+    if args.months > 1 and months[0] < first:
+        print(
+            f"antq demo: chuỗi tháng mẫu bắt đầu từ {first} (đơn vị hành chính sau sắp xếp "
+            f"năm 2025); {args.months} tháng đến {args.period} bắt đầu từ {months[0]}",
+            file=sys.stderr,
+        )
+        return 2
     print(f"Generating {what} under {root / 'inbox'} ...", flush=True)
     server = start_temporary_server()  # boots while the months are generated
-    try:
-        if args.months == 1:
-            generate_month(root, period=args.period, seed=args.seed, workers=args.workers)
-        else:
-            generate_series(root, args.period, args.months, args.seed, workers=args.workers)
-    except ValueError as refused:
-        print(f"antq demo: {refused}", file=sys.stderr)
-        return 2
+    if args.months == 1:
+        generate_month(root, period=args.period, seed=args.seed, workers=args.workers)
+    else:
+        generate_series(root, args.period, args.months, args.seed, workers=args.workers)
     print(f"  done in {time.monotonic() - started:.1f} s", flush=True)
     wait_for(server)
     if args.months == 1:
