@@ -142,11 +142,13 @@ def sheet_width(ws: Worksheet) -> float:
 
 def printable(ws: Worksheet, title_rows: str | None = None, title_cols: str | None = None) -> None:
     """A4 landscape, header rows repeated on every printed page, page numbers in the
-    footer; as wide as one page when the text stays readable so, else as many pages
-    wide as it needs (with `title_cols`, e.g. the unit's code and name, on each)."""
+    footer, one page wide; a sheet with `title_cols` (the unit's code and name, say)
+    that would print too small so goes over as many pages as keep it readable, those
+    columns repeated on each."""
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = max(1, math.ceil(sheet_width(ws) / PAGE_WIDTH_UNITS))
+    pages = math.ceil(sheet_width(ws) / PAGE_WIDTH_UNITS) if title_cols else 1
+    ws.page_setup.fitToWidth = max(1, pages)
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.oddFooter.center.text = "Trang &P / &N"

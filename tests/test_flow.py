@@ -397,6 +397,7 @@ def test_the_ministry_workbook_writes_each_figure_in_its_own_format(month_run, w
         assert pages == 1 or sheet.print_title_cols, sheet.title  # units on every page
         assert sheet.print_title_rows, sheet.title
     assert book["Toàn quốc"].page_setup.fitToWidth == 1
+    assert book["Chỉ tiêu"].page_setup.fitToWidth > 1  # 28 indicators: not squeezed
 
 
 def test_reporting_rates_are_coloured_against_their_targets_with_a_legend(month_run):
