@@ -60,6 +60,18 @@ def _exit_on_sigterm(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
+# On a machine's first run the server creates and migrates its database while the month
+# is generated on every core: far past Prefect's default wait of 20 s.
+MIN_STARTUP_SECONDS = 300
+
+
+def startup_timeout() -> int:
+    """How long to wait for the temporary server: Prefect's setting, or more."""
+    from prefect.settings import PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS
+
+    return max(int(PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value()), MIN_STARTUP_SECONDS)
+
+
 class TemporaryServer:
     """Prefect's temporary server, started by a thread of ours that lives as long as the
     process (the tie is to the thread that starts the child), so the server boots while
@@ -73,7 +85,7 @@ class TemporaryServer:
     def _serve(self, server: Any, module: Any) -> None:
         try:
             with _tied_children(module):
-                server.start()
+                server.start(timeout=startup_timeout())
             self.api_url = server.api_url
         except BaseException as exc:  # handed to the main thread by wait()
             self.error = exc
