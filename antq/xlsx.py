@@ -36,7 +36,7 @@ ERROR_FILL = PatternFill("solid", fgColor="F8CBAD")
 WARNING_FILL = PatternFill("solid", fgColor="FFE699")
 TOTAL_FILL = PatternFill("solid", fgColor="DDEBF7")
 # The cells to fix in an annotated copy, and the severity in the report that points at
-# them: the same red and yellow, so "ô tô đỏ" means one thing in both files.
+# them: the same red and yellow, so "ô màu đỏ" means one thing in both files.
 MARK_ERROR_FILL = PatternFill("solid", fgColor="FF8080")
 MARK_WARNING_FILL = PatternFill("solid", fgColor="FFFF00")
 LINK_FONT = Font(color="0563C1", underline="single")

@@ -352,7 +352,8 @@ def _file_sheet(
     file_name = findings[0].original_path.rsplit("/", 1)[-1] if findings else copy_name
     lines = [
         f"{_FIRST_LINE} “{file_name}”",
-        "Ô tô đỏ là lỗi phải sửa, ô tô vàng là cảnh báo cần xem lại; di chuột vào ô để đọc ghi chú.",
+        "Ô màu đỏ là lỗi phải sửa, ô màu vàng là cảnh báo cần xem lại; di chuột vào ô để đọc "
+        "ghi chú.",
         "Sửa các ô đó trong tệp báo cáo của đơn vị rồi gửi lại. Nếu sửa ngay trên bản sao này, "
         f"hãy xóa trang “{ws.title}” trước khi gửi.",
     ]

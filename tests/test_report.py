@@ -526,6 +526,14 @@ def test_the_summary_reads_well(two_provinces):
     texts = [r[0] for r in rows if r]
     guide = texts.index("Hướng dẫn sử dụng báo cáo")
     assert "ban-sua" in texts[guide + 2] and "gửi lại" in texts[guide + 3]
+    # "ô tô đỏ" reads first as "a red car": the cells are "ô màu đỏ"
+    assert "ô màu đỏ là lỗi, ô màu vàng là cảnh báo" in texts[guide + 2]
+    assert "Sửa các ô màu đỏ" in texts[guide + 3]
+    assert not [t for t in texts if isinstance(t, str) and "ô tô" in t.lower()]
+    copy = openpyxl.load_workbook(report.workbook.parent / "ban-sua" / "a-bao-cao.sua-loi.xlsx")
+    first = [c for row in copy.worksheets[0].iter_rows(values_only=True) for c in row if c]
+    assert any(str(t).startswith("Ô màu đỏ là lỗi phải sửa") for t in first)
+    assert not [t for t in first if "ô tô" in str(t).lower()]
     top = next(i for i, r in enumerate(rows) if r[:2] == ["Vấn đề", "Mức độ"])
     assert [tuple(r[:4]) for r in rows[top + 1 : top + 4]] == [
         ("Số âm", "Lỗi", 2, 2),

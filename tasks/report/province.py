@@ -384,11 +384,11 @@ def _guide_block(ws: Worksheet, row: int, with_copies: bool) -> int:
     if with_copies:
         steps.append(
             "Mỗi tệp có lỗi có một bản sao trong thư mục “ban-sua” (cùng thư mục với tệp này): ô "
-            "tô đỏ là lỗi, ô tô vàng là cảnh báo, di chuột vào ô để đọc ghi chú. Bấm vào tên bản "
+            "màu đỏ là lỗi, ô màu vàng là cảnh báo, di chuột vào ô để đọc ghi chú. Bấm vào tên bản "
             "sao ở cột cuối trang “Lỗi cần sửa” để mở."
         )
     steps += [
-        "Sửa các ô tô đỏ trong tệp báo cáo của đơn vị, lưu lại rồi gửi lại tệp đã sửa theo cách "
+        "Sửa các ô màu đỏ trong tệp báo cáo của đơn vị, lưu lại rồi gửi lại tệp đã sửa theo cách "
         "gửi thường lệ; bản gửi sau thay cho bản trước.",
         "Lỗi (đỏ): số liệu, hoặc cả tệp, chưa được nhận, phải sửa và gửi lại. Cảnh báo (vàng): "
         "số liệu đã được nhận, đề nghị kiểm tra lại; nếu số liệu đúng thì không phải gửi lại.",
