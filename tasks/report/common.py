@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from antq.period import Period
 from antq.schemas.periods import PeriodRules
 from antq.schemas.registry import Registry
@@ -25,3 +27,34 @@ def window_line(period: str, rules: PeriodRules) -> str:
 
 def province_title(code: str, reg: Registry) -> str:
     return reg.provinces[code].display_name
+
+
+def number_or_none(value: object) -> float | None:
+    """A table cell's number, or None for a missing one (None, NaN, pandas' NA)."""
+    if value is None or type(value).__name__ == "NAType":
+        return None
+    number = float(value)  # type: ignore[arg-type]
+    return None if math.isnan(number) else number
+
+
+def percent_text(value: float | None) -> str:
+    """0.232 -> "23,2 %", 0.95 -> "95 %", None -> "—"."""
+    if value is None:
+        return "—"
+    number = round(value * 100, 1)
+    text = f"{number:.0f}" if number == int(number) else f"{number:.1f}".replace(".", ",")
+    return f"{text} %"
+
+
+# How far under its target a rate is still "near" it: yellow, not red.
+NEAR_TARGET = 0.15
+
+
+def grade(value: float | None, target: float | None) -> str:
+    """A rate against its target: "good" (met), "low" (less than NEAR_TARGET under),
+    "bad" (further under), "" when either is missing."""
+    if value is None or target is None:
+        return ""
+    if value >= target:
+        return "good"
+    return "low" if value >= target - NEAR_TARGET else "bad"

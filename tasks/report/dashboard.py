@@ -17,7 +17,6 @@ import datetime as dt
 import html
 import importlib.util
 import json
-import math
 import shutil
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -28,7 +27,14 @@ from antq.config import Config
 from antq.outputs import write_text
 from antq.period import Period
 from antq.schemas.registry import NATIONAL_CODE
-from antq.tasks.report.common import province_title, vi_period, window_line
+from antq.tasks.report.common import (
+    grade,
+    number_or_none,
+    percent_text,
+    province_title,
+    vi_period,
+    window_line,
+)
 from antq.text import fold, format_number
 
 ASSETS = "assets"
@@ -67,31 +73,6 @@ def write_assets(root: Path) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target)
     return target
-
-
-def _num(value: object) -> float | None:
-    if value is None or value is pd.NA:
-        return None
-    number = float(value)  # type: ignore[arg-type]
-    return None if math.isnan(number) else number
-
-
-def _percent(value: float | None) -> str:
-    """0.232 -> "23,2 %", 0.95 -> "95 %"."""
-    if value is None:
-        return "—"
-    number = round(value * 100, 1)
-    text = f"{number:.0f}" if number == int(number) else f"{number:.1f}".replace(".", ",")
-    return f"{text} %"
-
-
-def _grade(value: float | None, target: float | None) -> str:
-    """good / low / bad against a target (low: within 15 points under it)."""
-    if value is None or target is None:
-        return ""
-    if value >= target:
-        return "good"
-    return "low" if value >= target - 0.15 else "bad"
 
 
 def _page(title: str, subtitle: str, body: str, depth: int) -> str:
@@ -156,7 +137,7 @@ def _ranking(names: list[str], values: list[float | None], target: float | None,
             "orientation": "h",
             "x": [values[i] for i in order],
             "y": [names[i] for i in order],
-            "marker": {"color": [colours[_grade(values[i], target)] for i in order]},
+            "marker": {"color": [colours[grade(values[i], target)] for i in order]},
             "hovertemplate": "%{y}: %{x:.1%}<extra></extra>",
         }
     ]
@@ -214,7 +195,7 @@ def write_dashboard(
 def _series(months: pd.DataFrame, unit: str, indicator: str, periods: list[str]) -> list:
     rows = months[(months["unit_code"] == unit) & (months["indicator"] == indicator)]
     values = dict(zip(rows["period"], rows["value"], strict=True))
-    return [_num(values.get(p)) for p in periods]
+    return [number_or_none(values.get(p)) for p in periods]
 
 
 def _trend_periods(period: str) -> list[str]:
@@ -237,22 +218,22 @@ def _month_page(
     charts = _Charts()
 
     def value(unit: str, code: str) -> float | None:
-        return _num(values["value"].get((unit, code)))
+        return number_or_none(values["value"].get((unit, code)))
 
     rate = values.loc[(NATIONAL_CODE, "ty_le_bao_cao")]
     cards = [
         (
             "Tỷ lệ xã, phường đã báo cáo",
-            _percent(_num(rate["value"])),
+            percent_text(number_or_none(rate["value"])),
             f"{format_number(rate['n_reporting'])}/{format_number(rate['n_expected'])} xã, phường"
-            f"; chỉ tiêu ≥ {_percent(targets['ty_le_bao_cao'])}",
-            _grade(_num(rate["value"]), targets["ty_le_bao_cao"]),
+            f"; chỉ tiêu ≥ {percent_text(targets['ty_le_bao_cao'])}",
+            grade(number_or_none(rate["value"]), targets["ty_le_bao_cao"]),
         ),
         (
             "Tỷ lệ báo cáo đúng hạn",
-            _percent(value(NATIONAL_CODE, "ty_le_bao_cao_dung_han")),
-            f"chỉ tiêu ≥ {_percent(targets['ty_le_bao_cao_dung_han'])}",
-            _grade(
+            percent_text(value(NATIONAL_CODE, "ty_le_bao_cao_dung_han")),
+            f"chỉ tiêu ≥ {percent_text(targets['ty_le_bao_cao_dung_han'])}",
+            grade(
                 value(NATIONAL_CODE, "ty_le_bao_cao_dung_han"), targets["ty_le_bao_cao_dung_han"]
             ),
         ),
@@ -263,9 +244,9 @@ def _month_page(
         if value(NATIONAL_CODE, code) is not None
     ]
     card_html = "".join(
-        f'<div class="card"><span>{html.escape(label)}</span><b class="{grade}">'
+        f'<div class="card"><span>{html.escape(label)}</span><b class="{tone}">'
         f"{html.escape(text)}</b><span>{html.escape(note)}</span></div>"
-        for label, text, note, grade in cards
+        for label, text, note, tone in cards
     )
     periods = _trend_periods(period)
     trend_html = "".join(
@@ -308,10 +289,10 @@ def _month_page(
         cells = []
         for ratio in ratio_codes:
             number = value(code, ratio)
-            text = _percent(number) if percent[ratio] else (
+            text = percent_text(number) if percent[ratio] else (
                 "—" if number is None else format_number(round(number, 1))
             )  # fmt: skip
-            cells.append(f'<td class="n {_grade(number, targets[ratio])}">{html.escape(text)}</td>')
+            cells.append(f'<td class="n {grade(number, targets[ratio])}">{html.escape(text)}</td>')
         link = (
             f'<a href="tinh-{code}.html">{html.escape(name)}</a>'
             if code != NATIONAL_CODE
@@ -323,7 +304,9 @@ def _month_page(
         )
         rows.append(f"<tr><td>{link}{report_link}</td>{''.join(cells)}</tr>")
     targets_line = "; ".join(
-        f"{cat.label(d.code)} ≥ {_percent(d.target)}" for d in cat.derived if d.target is not None
+        f"{cat.label(d.code)} ≥ {percent_text(d.target)}"
+        for d in cat.derived
+        if d.target is not None
     )
     body = f"""
 <nav><a href="../index.html">← Các tháng</a><a href="#xu-huong">Xu hướng</a>
@@ -376,22 +359,22 @@ def _province_page(
         if unit.code in reporting and at is not None:
             on_time = pd.Timestamp(at) <= pd.Timestamp(deadline)
             n_on_time += on_time
-            state, grade = (
+            state, tone = (
                 ("Đã báo cáo, đúng hạn", "good") if on_time else ("Đã báo cáo, muộn", "low")
             )
             local = pd.Timestamp(at).tz_convert(cfg.periods.timezone)
             when = f"{local:%H:%M %d/%m/%Y}"
         elif unit.code in rejected:
-            state, grade, when = "Tệp bị từ chối: cần gửi lại", "bad", ""
+            state, tone, when = "Tệp bị từ chối: cần gửi lại", "bad", ""
         else:
-            state, grade, when = "Chưa báo cáo", "bad", ""
+            state, tone, when = "Chưa báo cáo", "bad", ""
         rows.append(
             f"<tr><td>{unit.code}</td><td>{html.escape(unit.name)}</td>"
-            f'<td class="{grade}">{state}</td><td>{when}</td></tr>'
+            f'<td class="{tone}">{state}</td><td>{when}</td></tr>'
         )
     values = rollup.set_index(["unit_code", "indicator"])["value"]
-    rate = _num(values.get((code, "ty_le_bao_cao")))
-    on_time_rate = _num(values.get((code, "ty_le_bao_cao_dung_han")))
+    rate = number_or_none(values.get((code, "ty_le_bao_cao")))
+    on_time_rate = number_or_none(values.get((code, "ty_le_bao_cao_dung_han")))
     periods = _trend_periods(period)
     charts = _Charts()
     chart = charts.add(
@@ -416,9 +399,9 @@ def _province_page(
 <nav><a href="index.html">← Toàn quốc {html.escape(vi_period(period))}</a>
 <a href="../index.html">Các tháng</a></nav>
 <div class="cards">
-<div class="card"><span>Đã báo cáo</span><b class="{_grade(rate, targets["ty_le_bao_cao"])}">{_percent(rate)}</b>
+<div class="card"><span>Đã báo cáo</span><b class="{grade(rate, targets["ty_le_bao_cao"])}">{percent_text(rate)}</b>
 <span>{n_reported}/{len(communes)} xã, phường</span></div>
-<div class="card"><span>Đúng hạn</span><b class="{_grade(on_time_rate, targets["ty_le_bao_cao_dung_han"])}">{_percent(on_time_rate)}</b>
+<div class="card"><span>Đúng hạn</span><b class="{grade(on_time_rate, targets["ty_le_bao_cao_dung_han"])}">{percent_text(on_time_rate)}</b>
 <span>{n_on_time} xã, phường</span></div></div>
 {report_link}
 <div class="charts">{chart}</div>
@@ -443,8 +426,8 @@ def _index_page(root: Path, months: pd.DataFrame, cfg: Config) -> Path:
     )
     rows = "".join(
         f'<tr><td><a href="{p}/index.html">{html.escape(vi_period(p).capitalize())}</a></td>'
-        f'<td class="n">{_percent(_num(rates.get((p, "ty_le_bao_cao"))))}</td>'
-        f'<td class="n">{_percent(_num(rates.get((p, "ty_le_bao_cao_dung_han"))))}</td></tr>'
+        f'<td class="n">{percent_text(number_or_none(rates.get((p, "ty_le_bao_cao"))))}</td>'
+        f'<td class="n">{percent_text(number_or_none(rates.get((p, "ty_le_bao_cao_dung_han"))))}</td></tr>'
         for p in periods
     )
     charts = _Charts()
@@ -453,8 +436,10 @@ def _index_page(root: Path, months: pd.DataFrame, cfg: Config) -> Path:
         _line(
             ordered,
             {
-                "Đã báo cáo": [_num(rates.get((p, "ty_le_bao_cao"))) for p in ordered],
-                "Đúng hạn": [_num(rates.get((p, "ty_le_bao_cao_dung_han"))) for p in ordered],
+                "Đã báo cáo": [number_or_none(rates.get((p, "ty_le_bao_cao"))) for p in ordered],
+                "Đúng hạn": [
+                    number_or_none(rates.get((p, "ty_le_bao_cao_dung_han"))) for p in ordered
+                ],
             },
             "Tỷ lệ xã, phường báo cáo qua các tháng (cả nước)",
             percent=True,

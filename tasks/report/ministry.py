@@ -19,7 +19,15 @@ from antq.findings import Finding
 from antq.outputs import save_workbook, write_text
 from antq.period import Period
 from antq.schemas.registry import NATIONAL_CODE, Registry
-from antq.tasks.report.common import province_title, vi_period, window_line
+from antq.tasks.report.common import (
+    NEAR_TARGET,
+    grade,
+    number_or_none,
+    percent_text,
+    province_title,
+    vi_period,
+    window_line,
+)
 from antq.text import format_number
 from antq.xlsx import (
     BOLD,
@@ -161,10 +169,10 @@ def _progress_sheet(
         [
             f"TIẾN ĐỘ BÁO CÁO — {vi_period(period).upper()}",
             window_line(period, cfg.periods),
-            f"Chỉ tiêu: tỷ lệ báo cáo ≥ {_percent(targets['ty_le_bao_cao'])}, tỷ lệ đúng hạn ≥ "
-            f"{_percent(targets['ty_le_bao_cao_dung_han'])} (hạn nộp của xã, phường: "
+            f"Chỉ tiêu: tỷ lệ báo cáo ≥ {percent_text(targets['ty_le_bao_cao'])}, tỷ lệ đúng hạn ≥ "
+            f"{percent_text(targets['ty_le_bao_cao_dung_han'])} (hạn nộp của xã, phường: "
             f"{deadline:%H:%M} ngày {deadline:%d/%m/%Y}). Màu xanh: đạt chỉ tiêu; màu vàng: "
-            f"thiếu dưới {_percent(_NEAR)}; màu đỏ: thiếu từ {_percent(_NEAR)} trở lên.",
+            f"thiếu dưới {percent_text(NEAR_TARGET)}; màu đỏ: thiếu từ {percent_text(NEAR_TARGET)} trở lên.",
         ],
         11,
     )
@@ -213,18 +221,8 @@ def _progress_sheet(
     printable(ws, f"{top}:{top}", "A:B")
 
 
-# How far under its target a rate is still "near" it (yellow, not red).
-_NEAR = 0.15
-
-
 def _against_target(value: float, target: float) -> PatternFill:
-    if value >= target:
-        return GOOD_FILL
-    return WARNING_FILL if value >= target - _NEAR else ERROR_FILL
-
-
-def _percent(value: float | None) -> str:
-    return "—" if value is None else f"{format_number(round(value * 100, 1))} %"
+    return {"good": GOOD_FILL, "low": WARNING_FILL, "bad": ERROR_FILL}[grade(value, target)]
 
 
 def _progress_chart(ws, top: int, last: int) -> None:
@@ -259,7 +257,7 @@ def _legend_sheet(ws, cfg: Config) -> None:
             d.label,
             "tỷ lệ (%)" if d.percent else "bình quân",
             f"{d.numerator} / {d.denominator}"
-            + (f"; chỉ tiêu ≥ {_percent(d.target)}" if d.target is not None else ""),
+            + (f"; chỉ tiêu ≥ {percent_text(d.target)}" if d.target is not None else ""),
             "tính từ số liệu các xã",
         )
         for d in cat.derived
@@ -307,14 +305,13 @@ def write_ministry_workbook(
     numeric = [i.code for i in cat.indicators if i.value_type != "category"]
     ratios = [d.code for d in cat.derived]
     wb = openpyxl.Workbook()
-    _national_sheet(wb.active, period, rollup, windows, formats, cfg)
+    table = _window_table(rollup, windows)  # one reading of the windows for every sheet
+    _national_sheet(wb.active, period, table, formats, cfg)
     for section, name in cat.sections.items():
         codes = [i.code for i in cat.indicators if i.section == section and i.code in numeric]
         if codes:
             sheet = wb.create_sheet(sheet_title(f"{section}. {name}", wb.sheetnames))
-            _section_sheet(
-                sheet, period, f"{section}. {name}", codes, rollup, windows, formats, cfg
-            )
+            _section_sheet(sheet, period, f"{section}. {name}", codes, table, formats, cfg)
     ws = wb.create_sheet("Chỉ tiêu")
     _values_sheet(
         ws,
@@ -354,12 +351,14 @@ def write_ministry_workbook(
 _TREND_INDICATORS = ("nguon_tin", "buoi_tuyen_truyen", "mo_hinh_tong", "to_tu_quan")
 
 
-def _window_table(
-    rollup: pd.DataFrame, windows: pd.DataFrame | None
-) -> dict[tuple[str, str], dict[str, object]]:
+# (unit, indicator) -> this month, its year to date, the year before, the changes
+WindowTable = dict[tuple[str, str], dict[str, object]]
+
+
+def _window_table(rollup: pd.DataFrame, windows: pd.DataFrame | None) -> WindowTable:
     """(unit, indicator) -> this month, its year to date, the same month a year before
     and the change from it, with the reports behind both months."""
-    table: dict[tuple[str, str], dict[str, object]] = {}
+    table: WindowTable = {}
     for row in rollup.itertuples():
         table[(row.unit_code, row.indicator)] = {
             "month": row.value,
@@ -383,17 +382,10 @@ def _window_table(
     return table
 
 
-def _num(value: object) -> float | None:
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return None
-    return float(value)  # type: ignore[arg-type]
-
-
 def _national_sheet(
     ws,
     period: str,
-    rollup: pd.DataFrame,
-    windows: pd.DataFrame | None,
+    table: WindowTable,
     formats: dict[str, str],
     cfg: Config,
 ) -> None:
@@ -402,7 +394,6 @@ def _national_sheet(
     ws.title = "Toàn quốc"
     cat = cfg.catalog
     month = Period.parse(period)
-    table = _window_table(rollup, windows)
     headers = [
         "Chỉ tiêu",
         f"Tháng {month.month}/{month.year}",
@@ -441,19 +432,19 @@ def _national_sheet(
         rows.append((name, *[None] * (len(headers) - 1)))
         for code in codes:
             entry = table[(NATIONAL_CODE, code)]
-            month_value = _num(entry.get("month"))
-            prev = _num(entry.get("prev"))
+            month_value = number_or_none(entry.get("month"))
+            prev = number_or_none(entry.get("prev"))
             rows.append(
                 (
                     cat.label(code),
                     month_value,
-                    _num(entry.get("ytd")),
-                    _num(entry.get("yoy")),
-                    _num(entry.get("change_yoy")),
-                    _num(entry.get("change_yoy_pct")),
+                    number_or_none(entry.get("ytd")),
+                    number_or_none(entry.get("yoy")),
+                    number_or_none(entry.get("change_yoy")),
+                    number_or_none(entry.get("change_yoy_pct")),
                     None if month_value is None or prev is None else month_value - prev,
-                    _num(entry.get("n_reporting")),
-                    _num(entry.get("yoy_n_reporting")),
+                    number_or_none(entry.get("n_reporting")),
+                    number_or_none(entry.get("yoy_n_reporting")),
                     code,
                 )
             )
@@ -484,8 +475,7 @@ def _section_sheet(
     period: str,
     title: str,
     codes: list[str],
-    rollup: pd.DataFrame,
-    windows: pd.DataFrame | None,
+    table: WindowTable,
     formats: dict[str, str],
     cfg: Config,
 ) -> None:
@@ -493,7 +483,6 @@ def _section_sheet(
     this month, the year to date, the same month a year before and the change (%)."""
     cat = cfg.catalog
     month = Period.parse(period)
-    table = _window_table(rollup, windows)
     parts = [
         ("month", f"T{month.month}/{month.year}"),
         ("ytd", "Luỹ kế năm"),
@@ -515,7 +504,7 @@ def _section_sheet(
         values: list[object] = []
         for code in codes:
             entry = table.get((unit, code), {})
-            values += [_num(entry.get(key)) for key, _ in parts]
+            values += [number_or_none(entry.get(key)) for key, _ in parts]
         rows.append((unit, name, *values))
     formats_row: list[str | None] = [None, None]
     for code in codes:
@@ -557,7 +546,7 @@ def _trend_sheet(
         (
             f"{m.month:02d}/{m.year}",
             *[
-                _num(data.get((str(m), code))) if (str(m), code) in data.index else None
+                number_or_none(data.get((str(m), code))) if (str(m), code) in data.index else None
                 for code in codes
             ],
         )
