@@ -75,3 +75,14 @@ def month_run(tmp_path_factory, prefect_harness):
         workers=2,
     )
     return root, truth, summary
+
+
+def assert_same_month_tables(a, b, period: str = PERIOD) -> None:
+    """Warehouses `a` and `b` hold the same rows of `period` in every table a run
+    writes, whatever their order."""
+    for table in ("submissions", "facts", "findings", "observations", "rollup"):
+        left, right = a.read(table, period), b.read(table, period)
+        keys = list(left.columns)
+        left = left.sort_values(keys, na_position="first").reset_index(drop=True)
+        right = right.sort_values(keys, na_position="first").reset_index(drop=True)
+        assert left.equals(right), table

@@ -13,7 +13,8 @@ import pandas as pd
 import pytest
 
 from antq.warehouse.store import Warehouse
-from tests.conftest import PERIOD, S3_SETTINGS
+from tests.conftest import PERIOD, S3_SETTINGS, assert_same_month_tables
+from tests.test_warehouse import _commit, _facts
 
 BUCKET = "antq-test"
 
@@ -58,27 +59,6 @@ def _keys(client, url: str) -> list[str]:
     prefix = url.removeprefix(f"s3://{BUCKET}/") + "/"
     pages = client.get_paginator("list_objects_v2").paginate(Bucket=BUCKET, Prefix=prefix)
     return [item["Key"].removeprefix(prefix) for page in pages for item in page.get("Contents", [])]
-
-
-def _facts(value: float) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "unit_code": ["00070"],
-            "unit_level": ["commune"],
-            "province_code": ["01"],
-            "indicator": ["nguon_tin"],
-            "value": [value],
-            "value_text": [None],
-            "source_sha256": ["ab" * 32],
-            "source_cell": ["D14"],
-        }
-    )
-
-
-def _commit(store: Warehouse, value: float) -> None:
-    staged = store.stage()
-    store.write_staged(staged, "facts", PERIOD, _facts(value))
-    store.commit(staged, [("facts", PERIOD)])
 
 
 # --------------------------------------------------------------------------- tables
@@ -197,13 +177,7 @@ def test_a_month_on_object_storage_gives_the_tables_of_the_local_run(
         local.n_errors,
         local.n_warnings,
     )
-    for table in ("submissions", "facts", "findings", "observations", "rollup"):
-        a = Warehouse(root / "warehouse").read(table, PERIOD)
-        b = Warehouse(url).read(table, PERIOD)
-        keys = list(a.columns)
-        a = a.sort_values(keys, na_position="first").reset_index(drop=True)
-        b = b.sort_values(keys, na_position="first").reset_index(drop=True)
-        assert a.equals(b), table
+    assert_same_month_tables(Warehouse(root / "warehouse"), Warehouse(url))
     keys = _keys(s3, url)
     assert sum(k.startswith("archive/") for k in keys) == local.n_files
     assert sum(k.startswith("extracts/") for k in keys) == local.n_files

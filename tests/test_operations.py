@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 from builders import CLEAN, form_bytes
-from conftest import PERIOD
+from conftest import PERIOD, assert_same_month_tables
 
 from antq.schemas.periods import period_rules
 
@@ -283,10 +283,4 @@ def test_a_month_read_on_a_local_dask_cluster_gives_the_same_tables(
         local.n_errors,
         local.n_warnings,
     )
-    for table in ("submissions", "facts", "findings", "observations", "rollup"):
-        a = Warehouse(root / "warehouse").read(table, PERIOD)
-        b = Warehouse(tmp_path / "warehouse").read(table, PERIOD)
-        keys = list(a.columns)
-        a = a.sort_values(keys, na_position="first").reset_index(drop=True)
-        b = b.sort_values(keys, na_position="first").reset_index(drop=True)
-        assert a.equals(b), table
+    assert_same_month_tables(Warehouse(root / "warehouse"), Warehouse(tmp_path / "warehouse"))
