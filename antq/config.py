@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from antq.tasks.clean import LabelBook
 
 REFORM_PERIOD = "2025-07"  # the first month reported on the units of the 2025 reform
+FIRST_PERIOD = "2020-01"  # the first month of the history the product keeps (SPEC §8)
 
 
 class UnsupportedPeriod(ValueError):
@@ -67,13 +68,23 @@ class Config:
 
 
 def registry_for(period: str | None) -> Registry:
-    if period is not None and str(Period.parse(period)) < REFORM_PERIOD:
+    """The units `period` was reported on: the 34 provinces of the July 2025 reform, or
+    before it the 63 provinces and their communes (SPEC §2)."""
+    if period is None or str(Period.parse(period)) >= REFORM_PERIOD:
+        return registry()
+    if str(Period.parse(period)) < FIRST_PERIOD:
         raise UnsupportedPeriod(
-            f"Số liệu {Period.parse(period).label_vi} báo cáo theo đơn vị hành chính trước "
-            f"sắp xếp (63 tỉnh, thành phố): chưa có danh mục đơn vị của thời kỳ này, nên "
-            f"chưa đọc được các tháng trước {Period.parse(REFORM_PERIOD).label_vi}"
+            f"Số liệu {Period.parse(period).label_vi} có trước thời kỳ lưu trữ của hệ thống "
+            f"(từ {Period.parse(FIRST_PERIOD).label_vi}): chưa có danh mục đơn vị của thời kỳ này"
         )
-    return registry()
+    from antq.schemas.reform import legacy_registry
+
+    return legacy_registry()
+
+
+def is_legacy(period: str) -> bool:
+    """Whether `period` was reported on the units before the July 2025 reform."""
+    return str(Period.parse(period)) < REFORM_PERIOD
 
 
 def _config_files() -> list[Path]:
@@ -107,4 +118,12 @@ def _load(period: str | None, digest: str) -> Config:
     )
 
 
-__all__ = ["REFORM_PERIOD", "Config", "UnsupportedPeriod", "config_digest", "registry_for"]
+__all__ = [
+    "FIRST_PERIOD",
+    "REFORM_PERIOD",
+    "Config",
+    "UnsupportedPeriod",
+    "config_digest",
+    "is_legacy",
+    "registry_for",
+]

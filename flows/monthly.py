@@ -30,6 +30,7 @@ from antq.findings import Finding, count_by_severity, findings_frame
 from antq.notify import notify
 from antq.period import Period, previous_period
 from antq.schemas.periods import period_rules
+from antq.schemas.registry import CURRENT
 from antq.tasks.discover import (
     Discovery,
     InboxFile,
@@ -41,6 +42,7 @@ from antq.tasks.discover import (
 from antq.tasks.extract import sweep_other_versions
 from antq.tasks.intake import Limits, intake
 from antq.tasks.normalize import ParsedFile
+from antq.tasks.reform import crosswalk_frame, ministry_view, successor_findings
 from antq.tasks.report import (
     ProvinceReport,
     annotated_copies,
@@ -61,7 +63,7 @@ from antq.tasks.validate import Validation, validate_month
 from antq.tasks.workers import recycle_bloated, workers_of_this_run
 from antq.warehouse import location
 from antq.warehouse.location import is_transient
-from antq.warehouse.rollup import compute_rollup
+from antq.warehouse.rollup import compute_rollup, month_rows_on_current_units
 from antq.warehouse.runs import (
     code_version,
     done_before,
@@ -220,7 +222,9 @@ def resolve_task(
 
 
 @task(name="load", cache_policy=NO_CACHE, **STORE_RETRIES)
-def load_task(warehouse: str, period: str, resolution: Resolution, extra: list[Finding]) -> Staged:
+def load_task(
+    warehouse: str, period: str, resolution: Resolution, extra: list[Finding], config: Config
+) -> Staged:
     """Stage the month's tables; nothing is visible to readers until the commit."""
     store = Warehouse(warehouse)
     staged = store.stage()
@@ -229,17 +233,37 @@ def load_task(warehouse: str, period: str, resolution: Resolution, extra: list[F
     store.write_staged(staged, "facts", period, resolution.facts)
     store.write_staged(staged, "findings", period, findings)
     store.write_staged(staged, "observations", period, resolution.observations)
+    crosswalk = crosswalk_frame(resolution.facts, config)
+    store.write_staged(staged, "unit_crosswalk", period, crosswalk)
+    if len(crosswalk):
+        split = crosswalk[(crosswalk["status"] == "ambiguous") & crosswalk["reported"]]
+        get_run_logger().info(
+            "%s báo cáo theo đơn vị hành chính trước sắp xếp (%d tỉnh, %d xã): %d xã đã báo "
+            "cáo bị chia cho nhiều xã mới, số liệu của chúng chỉ tính vào tỉnh",
+            vi_period(period),
+            len(config.registry.provinces),
+            len(config.registry.communes),
+            len(split),
+        )
     return staged
 
 
 @task(name="rollup", cache_policy=NO_CACHE, **STORE_RETRIES)
-def rollup_task(warehouse: str, staged: Staged, period: str, config: Config) -> pd.DataFrame:
+def rollup_task(
+    warehouse: str, staged: Staged, period: str, config: Config
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The month's `rollup` on the units it was reported on, and its month rows on the
+    2025 provinces (the same, for a month after the reform)."""
     store = Warehouse(warehouse)
-    frame = compute_rollup(
-        staged.tables[("facts", period)], staged.tables[("submissions", period)], period, config
-    )
+    facts, submissions = staged.tables[("facts", period)], staged.tables[("submissions", period)]
+    frame = compute_rollup(facts, submissions, period, config)
     store.write_staged(staged, "rollup", period, frame)
-    windows = windows_of_run(store, period, frame, config)
+    on_current_units = (
+        frame
+        if config.registry.edition == CURRENT
+        else month_rows_on_current_units(facts, submissions, period, config)
+    )
+    windows = windows_of_run(store, period, on_current_units, config)
     for month, rows in windows.items():
         store.write_staged(staged, "rollup_windows", month, rows)
     if len(windows) > 1:
@@ -248,7 +272,7 @@ def rollup_task(warehouse: str, staged: Staged, period: str, config: Config) -> 
             len(windows) - 1,
             vi_period(period),
         )
-    return frame
+    return frame, on_current_units
 
 
 @task(name="commit", cache_policy=NO_CACHE, **STORE_RETRIES)
@@ -311,13 +335,12 @@ def dashboard_task(
     rollup: pd.DataFrame,
     submissions: pd.DataFrame,
     reporting: set[str],
-    province_reports: list[ProvinceReport],
+    workbooks: dict[str, Path],
     warehouse: str,
     config: Config,
 ) -> Path:
     months = Warehouse(warehouse).read("rollup_windows")
     months = months[months["window"] == "month"]
-    workbooks = {r.province_code: r.workbook for r in province_reports}
     return write_dashboard(
         reports_root, period, months, rollup, submissions, reporting, workbooks, config
     )
@@ -346,7 +369,10 @@ def ministry_task(
 
 
 def _previous_rollup(store: Warehouse, period: str) -> pd.DataFrame | None:
-    frame = store.read("rollup", previous_period(period))
+    """The month before's rows on the 2025 provinces (what this month's are shown on,
+    across the July 2025 reform too)."""
+    frame = store.read("rollup_windows", previous_period(period))
+    frame = frame[frame["window"] == "month"]
     return frame if len(frame) else None
 
 
@@ -505,12 +531,17 @@ def monthly_ingest(
         clock.lap("validate")
         resolution = resolve_task(quote(parsed), quote(validation), previous, quote(config))
         clock.lap("resolve")
-        staged = load_task(warehouse, period, quote(resolution), quote(discovery.findings))
-        rollup = rollup_task(warehouse, quote(staged), period, quote(config))
+        reform = successor_findings(resolution.facts, resolution.submissions, period, config)
+        staged = load_task(
+            warehouse, period, quote(resolution), quote(discovery.findings + reform), quote(config)
+        )
+        rollup, on_current_units = rollup_task(warehouse, quote(staged), period, quote(config))
         clock.lap("load")
         commit_task(warehouse, quote(staged), period)
         clock.lap("commit")
-        findings = open_findings(resolution.findings, resolution.submissions) + discovery.findings
+        findings = (
+            open_findings(resolution.findings, resolution.submissions) + discovery.findings + reform
+        )
         reporting = set(
             resolution.facts.loc[resolution.facts["unit_level"] == "commune", "unit_code"]
         )
@@ -525,25 +556,31 @@ def monthly_ingest(
             workers,
         )
         clock.lap("province-reports")
+        view = ministry_view(
+            config,
+            resolution.submissions,
+            findings,
+            {r.province_code: r.workbook for r in province_reports},
+        )
         summary.ministry_workbook = ministry_task(
             out_dir,
             period,
-            rollup,
-            resolution.submissions,
-            quote(findings),
+            on_current_units,
+            view.submissions,
+            quote(view.findings),
             warehouse,
-            quote(config),
+            quote(view.config),
         )
         clock.lap("ministry")
         dashboard_task(
             reports,
             period,
-            rollup,
-            resolution.submissions,
+            on_current_units,
+            view.submissions,
             quote(reporting),
-            quote(province_reports),
+            quote(view.province_reports),
             warehouse,
-            quote(config),
+            quote(view.config),
         )
         clock.lap("dashboard")
         counts = count_by_severity(findings)

@@ -48,7 +48,7 @@ from openpyxl.writer.excel import ExcelWriter
 
 from antq.period import Period, previous_period
 from antq.schemas.catalog import ConsistencyRule, Indicator, Level, catalog
-from antq.schemas.registry import Unit, registry
+from antq.schemas.registry import LEGACY, Registry, Unit, registry
 from antq.text import fold
 
 Mode = Literal["forms", "table"]
@@ -336,6 +336,24 @@ class ProvincePlan:
     evolve: bool = False  # values of a series (see `evolution`)
 
 
+def registry_for_period(period: str) -> Registry:
+    """The units a month is reported on: the 2025 ones, or before July 2025 the old ones."""
+    from antq.config import registry_for
+
+    return registry_for(period)
+
+
+def registry_of(unit: Unit) -> Registry:
+    from antq.schemas.reform import legacy_registry
+
+    return legacy_registry() if unit.registry == LEGACY else registry()
+
+
+def unit_key(unit: Unit) -> str:
+    """The key of a unit's random draws: the old units reuse codes of the new ones."""
+    return f"legacy-{unit.code}" if unit.registry == LEGACY else unit.code
+
+
 def province_mode(province_code: str, seed: int) -> Mode:
     """Stable across months: a province keeps its way of reporting."""
     roll = rng_for(seed, province_code, "mode").random()
@@ -352,7 +370,7 @@ def province_folder(province: Unit, seed: int) -> str:
     if roll < 0.8:
         return province.code
     candidate = full_name(province) if rng.random() < 0.5 else province.bare_name
-    return candidate if registry().province_folder(candidate) == province else slugged
+    return candidate if registry_of(province).province_folder(candidate) == province else slugged
 
 
 def plan_commune(
@@ -431,12 +449,19 @@ def plan_month(
     everyone: bool = False,
     evolve: bool = False,
 ) -> list[ProvincePlan]:
-    reg = registry()
-    asked = sorted(reg.provinces) if provinces is None else [str(p).zfill(2) for p in provinces]
-    codes = list(dict.fromkeys(asked))
-    unknown = [code for code in codes if code not in reg.provinces]
+    reg = registry_for_period(period)
+    current = registry()
+    asked = sorted(current.provinces) if provinces is None else [str(p).zfill(2) for p in provinces]
+    unknown = [code for code in asked if code not in current.provinces]
     if unknown:
         raise ValueError(f"unknown province codes {unknown}")
+    codes = list(dict.fromkeys(asked))
+    if reg.edition == LEGACY:  # the old provinces that went into the asked ones
+        from antq.schemas.reform import successor
+
+        codes = [
+            c for c in sorted(reg.provinces) if successor(reg.provinces[c]).province_code in asked
+        ]
     drafts: list[tuple[Unit, Mode, list[CommunePlan]]] = []
     for code in codes:
         mode = province_mode(code, seed)
@@ -660,6 +685,10 @@ def repair_consistency(values: dict[str, Value]) -> None:
         raise RuntimeError(f"sample values break catalog rules: {failed_rules(values)}")
 
 
+# An old commune's size against a new one's: 3,321 communes since July 2025, 10,035 before.
+LEGACY_COMMUNE_SIZE = 0.33
+
+
 def unit_scale(unit_code: str, seed: int) -> float:
     """A commune's size: big wards report more of everything than mountain communes."""
     return rng_for(seed, unit_code, "scale").uniform(0.6, 1.6)
@@ -668,8 +697,10 @@ def unit_scale(unit_code: str, seed: int) -> float:
 def commune_values(unit: Unit, period: str, seed: int, evolve: bool = False) -> dict[str, Value]:
     _, month = parse_period(period)
     indicators = reported_indicators("commune", month)
-    scale = unit_scale(unit.code, seed)
-    return draw_values(unit.code, indicators, period, seed, scale, evolve)
+    scale = unit_scale(unit_key(unit), seed)
+    if unit.registry == LEGACY:  # about three old communes went into each new one
+        scale *= LEGACY_COMMUNE_SIZE
+    return draw_values(unit_key(unit), indicators, period, seed, scale, evolve)
 
 
 def summable(ind: Indicator) -> bool:
@@ -694,7 +725,7 @@ def province_values(
         if summable(ind)
     }
     own = [ind for ind in indicators if not summable(ind)]
-    values.update(draw_values(province.code, own, period, seed, 1.0, evolve))
+    values.update(draw_values(unit_key(province), own, period, seed, 1.0, evolve))
     if failed_rules(values):
         raise RuntimeError(f"province {province.code} sums break catalog rules")
     return values
@@ -713,7 +744,7 @@ PEOPLE = (
     "Vũ Thị Hạnh", "Đặng Quốc Bảo", "Bùi Thị Thu", "Đỗ Văn Long", "Ngô Thị Mai",
 )
 # fmt: on
-TYPE_ABBREVIATIONS = {"xã": "X.", "phường": "P.", "đặc khu": "ĐK"}
+TYPE_ABBREVIATIONS = {"xã": "X.", "phường": "P.", "đặc khu": "ĐK", "thị trấn": "TT."}
 # Vietnamese words are syllables: these start compounds ("khu dân cư", "cơ quan", "nhà
 # trường"), so a merged header never ends on them ("Khu dân" over "Cư tổng số").
 _BOUND_SYLLABLES = frozenset({"dân", "cơ", "nhà", "doanh", "bệnh", "tổ", "khu", "tự"})
@@ -770,7 +801,7 @@ def agency_line(unit: Unit, upper: bool) -> str:
 def identifies(text: str, unit: Unit) -> bool:
     """Whether the registry finds exactly `unit` from `text`: only such names are written
     without a code, so that the truth stays reachable."""
-    reg = registry()
+    reg = registry_of(unit)
     if unit.level == "province":
         return reg.match_province(text).unit == unit
     return reg.match_commune(text, unit.province_code).unit == unit
@@ -778,7 +809,10 @@ def identifies(text: str, unit: Unit) -> bool:
 
 @lru_cache(maxsize=1)
 def _folded_commune_names() -> tuple[str, ...]:
-    return tuple(f" {fold(unit.bare_name)} " for unit in registry().communes.values())
+    from antq.schemas.reform import legacy_registry
+
+    units = [*registry().communes.values(), *legacy_registry().communes.values()]
+    return tuple(dict.fromkeys(f" {fold(unit.bare_name)} " for unit in units))
 
 
 def fake_commune_name(rng: random.Random) -> str:
@@ -1454,7 +1488,7 @@ def form_identity(unit: Unit, style: FormStyle, rng: random.Random, fake: bool) 
 def parent_agency(unit: Unit, upper: bool) -> str:
     if unit.level == "province":
         return "BỘ CÔNG AN" if upper else "Bộ Công an"
-    return agency_line(registry().provinces[unit.province_code], upper)
+    return agency_line(registry_of(unit).provinces[unit.province_code], upper)
 
 
 def signers(unit: Unit) -> tuple[str, str]:
@@ -1922,6 +1956,8 @@ def _run(plans: Sequence[ProvincePlan], workers: int) -> list[_Output]:
     if workers <= 1 or len(plans) <= 1:
         return [build_province(plan) for plan in plans]
     registry()  # load once in the parent so forked workers inherit it
+    registry_for_period(plans[0].period)
+    _folded_commune_names()
     biggest_first = sorted(range(len(plans)), key=lambda i: -len(plans[i].communes))
     with ProcessPoolExecutor(max_workers=workers) as pool:
         outputs = list(pool.map(build_province, [plans[i] for i in biggest_first]))
@@ -1994,13 +2030,9 @@ def generate_series(
     workers: int = 2,
 ) -> list[SampleTruth]:
     """A run of months ending with `last`, whose values evolve like a real movement's
-    (`evolution`): one inbox folder and one truth per month."""
-    first = series_periods(last, months)[0]
-    if first < f"{SERIES_START[0]}-{SERIES_START[1]:02d}":
-        raise ValueError(
-            f"a series starts in {SERIES_START[0]}-{SERIES_START[1]:02d} at the earliest "
-            f"(the units of the 2025 reform), not {first}"
-        )
+    (`evolution`): one inbox folder and one truth per month. Months before July 2025
+    are written on the units of their day (63 provinces; `provinces` names the 2025
+    ones, whose old provinces are written)."""
     return [
         generate_month(root, period, seed, provinces, max_communes, mistakes, workers, evolve=True)
         for period in series_periods(last, months)

@@ -24,6 +24,9 @@ UnitLevel = Literal["province", "commune"]
 MatchStatus = Literal["ok", "unknown", "ambiguous"]
 
 NATIONAL_CODE = "VN"
+# Which registry a unit belongs to: the units since the July 2025 reform, or those before.
+CURRENT = "2025"
+LEGACY = "legacy"
 
 # Words that come before a unit's own name in titles: "Công an xã", "UBND phường", ...
 _AGENCY = r"(?:cong an|ca|uy ban nhan dan|ubnd|ban chi dao|bcd)"
@@ -34,10 +37,13 @@ _COMMUNE_TYPES = {
     "p": "phường",
     "dac khu": "đặc khu",
     "dk": "đặc khu",
+    # before the July 2025 reform: a district's town
+    "thi tran": "thị trấn",
+    "tt": "thị trấn",
 }
 _PROVINCE_TYPES = {"tinh": "tỉnh", "thanh pho": "thành phố", "tp": "thành phố"}
 _COMMUNE_PREFIX = re.compile(
-    rf"^(?:{_AGENCY}\s+)?(?P<type>dac khu|phuong|xa|dk|p|x)\s+(?P<name>.+)$"
+    rf"^(?:{_AGENCY}\s+)?(?P<type>dac khu|thi tran|phuong|xa|dk|tt|p|x)\s+(?P<name>.+)$"
 )
 _PROVINCE_PREFIX = re.compile(rf"^(?:{_AGENCY}\s+)?(?P<type>tinh|thanh pho|tp)\s+(?P<name>.+)$")
 _AGENCY_ONLY = re.compile(rf"^{_AGENCY}\s+(?P<name>.+)$")
@@ -52,6 +58,8 @@ class Unit:
     level: UnitLevel
     province_code: str
     division_type: str
+    registry: str = CURRENT  # CURRENT or LEGACY: the same code names different units
+    district: str = ""  # before the reform, the district a commune belonged to
 
     @property
     def display_name(self) -> str:
@@ -63,7 +71,7 @@ class Unit:
     @property
     def bare_name(self) -> str:
         """The name without its division type: "Phường Hoàn Kiếm" -> "Hoàn Kiếm"."""
-        for prefix in ("Thành phố ", "Tỉnh ", "Phường ", "Xã ", "Đặc khu "):
+        for prefix in ("Thành phố ", "Tỉnh ", "Phường ", "Xã ", "Đặc khu ", "Thị trấn "):
             if self.name.startswith(prefix):
                 return self.name[len(prefix) :]
         return self.name
@@ -151,9 +159,11 @@ def _tail(text: str, n_folded: int) -> str:
 
 
 class Registry:
-    """All units of the 2025 hierarchy with code and name lookup."""
+    """All units of one hierarchy (`edition`: the 2025 one, or the one before the
+    reform) with code and name lookup."""
 
-    def __init__(self, provinces: list[Unit], communes: list[Unit]) -> None:
+    def __init__(self, provinces: list[Unit], communes: list[Unit], edition: str = CURRENT) -> None:
+        self.edition = edition
         self.provinces: dict[str, Unit] = {u.code: u for u in provinces}
         self.communes: dict[str, Unit] = {u.code: u for u in communes}
         self._by_province: dict[str, list[Unit]] = defaultdict(list)

@@ -126,6 +126,7 @@ def _facts(validation: Validation, cfg: Config) -> pd.DataFrame:
                 "value_text": text,
                 "source_sha256": ref.file.ref.sha256,
                 "source_cell": obs.cell,
+                "registry": cfg.registry.edition,
             }
         )
     return pd.DataFrame(rows, columns=FACTS.names).astype({"value": "float64"})

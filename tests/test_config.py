@@ -42,7 +42,13 @@ def test_a_month_is_read_against_the_registry_it_is_given():
     assert [f.rule for f in parsed.findings] == ["unit-outside-province"]
 
 
-def test_a_month_before_the_2025_reform_is_refused_not_read_against_todays_units():
-    Config.load("2025-07")
-    with pytest.raises(UnsupportedPeriod, match="trước tháng 7/2025"):
-        Config.load("2025-06")
+def test_a_month_before_the_2025_reform_is_read_against_the_units_of_its_day():
+    assert Config.load("2025-07").registry.edition == "2025"
+    before = Config.load("2025-06").registry
+    assert before.edition == "legacy"
+    assert len(before.provinces) == 63
+    # Hà Giang (02) was merged into Tuyên Quang (08): it exists only before the reform.
+    assert before.provinces["02"].name == "Hà Giang"
+    assert "02" not in Config.load("2025-07").registry.provinces
+    with pytest.raises(UnsupportedPeriod, match="trước thời kỳ lưu trữ"):
+        Config.load("2019-12")

@@ -43,7 +43,7 @@ def test_the_same_inputs_give_the_same_fingerprint_and_any_change_another(tmp_pa
     staged = store.stage()  # another month's facts committed since
     fact = {"unit_code": "02923", "unit_level": "commune", "province_code": "15"}
     fact |= {"indicator": "tin_bai", "value": 3.0, "value_text": None}
-    fact |= {"source_sha256": "a" * 64, "source_cell": "D9"}
+    fact |= {"source_sha256": "a" * 64, "source_cell": "D9", "registry": "2025"}
     store.write_staged(staged, "facts", "2026-09", pd.DataFrame([fact], columns=FACTS.names))
     store.commit(staged, [("facts", "2026-09")])
     changes.append(_print(store, files, reports))

@@ -21,6 +21,7 @@ def _facts(value: float) -> pd.DataFrame:
             "value_text": [None],
             "source_sha256": ["ab" * 32],
             "source_cell": ["D14"],
+            "registry": ["2025"],
         }
     )
 

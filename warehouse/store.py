@@ -197,15 +197,29 @@ class Warehouse:
             frame = schema.empty_table().to_pandas()
             frame.insert(0, PARTITION, pd.Series(dtype="object"))
             return frame
-        data = dataset.to_table(columns=[PARTITION, *schema.names], filter=where)
-        frame = data.drop_columns([PARTITION]).cast(schema).to_pandas()
+        # A table written before a column was added to it reads that column as nulls.
+        present = [name for name in schema.names if name in dataset.schema.names]
+        data = dataset.to_table(columns=[PARTITION, *present], filter=where)
+        for name in schema.names:
+            if name not in present:
+                data = data.append_column(name, pa.nulls(len(data), schema.field(name).type))
+        frame = data.select(schema.names).cast(schema).to_pandas()
         frame.insert(0, PARTITION, data.column(PARTITION).to_pylist())
         return frame
 
     def read_history(self, period: str, months: int, columns: list[str]) -> pd.DataFrame:
-        """Facts of the `months` calendar months before `period` (not `period` itself)."""
+        """Facts of the `months` calendar months before `period` (not `period` itself),
+        reported on the same units as `period`: a month after the July 2025 reform has
+        no history before it (its codes name other units), and one before has none after."""
+        from antq.config import REFORM_PERIOD
+
         start = str(Period.parse(period).shift(-months))
-        where = (pc.field(PARTITION) >= start) & (pc.field(PARTITION) < period)
+        end = period
+        if period >= REFORM_PERIOD:
+            start = max(start, REFORM_PERIOD)
+        else:
+            end = min(end, REFORM_PERIOD)
+        where = (pc.field(PARTITION) >= start) & (pc.field(PARTITION) < end)
         return self._read("facts", where)[[*columns, PARTITION]]
 
     def periods(self, table: str) -> list[str]:
@@ -278,7 +292,12 @@ class Warehouse:
         if self._is_delta(table):
             predicate = f"{PARTITION} = '{period}'"
             write_deltalake(
-                uri, data, mode="overwrite", predicate=predicate, storage_options=options
+                uri,
+                data,
+                mode="overwrite",
+                predicate=predicate,
+                schema_mode="merge",  # a column added since the table was made
+                storage_options=options,
             )
         else:
             write_deltalake(

@@ -39,6 +39,9 @@ FACTS = pa.schema(
         ("value_text", pa.string()),
         ("source_sha256", pa.string()),
         ("source_cell", pa.string()),
+        # the registry of `unit_code`: "2025", or "legacy" for the units before the July
+        # 2025 reform, whose codes the new units reuse for others (null: "2025")
+        ("registry", pa.string()),
     ]
 )
 
@@ -92,6 +95,32 @@ ROLLUP_WINDOWS = pa.schema(
         ("yoy_n_reporting", pa.int32()),
         ("change_yoy", pa.float64()),
         ("change_yoy_pct", pa.float64()),
+        # Windows reaching before the July 2025 reform hold figures of the old units,
+        # carried to the 2025 provinces: the share of the figure that came from old
+        # communes with one certain 2025 successor (the rest: communes split between
+        # several new ones, which count in their province but in no new commune). Null
+        # when the window has no month before the reform.
+        ("mapped_share", pa.float64()),
+        ("prev_mapped_share", pa.float64()),
+        ("yoy_mapped_share", pa.float64()),
+    ]
+)
+
+# Months before the July 2025 reform: every old unit of the month's registry and what it
+# became (schemas/reform.py), so each figure of the old units can be followed to the new.
+UNIT_CROSSWALK = pa.schema(
+    [
+        ("legacy_code", pa.string()),
+        ("legacy_level", pa.string()),  # province | commune
+        ("legacy_name", pa.string()),
+        ("legacy_district", pa.string()),
+        ("legacy_province_code", pa.string()),
+        ("status", pa.string()),  # certain | ambiguous | unmapped
+        ("successor_code", pa.string()),  # the 2025 unit, when certain
+        ("successor_name", pa.string()),
+        ("successor_province_code", pa.string()),
+        ("candidates", pa.string()),  # a split commune's new communes: "00004,00008"
+        ("reported", pa.bool_()),  # the old unit has facts this month
     ]
 )
 
@@ -123,6 +152,7 @@ TABLES: dict[str, pa.Schema] = {
     "rollup": ROLLUP,
     "observations": OBSERVATIONS,
     "rollup_windows": ROLLUP_WINDOWS,
+    "unit_crosswalk": UNIT_CROSSWALK,
 }
 
 # The commits of runs, the last table written by each: readers read every table at the

@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 
 from antq.config import Config
 from antq.period import Period
-from antq.warehouse.rollup import compute_rollup
+from antq.warehouse.rollup import month_rows_on_current_units
 from antq.warehouse.store import Warehouse
 from antq.warehouse.tables import PARTITION, ROLLUP_WINDOWS, WINDOWS
 
@@ -35,6 +35,7 @@ _BASE_COLUMNS = [
     "n_expected",
     "numerator",
     "denominator",
+    "mapped_share",
 ]
 
 
@@ -59,8 +60,9 @@ def touched(store: Warehouse, period: str) -> list[str]:
 
 def month_rows(store: Warehouse, months: list[str]) -> pd.DataFrame:
     """The month rows (value, counts, and a ratio's numerator and denominator) of the
-    `months` in the warehouse: kept as the `month` window, or, for a month committed
-    before windows were kept, computed again from its facts and submissions."""
+    `months` in the warehouse, on the 2025 provinces: kept as the `month` window, or,
+    for a month committed before windows were kept, computed again from its facts and
+    submissions."""
     kept = store.read("rollup_windows")
     kept = kept[(kept["window"] == "month") & kept["period"].isin(months)]
     frames = [kept[["period", *_BASE_COLUMNS]]]
@@ -68,7 +70,7 @@ def month_rows(store: Warehouse, months: list[str]) -> pd.DataFrame:
     facts, subs = store.dataset("facts"), store.dataset("submissions")
     for month in missing if facts is not None and subs is not None else []:
         where = pc.field(PARTITION) == month
-        frame = compute_rollup(
+        frame = month_rows_on_current_units(
             facts.to_table(filter=where).drop_columns([PARTITION]),
             subs.to_table(filter=where).drop_columns([PARTITION]),
             month,
@@ -98,6 +100,8 @@ def compute_windows(
                     {"period": str(month), "window": window, "month": str(m)}
                     for m in month.window(window)
                 ]
+    if "mapped_share" not in base.columns:  # month rows of the 2025 units only
+        base = base.assign(mapped_share=float("nan"))
     con = duckdb.connect()
     try:
         con.register("base", base)
@@ -116,8 +120,9 @@ def compute_windows(
 def windows_of_run(
     store: Warehouse, period: str, rollup: pd.DataFrame, config: Config
 ) -> dict[str, pd.DataFrame]:
-    """The `rollup_windows` rows a run of `period` (whose month rows are `rollup`)
-    rebuilds: its own month's and those of the later months it changes."""
+    """The `rollup_windows` rows a run of `period` (whose month rows on the 2025
+    provinces are `rollup`) rebuilds: its own month's and those of the later months
+    it changes."""
     targets = touched(store, period)
     first = str(Period.parse(period).shift(-_REACH))
     reach = [str(p) for p in Period.range(Period.parse(first), Period.parse(targets[-1]))]

@@ -5,7 +5,9 @@
 -- Inputs (registered by warehouse/windows.py):
 --   base     the month rows of every month involved: period, unit_code, unit_level,
 --            indicator, value, n_reporting, n_expected, numerator, denominator (the
---            sums a derived row is the ratio of)
+--            sums a derived row is the ratio of), mapped_share (for a month before the
+--            July 2025 reform: the share of the figure from old communes with one
+--            certain successor; null after it)
 --   kinds    indicator, kind ('flow' | 'stock'), is_ratio; a ratio has the kind of its
 --            numerator, and the reporting rates count reports: flows
 --   spans    period, window, month: the months of each window, for the target months
@@ -24,6 +26,7 @@ WITH
 rows_in AS (
     SELECT s.period, s."window", b.period AS month, b.unit_code, b.unit_level, b.indicator,
            b.value, b.n_reporting, b.n_expected, b.numerator, b.denominator,
+           b.mapped_share, coalesce(b.numerator, b.value) AS whole,
            k.kind, k.is_ratio
     FROM spans s
     JOIN base b ON b.period = s.month
@@ -37,7 +40,10 @@ flows AS (
            NULL::VARCHAR AS value_period,
            sum(numerator) AS numerator, sum(denominator) AS denominator,
            sum(n_reporting) AS n_reporting, sum(n_expected) AS n_expected,
-           count(DISTINCT month) AS n_months
+           count(DISTINCT month) AS n_months,
+           CASE WHEN count(mapped_share) = 0 THEN NULL
+                WHEN coalesce(sum(whole), 0) = 0 THEN 1.0
+                ELSE sum(whole * coalesce(mapped_share, 1.0)) / sum(whole) END AS mapped_share
     FROM rows_in
     WHERE kind = 'flow'
     GROUP BY ALL
@@ -52,7 +58,8 @@ stocks AS (
                AS n_reporting,
            coalesce(arg_max(n_expected, month) FILTER (WHERE value IS NOT NULL),
                     arg_max(n_expected, month)) AS n_expected,
-           count(DISTINCT month) AS n_months
+           count(DISTINCT month) AS n_months,
+           arg_max(mapped_share, month) FILTER (WHERE value IS NOT NULL) AS mapped_share
     FROM rows_in
     WHERE kind = 'stock'
     GROUP BY ALL
@@ -84,7 +91,10 @@ SELECT w.period, w."window", w.unit_code, w.unit_level, w.indicator, w.value,
        y.value AS yoy_value,
        CAST(y.n_reporting AS INTEGER) AS yoy_n_reporting,
        w.value - y.value AS change_yoy,
-       (w.value - y.value) / nullif(abs(y.value), 0) AS change_yoy_pct
+       (w.value - y.value) / nullif(abs(y.value), 0) AS change_yoy_pct,
+       w.mapped_share,
+       p.mapped_share AS prev_mapped_share,
+       y.mapped_share AS yoy_mapped_share
 FROM windows w
 JOIN targets t ON t.period = w.period
 LEFT JOIN compared p

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 UnitStatus = Literal["ok", "unknown", "ambiguous", "other-province"]
 
 _COMMUNE_LINE = re.compile(
-    r"^(?:(?:cong an|ca|ubnd|uy ban nhan dan)\s+)?(?:xa|phuong|dac khu|p|x)\s+\S"
+    r"^(?:(?:cong an|ca|ubnd|uy ban nhan dan)\s+)?(?:xa|phuong|dac khu|thi tran|p|x)\s+\S"
 )
 _PROVINCE_LINE = re.compile(
     r"^(?:(?:cong an|ca|ubnd|uy ban nhan dan)\s+)(?:tinh|thanh pho|tp)\s+\S"
@@ -164,7 +164,7 @@ def find_form_unit(
 def _unit_from_file_name(registry: Registry, stem: str, province: str) -> UnitFinding | None:
     """ "BC T10-2026 xa Tan Thanh" names its commune; only a sure match is used."""
     folded = fold(stem)
-    match = re.search(r"(?:^| )((?:xa|phuong|dac khu) .+)$", folded)
+    match = re.search(r"(?:^| )((?:xa|phuong|dac khu|thi tran) .+)$", folded)
     if not match:
         return None
     words = match.group(1).split()
