@@ -96,7 +96,7 @@ def _month(period: str, rows: list[tuple[str, str, str, str, float]], registry: 
                 "layout": "form", "status": "accepted", "n_errors": 0, "n_warnings": 0,
                 "version": 1, "superseded_by": None,
             }
-            for sha, province in dict(zip(facts["source_sha256"], facts["province_code"])).items()
+            for sha, province in dict(zip(facts["source_sha256"], facts["province_code"], strict=True)).items()
         ]
     )  # fmt: skip
     return (
