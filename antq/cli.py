@@ -133,36 +133,33 @@ def _print_summary(summary) -> None:  # RunSummary
 
 
 def _demo(args: argparse.Namespace) -> int:
+    from antq.config import REFORM_PERIOD
     from antq.prefect_server import start_temporary_server, wait_for
-    from antq.sample.generate import (
-        SERIES_START,
-        generate_month,
-        generate_series,
-        series_periods,
-    )
+    from antq.sample.generate import generate_month, generate_series, series_periods
 
     root = Path(args.dir).resolve()
     started = time.monotonic()
     months = series_periods(args.period, args.months)
     what = (
-        f"a sample national month {args.period}"
+        f"a sample month {args.period}"
         if args.months == 1
-        else f"{args.months} sample national months {months[0]} .. {months[-1]}"
+        else f"{args.months} sample months {months[0]} .. {months[-1]}"
     )
-    first = "{}-{:02d}".format(*SERIES_START)
-    if args.months > 1 and months[0] < first:
+    if months[0] < REFORM_PERIOD:
         print(
-            f"antq demo: chuỗi tháng mẫu bắt đầu từ {first} (đơn vị hành chính sau sắp xếp "
-            f"năm 2025); {args.months} tháng đến {args.period} bắt đầu từ {months[0]}",
-            file=sys.stderr,
+            f"  các tháng trước {REFORM_PERIOD} được tạo theo đơn vị hành chính trước sắp xếp "
+            f"(63 tỉnh, khoảng 10.000 xã: mỗi tháng gấp ba số tệp)",
+            flush=True,
         )
-        return 2
     print(f"Generating {what} under {root / 'inbox'} ...", flush=True)
     server = start_temporary_server()  # boots while the months are generated
+    provinces = args.provinces.split(",") if args.provinces else None
     if args.months == 1:
-        generate_month(root, period=args.period, seed=args.seed, workers=args.workers)
+        generate_month(root, args.period, args.seed, provinces=provinces, workers=args.workers)
     else:
-        generate_series(root, args.period, args.months, args.seed, workers=args.workers)
+        generate_series(
+            root, args.period, args.months, args.seed, provinces=provinces, workers=args.workers
+        )
     print(f"  done in {time.monotonic() - started:.1f} s", flush=True)
     wait_for(server)
     if args.months == 1:
@@ -493,6 +490,11 @@ def build_parser() -> argparse.ArgumentParser:
         default=1,
         help="a series of N months ending with --period, values evolving month to month "
         "(stocks grow, flows follow the season), loaded with backfill",
+    )
+    demo.add_argument(
+        "--provinces",
+        help="only these provinces (2025 codes, e.g. 01,08; a month before July 2025 "
+        "writes the old provinces that went into them)",
     )
     demo.add_argument("--seed", type=int, default=2026)
     demo.add_argument("--workers", type=int, default=2)

@@ -339,10 +339,18 @@ def dashboard_task(
     warehouse: str,
     config: Config,
 ) -> Path:
-    months = Warehouse(warehouse).read("rollup_windows")
-    months = months[months["window"] == "month"]
+    kept = Warehouse(warehouse).read("rollup_windows")
+    months = kept[kept["window"] == "month"]
     return write_dashboard(
-        reports_root, period, months, rollup, submissions, reporting, workbooks, config
+        reports_root,
+        period,
+        months,
+        rollup,
+        submissions,
+        reporting,
+        workbooks,
+        config,
+        kept[kept["period"] == period],
     )
 
 

@@ -192,30 +192,86 @@ def test_run_refuses_a_bad_period_or_a_missing_inbox_with_a_clear_message(tmp_pa
     assert "không tìm thấy" in capsys.readouterr().err
 
 
-@pytest.mark.slow  # seven months through the flow: `make test-slow` (CI)
-def test_a_series_of_months_keeps_the_history_rules_quiet(tmp_path, prefect_harness):
-    """Seven months of a series (stocks growing, flows following the season), clean:
-    with six months of history behind the last, neither the stock-drop nor the
-    flow-outlier rule fires, and the year to date adds the months up."""
+@pytest.mark.slow  # 24 months through the flow: `make test-slow` (CI)
+def test_two_years_across_the_2025_reform_load_and_compare_on_the_units_of_today(
+    tmp_path, prefect_harness
+):
+    """A series of 24 months, the first 12 on the units before the July 2025 reform
+    (Hà Giang and Tuyên Quang, since merged into Tuyên Quang 08), clean: every fact
+    lands, the history rules stay quiet (also across the reform, where codes change
+    meaning), the old communes split between several new ones are flagged, and June
+    2026 is compared with June 2025 carried to today's province, in the warehouse, the
+    ministry workbook and the dashboard."""
+    from vietnamadminunits.converter import converter_2025 as conversion
+    from vietnamadminunits.database import get_data
+
     from antq.sample.generate import generate_series
 
-    generate_series(
-        tmp_path, "2026-06", 7, provinces=["15"], max_communes=6, mistakes=False, workers=1
+    truths = generate_series(
+        tmp_path, "2026-06", 24, provinces=["08"], max_communes=5, mistakes=False, workers=1
     )
     summaries = backfill(
-        "2025-12", "2026-06", tmp_path / "inbox", tmp_path / "warehouse", tmp_path / "reports"
+        "2024-07", "2026-06", tmp_path / "inbox", tmp_path / "warehouse", tmp_path / "reports"
     )
-    assert len(summaries) == 7
+    assert len(summaries) == 24
     store = Warehouse(tmp_path / "warehouse")
-    findings = store.read("findings")
-    assert not findings["rule"].isin(["stock-drop", "flow-outlier"]).any(), findings
-    rollup = store.read("rollup")
-    flows = rollup[(rollup["unit_code"] == "VN") & (rollup["indicator"] == "buoi_tuyen_truyen")]
+    facts, findings = store.read("facts"), store.read("findings")
+    for truth in truths:  # nothing lost, nothing changed, on the units of the month
+        stored = facts[facts["period"] == truth.period]
+        assert len(stored) == len(truth.facts), truth.period
+        merged = truth.facts.merge(stored, on=["unit_level", "unit_code", "indicator"])
+        assert len(merged) == len(truth.facts)
+        assert (merged["value_x"].fillna(-1) == merged["value_y"].fillna(-1)).all()
+        assert set(stored["registry"]) == {"legacy" if truth.period < "2025-07" else "2025"}
+    assert set(findings["rule"]) == {"successor-ambiguous"}, findings
+    assert (findings["period"] < "2025-07").all()
+    crosswalk = store.read("unit_crosswalk", "2025-06")
+    split = set(crosswalk.loc[crosswalk["status"] == "ambiguous", "legacy_code"])
+    assert set(findings.loc[findings["period"] == "2025-06", "unit_code"]) == split & set(
+        facts.loc[facts["period"] == "2025-06", "unit_code"]
+    )
+
+    # June 2025 on today's province, summed here from the truth, with the share of it
+    # from old communes the package does not list as split.
+    keys = {
+        r["wardCode"]: f"{r['provinceKey']}_{r['districtKey']}_{r['wardKey']}"
+        for r in get_data(
+            ["wardCode", "provinceKey", "districtKey", "wardKey"], "admin_units_legacy"
+        )
+    }
+    divided = {k for olds in conversion.DICT_PROVINCE_WARD_DIVIDED.values() for k in olds}
+    june_2025 = truths[11].facts
+    sessions = june_2025[
+        (june_2025["unit_level"] == "commune") & (june_2025["indicator"] == "buoi_tuyen_truyen")
+    ]
+    assert sessions["unit_code"].map(keys).isin(divided).any()  # the case is there
+    certain = sessions.loc[~sessions["unit_code"].map(keys).isin(divided), "value"].sum()
     windows = store.read("rollup_windows", "2026-06")
-    ytd = windows[
-        (windows["window"] == "ytd")
-        & (windows["unit_code"] == "VN")
+    row = windows[
+        (windows["window"] == "month") & (windows["unit_code"] == "08")
         & (windows["indicator"] == "buoi_tuyen_truyen")
-    ].iloc[0]
-    assert ytd["value"] == flows[flows["period"] >= "2026-01"]["value"].sum()
-    assert ytd["n_months"] == 6
+    ].iloc[0]  # fmt: skip
+    assert row["yoy_value"] == sessions["value"].sum()
+    assert row["yoy_n_reporting"] == len(sessions)
+    assert row["yoy_mapped_share"] == pytest.approx(certain / sessions["value"].sum())
+    months_2026 = [t.facts for t in truths if t.period >= "2026-01"]
+    ytd_truth = sum(
+        f.loc[
+            (f["unit_level"] == "commune") & (f["indicator"] == "buoi_tuyen_truyen"), "value"
+        ].sum()
+        for f in months_2026
+    )
+    ytd = windows[
+        (windows["window"] == "ytd") & (windows["unit_code"] == "VN")
+        & (windows["indicator"] == "buoi_tuyen_truyen")
+    ].iloc[0]  # fmt: skip
+    assert ytd["value"] == ytd_truth and ytd["n_months"] == 6
+
+    # What the ministry reads of June 2026: the year to date and June 2025.
+    national = openpyxl.load_workbook(summaries[-1].ministry_workbook)["Toàn quốc"]
+    cells = list(national.iter_rows(values_only=True))
+    line = next(r for r in cells if r[-1] == "buoi_tuyen_truyen")
+    assert line[2] == ytd_truth and line[3] == sessions["value"].sum()
+    assert any(isinstance(r[0], str) and "01/7/2025" in r[0] for r in cells[:6])
+    page = (tmp_path / "reports" / "2026-06" / "index.html").read_text(encoding="utf-8")
+    assert 'id="luy-ke"' in page and "01/7/2025" in page

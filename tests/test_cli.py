@@ -135,8 +135,6 @@ def test_antq_serve_without_a_prefect_server_says_how_to_start_one(tmp_path):
     assert "prefect server start" in done.stderr and "PREFECT_API_URL" in done.stderr
 
 
-def test_a_demo_series_reaching_before_the_2025_reform_is_refused_with_a_message(tmp_path, capsys):
-    assert main(["demo", "--dir", str(tmp_path), "--period", "2026-10", "--months", "17"]) == 2
-    assert "2025-07" in capsys.readouterr().err
+def test_a_demo_of_no_months_is_refused(tmp_path):
     with pytest.raises(SystemExit):
         main(["demo", "--dir", str(tmp_path), "--months", "0"])

@@ -321,8 +321,30 @@ def test_a_series_lets_stocks_grow_and_flows_follow_the_season(tmp_path: Path) -
     assert evolution("04456", stock, "2026-07", 1) >= 1.0
 
 
-def test_a_series_starts_with_the_units_of_the_2025_reform(tmp_path: Path) -> None:
+def test_a_series_reaching_before_the_reform_writes_those_months_on_the_old_units(
+    tmp_path: Path,
+) -> None:
     from antq.sample.generate import generate_series
 
-    with pytest.raises(ValueError, match="2025-07"):
-        generate_series(tmp_path, "2025-08", 3, provinces=["15"], max_communes=2)
+    truths = generate_series(
+        tmp_path, "2025-07", 2, provinces=["08"], max_communes=3, mistakes=False, workers=1
+    )
+    june, july = truths
+    # Tuyên Quang (08) took in Hà Giang (02): June 2025 is written by both old provinces.
+    assert sorted(june.files["province_code"].unique()) == ["02", "08"]
+    assert sorted(july.files["province_code"].unique()) == ["08"]
+    folders = {p.name for p in (tmp_path / "inbox" / "2025-06").iterdir()}
+    assert len(folders) == 2 and any(
+        "ha-giang" in f or f == "02" or "Hà Giang" in f for f in folders
+    )
+    from antq.schemas.reform import legacy_registry
+
+    old = legacy_registry()
+    communes = june.facts.loc[june.facts["unit_level"] == "commune", "unit_code"].unique()
+    assert len(communes) and all(code in old.communes for code in communes)
+    # an old commune is about a third of a new one
+    sessions = lambda t: t.facts.loc[  # noqa: E731
+        (t.facts["unit_level"] == "commune") & (t.facts["indicator"] == "buoi_tuyen_truyen"),
+        "value",
+    ].mean()
+    assert sessions(june) < sessions(july)

@@ -28,12 +28,15 @@ from antq.outputs import write_text
 from antq.period import Period
 from antq.schemas.registry import NATIONAL_CODE
 from antq.tasks.report.common import (
+    WindowTable,
     grade,
     number_or_none,
     percent_text,
     province_title,
+    reform_note,
     vi_period,
     window_line,
+    window_table,
 )
 from antq.text import fold, format_number
 
@@ -176,15 +179,18 @@ def write_dashboard(
     reporting: Iterable[str],
     province_reports: Mapping[str, Path],
     config: Config,
+    windows: pd.DataFrame | None = None,
 ) -> Path:
     """The site's pages for `period` and its index of months. `months`: the month rows
     (`period`, unit_code, indicator, value, n_reporting, n_expected) of every month in
     the warehouse; `rollup`: the period's; `reporting`: the communes with an accepted
-    report; `province_reports`: each province's error report. Returns the index."""
+    report; `province_reports`: each province's error report; `windows`: the period's
+    `rollup_windows` rows (year to date, same month a year before). Returns the index."""
     reports_root = Path(reports_root)
     write_assets(reports_root)
     out = reports_root / period
-    national = _month_page(out, period, months, rollup, province_reports, config)
+    table = window_table(rollup, windows)
+    national = _month_page(out, period, months, rollup, province_reports, config, table)
     for code in sorted(config.registry.provinces):
         _province_page(out, period, code, months, rollup, submissions, set(reporting),
                        province_reports.get(code), config)  # fmt: skip
@@ -210,6 +216,7 @@ def _month_page(
     rollup: pd.DataFrame,
     province_reports: Mapping[str, Path],
     cfg: Config,
+    table: WindowTable,
 ) -> Path:
     cat, reg = cfg.catalog, cfg.registry
     targets = {d.code: d.target for d in cat.derived}
@@ -310,9 +317,11 @@ def _month_page(
     )
     body = f"""
 <nav><a href="../index.html">← Các tháng</a><a href="#xu-huong">Xu hướng</a>
+<a href="#luy-ke">Luỹ kế, cùng kỳ</a>
 <a href="#xep-hang">Xếp hạng tỉnh</a><a href="#ty-le">Các tỷ lệ</a></nav>
 <h2>Toàn quốc</h2><div class="cards">{card_html}</div>
 <h2 id="xu-huong">Xu hướng {TREND_MONTHS} tháng</h2><div class="charts">{trend_html}</div>
+{_year_table(period, table, cfg)}
 <h2 id="xep-hang">Xếp hạng tỉnh, thành phố theo tỷ lệ báo cáo</h2>
 <p>Đường nét đứt: chỉ tiêu. Xanh: đạt; vàng: thiếu dưới 15 điểm %; đỏ: thiếu từ 15 điểm % trở lên.</p>
 <div class="charts">{ranking_html}</div>
@@ -330,6 +339,47 @@ Tỷ lệ tính lại từ tổng tử số và tổng mẫu số, không lấy 
 
 def _relative(target: Path, base: Path) -> str:
     return Path(target).resolve().relative_to(base.resolve()).as_posix()
+
+
+def _year_table(period: str, table: WindowTable, cfg: Config) -> str:
+    """The nation's figures this month, year to date and against the same month a year
+    before, with the communes reporting on both sides."""
+    cat = cfg.catalog
+    month = Period.parse(period)
+    percent = {d.code: d.percent for d in cat.derived}
+
+    def shown(code: str, value: object) -> str:
+        number = number_or_none(value)
+        if percent.get(code):
+            return percent_text(number)
+        return "—" if number is None else format_number(round(number, 1))
+
+    rows = []
+    for code in [*cat.codes, *(d.code for d in cat.derived)]:
+        entry = table.get((NATIONAL_CODE, code))
+        if not entry or number_or_none(entry.get("month")) is None:
+            continue
+        change = number_or_none(entry.get("change_yoy_pct"))
+        change_text = "—" if change is None else f"{change * 100:+.1f} %".replace(".", ",")
+        rows.append(
+            f"<tr><td>{html.escape(cat.label(code))}</td>"
+            f'<td class="n">{shown(code, entry.get("month"))}</td>'
+            f'<td class="n">{shown(code, entry.get("ytd"))}</td>'
+            f'<td class="n">{shown(code, entry.get("yoy"))}</td>'
+            f'<td class="n">{change_text}</td>'
+            f'<td class="n">{shown("", entry.get("n_reporting"))}</td>'
+            f'<td class="n">{shown("", entry.get("yoy_n_reporting"))}</td></tr>'
+        )
+    note = reform_note(period, table)
+    return f"""<h2 id="luy-ke">Luỹ kế năm và cùng kỳ năm trước</h2>
+<p>Chỉ tiêu phát sinh: luỹ kế = cộng các tháng từ tháng 1; chỉ tiêu hiện có: số của tháng gần
+nhất. Tăng/giảm so với tháng {month.month}/{month.year - 1}, khi kho có đủ số liệu của kỳ đó;
+so sánh cả số xã báo cáo ở hai kỳ.</p>
+{f"<p>{html.escape(note)}</p>" if note else ""}
+<table><thead><tr><th>Chỉ tiêu</th><th>Tháng {month.month}/{month.year}</th>
+<th>Luỹ kế từ tháng 1/{month.year}</th><th>Tháng {month.month}/{month.year - 1}</th>
+<th>Tăng/giảm</th><th>Xã báo cáo</th><th>Xã báo cáo cùng kỳ</th></tr></thead>
+<tbody>{"".join(rows)}</tbody></table>"""
 
 
 def _province_page(

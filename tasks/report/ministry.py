@@ -21,12 +21,15 @@ from antq.period import Period
 from antq.schemas.registry import NATIONAL_CODE, Registry
 from antq.tasks.report.common import (
     NEAR_TARGET,
+    WindowTable,
     grade,
     number_or_none,
     percent_text,
     province_title,
+    reform_note,
     vi_period,
     window_line,
+    window_table,
 )
 from antq.text import format_number
 from antq.xlsx import (
@@ -305,7 +308,7 @@ def write_ministry_workbook(
     numeric = [i.code for i in cat.indicators if i.value_type != "category"]
     ratios = [d.code for d in cat.derived]
     wb = openpyxl.Workbook()
-    table = _window_table(rollup, windows)  # one reading of the windows for every sheet
+    table = window_table(rollup, windows)  # one reading of the windows for every sheet
     _national_sheet(wb.active, period, table, formats, cfg)
     for section, name in cat.sections.items():
         codes = [i.code for i in cat.indicators if i.section == section and i.code in numeric]
@@ -352,36 +355,6 @@ _TREND_INDICATORS = ("nguon_tin", "buoi_tuyen_truyen", "mo_hinh_tong", "to_tu_qu
 
 
 # (unit, indicator) -> this month, its year to date, the year before, the changes
-WindowTable = dict[tuple[str, str], dict[str, object]]
-
-
-def _window_table(rollup: pd.DataFrame, windows: pd.DataFrame | None) -> WindowTable:
-    """(unit, indicator) -> this month, its year to date, the same month a year before
-    and the change from it, with the reports behind both months."""
-    table: WindowTable = {}
-    for row in rollup.itertuples():
-        table[(row.unit_code, row.indicator)] = {
-            "month": row.value,
-            "n_reporting": row.n_reporting,
-            "n_expected": row.n_expected,
-        }
-    if windows is None or windows.empty:
-        return table
-    for row in windows[windows["window"].isin(["month", "ytd"])].itertuples():
-        entry = table.setdefault((row.unit_code, row.indicator), {})
-        if row.window == "ytd":
-            entry["ytd"] = row.value
-        else:
-            entry |= {
-                "yoy": row.yoy_value,
-                "change_yoy": row.change_yoy,
-                "change_yoy_pct": row.change_yoy_pct,
-                "yoy_n_reporting": row.yoy_n_reporting,
-                "prev": row.prev_value,
-            }
-    return table
-
-
 def _national_sheet(
     ws,
     period: str,
@@ -406,14 +379,20 @@ def _national_sheet(
         "Xã báo cáo cùng kỳ",
         "Mã chỉ tiêu",
     ]
+    notes = [
+        "Chỉ tiêu phát sinh: luỹ kế = cộng các tháng; chỉ tiêu hiện có: số của tháng gần "
+        "nhất. So sánh với cùng kỳ khi kho có đủ số liệu của kỳ đó; xem thêm số xã báo cáo "
+        "ở hai kỳ (số tăng có thể chỉ vì nhiều xã báo cáo hơn).",
+    ]
+    reform = reform_note(period, table)
+    if reform:
+        notes.append(reform)
     top = write_title(
         ws,
         [
             f"TOÀN QUỐC — {vi_period(period).upper()}, LUỸ KẾ NĂM VÀ CÙNG KỲ NĂM TRƯỚC",
             window_line(period, cfg.periods),
-            "Chỉ tiêu phát sinh: luỹ kế = cộng các tháng; chỉ tiêu hiện có: số của tháng gần "
-            "nhất. So sánh với cùng kỳ khi kho có đủ số liệu của kỳ đó; xem thêm số xã báo cáo "
-            "ở hai kỳ (số tăng có thể chỉ vì nhiều xã báo cáo hơn).",
+            *notes,
         ],
         len(headers),
     )
@@ -465,8 +444,9 @@ def _national_sheet(
         ws.cell(r, len(headers)).font = CODE_FONT
     ws.freeze_panes = f"B{top + 1}"  # a coordinate: the first row may be merged
     ws.row_dimensions[top].height = 45
-    ws.cell(3, 1).alignment = Alignment(wrap_text=True, vertical="top")
-    ws.row_dimensions[3].height = 30  # the note: two lines across the table
+    for r in range(3, 3 + len(notes)):
+        ws.cell(r, 1).alignment = Alignment(wrap_text=True, vertical="top")
+        ws.row_dimensions[r].height = 30  # a note: two lines across the table
     printable(ws, f"{top}:{top}")
 
 
