@@ -320,6 +320,7 @@ class CommunePlan:
     mistake: MistakeKind | None = None
     table_typo: bool = False
     table_negative: bool = False
+    planted: str | None = None  # a true outlier of a series: a key of PLANTED
 
 
 @dataclass(frozen=True)
@@ -439,6 +440,39 @@ def assign_mistakes(communes: list[CommunePlan], period: str, seed: int) -> list
     ]
 
 
+# A series' true outliers, one commune a month once it has history enough: an extra zero
+# typed in a flow, or a stock typed at 40 % of itself (codes tried in order: the first
+# large enough). Only indicators whose rules the change cannot break.
+PLANTED: dict[str, tuple[tuple[str, ...], float, float]] = {
+    "flow-outlier": (("tin_bai", "to_roi_tai_lieu"), 10.0, 2.0),
+    "stock-drop": (("to_tu_quan",), 0.4, 3.0),
+}
+
+
+def plant_outlier(communes: list[CommunePlan], period: str, seed: int) -> list[CommunePlan]:
+    """One commune that sends its own, correct form gets a true outlier this month."""
+    candidates = [c for c in communes if c.own_form and c.mistake is None and not c.table_typo]
+    if not candidates:
+        return communes
+    rng = rng_for(seed, period, "plant")
+    chosen = rng.choice(sorted(candidates, key=lambda c: c.unit.code))
+    kind = rng.choice(sorted(PLANTED))
+    return [replace(c, planted=kind) if c is chosen else c for c in communes]
+
+
+def plant(values: dict[str, Value], kind: str) -> tuple[tuple[str, str], ...]:
+    """Change `values` by the planted outlier `kind`; the (indicator, rule) it must fire."""
+    codes, factor, least = PLANTED[kind]
+    for code in codes:
+        value = values.get(code)
+        if isinstance(value, float) and value >= least:
+            values[code] = float(math.floor(value * factor))
+            if failed_rules(values):
+                raise RuntimeError(f"a planted {kind} broke a catalog rule")
+            return ((code, kind),)
+    return ()
+
+
 def plan_month(
     root: Path,
     period: str,
@@ -448,6 +482,7 @@ def plan_month(
     mistakes: bool,
     everyone: bool = False,
     evolve: bool = False,
+    plant: bool = False,
 ) -> list[ProvincePlan]:
     reg = registry_for_period(period)
     current = registry()
@@ -476,6 +511,8 @@ def plan_month(
     everyone = [c for _, _, communes in drafts for c in communes]
     if mistakes:
         everyone = assign_mistakes(sorted(everyone, key=lambda c: c.unit.code), period, seed)
+    if plant:
+        everyone = plant_outlier(everyone, period, seed)
     by_code = {c.unit.code: c for c in everyone}
     return [
         ProvincePlan(
@@ -588,18 +625,25 @@ def draw_evolving(
 ) -> Value:  # fmt: skip
     """A value of a series: a stock drawn once and grown (`evolution`); a flow counted
     around the unit's own level (drawn once, as is whether the unit has any at all),
-    times the season, with a little noise."""
+    times the season, with a little noise; a flow that is a share or a multiple of
+    another (valuable tips of all tips, people per session) keeps the unit's own share
+    or multiple, with a little noise."""
     factor = evolution(unit_code, ind, period, seed)
     if ind.kind == "stock":
         return draw_value(ind, drawn, rng_for(seed, unit_code, ind.code), scale * factor)
     spec = magnitude(ind)
+    level = rng_for(seed, unit_code, ind.code, "level")
+    noise = rng_for(seed, unit_code, ind.code, period).uniform(1 - FLOW_NOISE, 1 + FLOW_NOISE)
+    if isinstance(spec, ShareOf | PerBase):  # the unit's own share or per-base, kept
+        base = float(drawn[dependencies(ind)[0]])
+        if isinstance(spec, ShareOf):
+            return float(math.floor(base * min(level.uniform(spec.low, spec.high) * noise, 1.0)))
+        return float(round(base * level.randint(spec.low, spec.high) * noise))
     if not isinstance(spec, Count | Money):
         return draw_value(ind, drawn, rng_for(seed, unit_code, ind.code, period), scale * factor)
-    level = rng_for(seed, unit_code, ind.code, "level")
     if level.random() < spec.zero_share:
         return 0.0
     mean = level.uniform(spec.low, spec.high) * scale * factor
-    noise = rng_for(seed, unit_code, ind.code, period).uniform(1 - FLOW_NOISE, 1 + FLOW_NOISE)
     if isinstance(spec, Money):
         return float(round(mean * noise / spec.step) * spec.step)
     return float(round(mean * noise))
@@ -1556,7 +1600,11 @@ def form_file_name(unit: Unit, draft: FormDraft) -> str:
 
 
 def emit_form(
-    job: _Job, unit: Unit, values: Mapping[str, Value], mistake: MistakeKind | None
+    job: _Job,
+    unit: Unit,
+    values: Mapping[str, Value],
+    mistake: MistakeKind | None,
+    planted: tuple[tuple[str, str], ...] = (),
 ) -> bool:
     """Write one unit's vertical form and its truth rows; True when the file is accepted."""
     draft = draft_form(job, unit, values, mistake)
@@ -1577,6 +1625,8 @@ def emit_form(
         return False
     source = Source(original_path, draft.sheet.sheet_name)
     for code, rule in draft.injected.findings:
+        record_cell_finding(job, source, rule, unit.code, code, positions[code])
+    for code, rule in planted:  # a true outlier: the history rule must warn at its cell
         record_cell_finding(job, source, rule, unit.code, code, positions[code])
     for ind in draft.indicators:
         if ind.code not in draft.injected.held and draft.injected.cells[ind.code] is not None:
@@ -1923,10 +1973,14 @@ def build_province(plan: ProvincePlan) -> _Output:
         c.unit.code: commune_values(c.unit, plan.period, plan.seed, plan.evolve)
         for c in plan.communes
     }
+    planted = {
+        c.unit.code: plant(values[c.unit.code], c.planted) for c in plan.communes if c.planted
+    }
     accepted = {
         c.unit.code
         for c in plan.communes
-        if c.own_form and emit_form(job, c.unit, values[c.unit.code], c.mistake)
+        if c.own_form
+        and emit_form(job, c.unit, values[c.unit.code], c.mistake, planted.get(c.unit.code, ()))
     }
     if plan.mode == "forms":
         totals = province_values(
@@ -1995,6 +2049,7 @@ def generate_month(
     workers: int = 2,
     everyone: bool = False,
     evolve: bool = False,
+    plant: bool = False,
 ) -> SampleTruth:
     """Write a month's inbox under `root/inbox/<period>` and its truth under
     `root/truth/<period>`; return the truth.
@@ -2006,7 +2061,9 @@ def generate_month(
     parse_period(period)
     root = Path(root)
     clear_previous_sample(root, period)
-    plans = plan_month(root, period, seed, provinces, max_communes, mistakes, everyone, evolve)
+    plans = plan_month(
+        root, period, seed, provinces, max_communes, mistakes, everyone, evolve, plant
+    )
     truth = collect_truth(period, _run(plans, workers))
     truth.write(root)
     return truth
@@ -2028,15 +2085,39 @@ def generate_series(
     max_communes: int | None = None,
     mistakes: bool = True,
     workers: int = 2,
+    plant: bool = True,
 ) -> list[SampleTruth]:
     """A run of months ending with `last`, whose values evolve like a real movement's
     (`evolution`): one inbox folder and one truth per month. Months before July 2025
     are written on the units of their day (63 provinces; `provinces` names the 2025
-    ones, whose old provinces are written)."""
+    ones, whose old provinces are written). With `plant`, a month with enough of the
+    series behind it has one true outlier (`PLANTED`), with its warning in the truth."""
+    periods = series_periods(last, months)
     return [
-        generate_month(root, period, seed, provinces, max_communes, mistakes, workers, evolve=True)
-        for period in series_periods(last, months)
+        generate_month(
+            root,
+            period,
+            seed,
+            provinces,
+            max_communes,
+            mistakes,
+            workers,
+            evolve=True,
+            plant=plant and _same_units_before(periods, period) >= PLANT_AFTER,
+        )  # fmt: skip
+        for period in periods
     ]
+
+
+# A true outlier is planted once a commune has this many months of the series on the same
+# units behind it: the flow rule needs 6 of its last 12, a rejected file may take one.
+PLANT_AFTER = 8
+
+
+def _same_units_before(periods: Sequence[str], period: str) -> int:
+    from antq.config import is_legacy
+
+    return sum(1 for p in periods if p < period and is_legacy(p) == is_legacy(period))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -226,6 +226,7 @@ def _history_columns(
     median) / MAD, with 1.2533 x the mean absolute deviation when the MAD is 0)."""
     out: dict[str, object] = {}
     past = history.astype({"value": "float64"}) if history is not None and len(history) else None
+    per_base = {r.value: r.base for r in cat.consistency if r.check == "zero_when_zero"}
     for indicator in cat.indicators:
         if not indicator.is_count:
             continue
@@ -242,15 +243,36 @@ def _history_columns(
             continue
         stats = _robust_stats(rows, cat.history.min_months) if rows is not None else None
         median = _lookup(units, stats, "median", np.nan)
+        current = frame[code].to_numpy(dtype="float64")
+        base = per_base.get(code)
+        if base and rows is not None and base in frame.columns:
+            # People per session, per class: the month is judged on what each session
+            # drew, not on how many sessions it had (two classes instead of one).
+            ratios = _per_base_rows(rows, past, base)
+            stats = _robust_stats(ratios, cat.history.min_months) if len(ratios) else None
+            with np.errstate(divide="ignore", invalid="ignore"):
+                current = current / frame[base].to_numpy(dtype="float64")
         spread = _lookup(units, stats, "spread", np.nan)
+        centre = _lookup(units, stats, "median", np.nan)
         with np.errstate(divide="ignore", invalid="ignore"):
-            zscore = 0.6745 * (frame[code].to_numpy() - median) / spread
-        out[f"zscore__{code}"] = np.where(np.isfinite(zscore), zscore, np.nan)
+            zscore = 0.6745 * (current - centre) / spread
+        # A month without the activity (0, or no session to count people of) is normal.
+        zscore = np.where(np.isfinite(zscore) & (frame[code].to_numpy() != 0), zscore, np.nan)
+        out[f"zscore__{code}"] = zscore
         out[f"median__{code}"] = median
     return pd.DataFrame(out, index=frame.index)
 
 
+def _per_base_rows(rows: pd.DataFrame, past: pd.DataFrame, base: str) -> pd.DataFrame:
+    """`rows` (a flow's history) divided by its base's value of the same unit and month,
+    for the months the base was above zero."""
+    bases = past[(past["indicator"] == base) & (past["value"] > 0)]
+    joined = rows.merge(bases, on=["unit_code", "period"], suffixes=("", "_base"))
+    return joined.assign(value=joined["value"] / joined["value_base"])[list(rows.columns)]
+
+
 MIN_SPREAD = 1.0
+MIN_RELATIVE_SPREAD = 0.15
 
 
 def _robust_stats(rows: pd.DataFrame, min_months: int) -> pd.DataFrame:
@@ -265,6 +287,14 @@ def _robust_stats(rows: pd.DataFrame, min_months: int) -> pd.DataFrame:
     # (a commune's small counts: cases solved, training classes). A unit whose months
     # were all the same is judged against that floor too.
     spread = spread.clip(lower=MIN_SPREAD)
+    # A steady unit has a tiny spread: against it the season alone (Tết in February, a
+    # campaign month in August) or two training classes instead of one would look like
+    # an outlier. A flow is unusual only when it is also far from the unit's usual level,
+    # beyond what chance gives a count: the spread is at least MIN_RELATIVE_SPREAD of the
+    # median (a month fires only beyond about 78 % from it) and the square root of the
+    # median (a count's natural spread: a month fires only beyond about 5 times it).
+    spread = np.maximum(spread, MIN_RELATIVE_SPREAD * median.abs())
+    spread = np.maximum(spread, np.sqrt(median.abs()))
     stats = pd.DataFrame({"median": median, "spread": spread, "n": grouped.count()})
     return stats[(stats["n"] >= min_months) & (stats["spread"] > 0)]
 

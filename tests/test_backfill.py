@@ -223,8 +223,23 @@ def test_two_years_across_the_2025_reform_load_and_compare_on_the_units_of_today
         assert len(merged) == len(truth.facts)
         assert (merged["value_x"].fillna(-1) == merged["value_y"].fillna(-1)).all()
         assert set(stored["registry"]) == {"legacy" if truth.period < "2025-07" else "2025"}
-    assert set(findings["rule"]) == {"successor-ambiguous"}, findings
-    assert (findings["period"] < "2025-07").all()
+    # The history rules fire on the planted outliers, at their cells, and stay quiet
+    # otherwise: across the reform too. A province's total may move with its planted
+    # commune: a warning there must be on the same month and indicator as one.
+    history = findings[findings["rule"].isin(["stock-drop", "flow-outlier"])]
+    planted = pd.concat([t.findings for t in truths], ignore_index=True)
+    assert set(planted["rule"]) == {"stock-drop", "flow-outlier"}  # both kinds are there
+    where = ["period", "original_path", "cell", "rule"]
+    found = planted.assign(period=planted["original_path"].str[:7]).merge(history, on=where)
+    assert len(found) == len(planted), planted
+    others = history.merge(found[where], on=where, how="left", indicator=True)
+    others = others[others["_merge"] == "left_only"]
+    explained = set(zip(planted["original_path"].str[:7], planted["indicator"], strict=True))
+    for row in others.itertuples():
+        assert len(row.unit_code) == 2 and (row.period, row.indicator) in explained, row
+    assert set(findings["rule"]) - {"stock-drop", "flow-outlier"} == {"successor-ambiguous"}
+    reform = findings[findings["rule"] == "successor-ambiguous"]
+    assert (reform["period"] < "2025-07").all()
     crosswalk = store.read("unit_crosswalk", "2025-06")
     split = set(crosswalk.loc[crosswalk["status"] == "ambiguous", "legacy_code"])
     assert set(findings.loc[findings["period"] == "2025-06", "unit_code"]) == split & set(

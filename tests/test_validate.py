@@ -137,6 +137,40 @@ def test_a_flow_within_its_usual_range_or_with_too_little_history_is_fine():
     assert validate_month([parsed], _history("buoi_tuyen_truyen", [4, 5, 6])).findings == []
 
 
+def test_a_steady_units_seasonal_dip_is_not_an_outlier_but_an_extra_zero_is():
+    """Leaflets of a steady commune, 1,000 give or take 2 % a month: February's Tết dip
+    to 780 is the season (its spread floor is a tenth of the median), 10,000 is not."""
+    steady = [1000, 1010, 990, 1020, 985, 1005, 995, 1015, 1000, 990, 1010, 1000]
+    history = _history("to_roi_tai_lieu", [float(v) for v in steady])
+    dip = normalize(form_bytes({**CLEAN, "to_roi_tai_lieu": 780}))
+    assert validate_month([dip], history).findings == []
+    typo = {**CLEAN, "to_roi_tai_lieu": 10000}
+    flagged = validate_month([normalize(form_bytes(typo))], history)
+    assert _flat(flagged) == [(form_cell("to_roi_tai_lieu", typo), "flow-outlier", "warning")]
+
+
+def test_people_are_judged_per_session_and_a_month_without_sessions_is_normal():
+    """Usually one session of about 80 people: two sessions with 170 people is the
+    same crowd per session; no session and nobody is a quiet month; 900 people at
+    one session is not."""
+    months = 12
+    history = pd.concat(
+        [
+            _history("buoi_tuyen_truyen", [1.0] * months),
+            _history("luot_nguoi_tham_gia", [80.0 + (i % 3) for i in range(months)]),
+        ]
+    )
+    base = dict(CLEAN)
+    for quiet in ({"buoi_tuyen_truyen": 2, "luot_nguoi_tham_gia": 170},
+                  {"buoi_tuyen_truyen": 0, "luot_nguoi_tham_gia": 0}):  # fmt: skip
+        parsed = normalize(form_bytes({**base, **quiet}))
+        found = validate_month([parsed], history).findings
+        assert [f for f in found if f.rule == "flow-outlier"] == [], quiet
+    loud = {**base, "buoi_tuyen_truyen": 1, "luot_nguoi_tham_gia": 900}
+    flagged = validate_month([normalize(form_bytes(loud))], history)
+    assert (form_cell("luot_nguoi_tham_gia", loud), "flow-outlier", "warning") in _flat(flagged)
+
+
 def test_a_table_without_a_required_column_is_one_finding_not_one_per_row():
     from test_normalize import _table
 
