@@ -368,8 +368,8 @@ def ministry_task(
     previous = _previous_rollup(store, period)
     windows = store.read("rollup_windows", period)
     months = {str(m) for m in Period.parse(period).window("year")}
-    trend = store.read("rollup_windows")
-    trend = trend[(trend["window"] == "month") & trend["period"].isin(months)]
+    trend = store.read_months("rollup_windows", months)
+    trend = trend[trend["window"] == "month"]
     write_ministry_page(out_dir, period, rollup, config)
     return write_ministry_workbook(
         out_dir, period, rollup, submissions, findings, previous, config, windows, trend

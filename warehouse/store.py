@@ -190,6 +190,10 @@ class Warehouse:
         where = pc.field(PARTITION) == period if period else None
         return self._read(table, where)
 
+    def read_months(self, table: str, periods: Iterable[str]) -> pd.DataFrame:
+        """The partitions of `periods` of a table (only their files are read)."""
+        return self._read(table, pc.field(PARTITION).isin(sorted(set(periods))))
+
     def _read(self, table: str, where: pc.Expression | None) -> pd.DataFrame:
         schema = TABLES[table]
         dataset = self.dataset(table)

@@ -63,8 +63,8 @@ def month_rows(store: Warehouse, months: list[str]) -> pd.DataFrame:
     `months` in the warehouse, on the 2025 provinces: kept as the `month` window, or,
     for a month committed before windows were kept, computed again from its facts and
     submissions."""
-    kept = store.read("rollup_windows")
-    kept = kept[(kept["window"] == "month") & kept["period"].isin(months)]
+    kept = store.read_months("rollup_windows", months)
+    kept = kept[kept["window"] == "month"]
     frames = [kept[["period", *_BASE_COLUMNS]]]
     missing = sorted(set(months) & set(store.periods("rollup")) - set(kept["period"]))
     facts, subs = store.dataset("facts"), store.dataset("submissions")

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from antq.config import Config
+from antq.config import REFORM_PERIOD, Config
 from antq.outputs import write_text
 from antq.period import Period
 from antq.schemas.registry import NATIONAL_CODE
@@ -128,6 +128,17 @@ def _line(months: list[str], series: Mapping[str, list[float | None]], title: st
     axis = {"tickformat": ".1%", "rangemode": "tozero"} if percent else {"rangemode": "tozero"}
     months_axis = {"tickangle": -45, "nticks": 12, "type": "category"}
     layout = _layout(title, yaxis=axis, xaxis=months_axis, legend={"orientation": "h", "y": -0.3})
+    if REFORM_PERIOD in months[1:]:  # figures before it are the old units' carried over
+        reform = labels[months.index(REFORM_PERIOD)]
+        layout["shapes"] = [
+            {"type": "line", "x0": reform, "x1": reform, "xref": "x", "yref": "paper",
+             "y0": 0, "y1": 1, "line": {"color": "#888", "width": 1, "dash": "dot"}}
+        ]  # fmt: skip
+        layout["annotations"] = [
+            {"x": reform, "xref": "x", "y": 1, "yref": "paper", "text": "Sắp xếp ĐVHC",
+             "showarrow": False, "xanchor": "left", "yanchor": "top",
+             "font": {"size": 10, "color": "#666"}}
+        ]  # fmt: skip
     return {"data": data, "layout": layout}
 
 
