@@ -47,6 +47,8 @@ class Finding:
     # Not warehouse columns: used by the reports and to link a finding to its file.
     unit_name: str | None = field(default=None, compare=False)
     sha256: str | None = field(default=None, compare=False)
+    # Other cells the finding is about (the whole a part exceeds, a base): marked too.
+    related_cells: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def is_error(self) -> bool:

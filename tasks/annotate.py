@@ -271,12 +271,16 @@ def _annotate(copy: _Copy, findings: list[Finding], copy_name: str) -> None:
 def _mark_cells(copy: _Copy, findings: list[Finding]) -> dict[Finding, _Place]:
     """Fill and comment every cell a finding points at; where each finding was placed."""
     by_cell: dict[tuple[str, str], list[Finding]] = {}
+    also: dict[tuple[str, str], list[Finding]] = {}  # cells a finding names besides its own
     for finding in findings:
         ws = _sheet_of(copy, finding)
         ref = excel_ref(finding.cell)
         if ws is not None and ref is not None:
             anchor = _anchor(ws, ref)
             by_cell.setdefault((ws.title, anchor), []).append(finding)
+            for other in map(excel_ref, finding.related_cells):
+                if other is not None:
+                    also.setdefault((ws.title, _anchor(ws, other)), []).append(finding)
     places = {}
     for (title, ref), group in by_cell.items():
         ws = copy.workbook[title]
@@ -285,6 +289,14 @@ def _mark_cells(copy: _Copy, findings: list[Finding]) -> dict[Finding, _Place]:
         cell.comment = _comment(group, cell.comment)
         _reveal(ws, cell)
         places.update({finding: _Place(title, ref) for finding in group})
+    for (title, ref), group in also.items():
+        if (title, ref) in by_cell:
+            continue  # the cell has findings of its own: its mark and comment say them
+        ws = copy.workbook[title]
+        cell = ws[ref]
+        cell.fill = MARK_ERROR_FILL if any(f.is_error for f in group) else MARK_WARNING_FILL
+        cell.comment = _comment(group, cell.comment, related=True)
+        _reveal(ws, cell)
     return places
 
 
@@ -313,11 +325,13 @@ def _reveal(ws: Worksheet, cell: Cell) -> None:
     ws.column_dimensions[cell.column_letter].hidden = False
 
 
-def _comment(group: list[Finding], existing: Comment | None) -> Comment:
+def _comment(group: list[Finding], existing: Comment | None, related: bool = False) -> Comment:
+    """The findings of a cell, or (`related`) those of other cells that name this one."""
     blocks = [
-        f"{SEVERITY_VI[f.severity].upper()}: {f.message}\nCách sửa: {f.fix}"
+        (f"Liên quan đến {SEVERITY_VI[f.severity].lower()} ở ô {f.cell}: " if related else
+         f"{SEVERITY_VI[f.severity].upper()}: ") + f"{f.message}\nCách sửa: {f.fix}"
         for f in sorted(group, key=lambda f: not f.is_error)
-    ]
+    ]  # fmt: skip
     if existing is not None and existing.text and existing.author != AUTHOR:
         blocks.append(f"Ghi chú có sẵn trong tệp:\n{existing.text}")
     text = clean_text("\n\n".join(blocks))

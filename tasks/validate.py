@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import numpy as np
@@ -394,6 +394,15 @@ def _report_context(
     return context
 
 
+def _related_cells(state: Validation, report_id: int, meta: dict) -> tuple[str, ...]:
+    """The cells of the other indicators a consistency rule names (the whole a part
+    exceeds, the base of a ratio): a fix that names two cells gets both marked."""
+    related = meta.get("related") or {}
+    codes = [related.get("limit"), related.get("base")]  # not a total's six parts
+    cells = (_cell(state, report_id, code) for code in codes if code)
+    return tuple(dict.fromkeys(cell for cell in cells if cell))
+
+
 def _vi_month(period: object) -> str:
     text = str(period)
     return f"{int(text[5:7])}/{text[:4]}" if len(text) == 7 else text
@@ -406,13 +415,17 @@ def _report_findings(state: Validation, frame: pd.DataFrame, failures, cat: Cata
             rows = _missing_columns(state, code, rows)
         for report_id in rows:
             obs = state.observations.get((report_id, code))
+            context = _report_context(state, frame, report_id, meta, cat)
             finding = make_finding(
                 meta["rule"],
                 _where(state, report_id, obs.cell if obs else None),
                 indicator=code,
                 value_raw=obs.value_raw if obs else None,
-                **_report_context(state, frame, report_id, meta, cat),
+                **context,
             )
+            related = _related_cells(state, report_id, meta)
+            if related:
+                finding = replace(finding, related_cells=related)
             state.findings.append(finding)
             if finding.is_error:
                 state.held.update((report_id, held) for held in meta["holds"])

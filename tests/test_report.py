@@ -216,6 +216,28 @@ def test_an_error_and_a_warning_on_one_cell_make_one_red_comment_with_both(tmp_p
     assert text.index(error.message) < text.index(warning.message)
 
 
+def test_a_part_larger_than_its_whole_marks_both_cells(tmp_path):
+    """The fix names two cells ("sửa một trong hai ô"): the copy marks both, the whole
+    with a comment that points at the finding."""
+    from builders import CLEAN, form_bytes, form_cell, normalize
+
+    from antq.tasks.validate import validate_month
+
+    values = {**CLEAN, "nguon_tin": 4, "nguon_tin_co_gia_tri": 9}
+    data = form_bytes(values)
+    findings = validate_month([normalize(data)]).findings
+    [finding] = [f for f in findings if f.rule == "part-exceeds-whole"]
+    part, whole = form_cell("nguon_tin_co_gia_tri", values), form_cell("nguon_tin", values)
+    assert finding.cell == part and finding.related_cells == (whole,)
+    assert part in finding.fix and whole in finding.fix
+
+    found = marks(annotate_submission(data, ".xlsx", findings, tmp_path / "x.xlsx"))
+
+    assert found[("Báo cáo", part)][0] == found[("Báo cáo", whole)][0] == RED
+    assert finding.message in found[("Báo cáo", whole)][1]
+    assert f"ở ô {part}" in found[("Báo cáo", whole)][1]
+
+
 def test_file_level_findings_are_listed_on_a_new_first_sheet(tmp_path):
     data = form_workbook()
     w = where("2026-10/15/gia-phu.xlsx", data, unit=commune("15"))
