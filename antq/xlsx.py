@@ -44,6 +44,8 @@ LINK_FONT = Font(color="0563C1", underline="single")
 INTEGER_FORMAT = "#,##0"
 RATIO_FORMAT = "0.0%"
 DECIMAL_FORMAT = "#,##0.0"
+DATETIME_FORMAT = "dd/mm/yyyy hh:mm"  # the Vietnamese order: 20/10/2026 08:15
+RULE_FONT = Font(size=8, color="808080")  # rule ids: for the data team, out of the way
 
 
 def csv_safe(value: object) -> object:

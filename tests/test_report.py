@@ -509,9 +509,49 @@ def test_the_findings_sheet_is_sorted_by_unit_frozen_filtered_and_coloured(two_p
         if first[1] == second[1] and first[3] == second[3]:
             assert (first[8], second[8]) != ("Cảnh báo", "Lỗi")  # errors first in a file
     assert ws.freeze_panes == "D2"
-    assert ws.auto_filter.ref == f"A1:N{len(rows) + 1}"
+    assert ws.auto_filter.ref == f"A1:N{len(rows) + 1}"  # 14 columns, the rule id last
     fills = {ws.cell(r, 9).value: ws.cell(r, 9).fill.fgColor.rgb for r in range(2, len(rows) + 2)}
     assert fills == {"Lỗi": RED, "Cảnh báo": YELLOW}
+
+
+def test_rule_ids_come_last_narrow_and_small(two_provinces):
+    ws = openpyxl.load_workbook(_report(two_provinces).workbook)["Lỗi cần sửa"]
+    last = ws.max_column
+    assert ws.cell(1, last).value == "Mã quy tắc"
+    assert ws.cell(2, last).value in {"negative-value", "stock-drop", "file-unreadable"}
+    assert ws.column_dimensions[openpyxl.utils.get_column_letter(last)].width <= 14
+    assert ws.cell(2, last).font.sz <= 8
+    headers = [c.value for c in ws[1]]
+    assert headers.index("Nội dung") < headers.index("Cách sửa") < last - 1
+
+
+def test_the_files_sheet_says_accepted_in_part_and_when_as_a_real_date(two_provinces):
+    """A file accepted with a value held back by an error is "Chấp nhận một phần", with
+    the cell and indicator held back; the arrival is a date-time Excel can sort."""
+    root, store, findings, subs, reporting = two_provinces
+    ws = openpyxl.load_workbook(_report(two_provinces).workbook)["Tệp đã nhận"]
+    headers = [c.value for c in ws[1]]
+    rows = {
+        r[0]: dict(zip(headers, r, strict=True)) for r in ws.iter_rows(min_row=2, values_only=True)
+    }
+    held = rows["2026-10/15/b/bao-cao.xlsx"]
+    assert held["Kết quả"] == "Chấp nhận một phần"
+    assert held["Số liệu chưa được nhận (phải sửa rồi gửi lại)"] == (
+        "D10 (Số nguồn tin do quần chúng cung cấp)"
+    )
+    assert rows["2026-10/15/hong.xlsx"]["Kết quả"] == "Từ chối"
+    at = held["Thời điểm nhận"]
+    assert at == dt.datetime(2026, 10, 12, 15, 0)  # 08:00 UTC, in Việt Nam
+    column = headers.index("Thời điểm nhận") + 1
+    assert ws.cell(2, column).number_format == "dd/mm/yyyy hh:mm"
+
+
+def test_a_province_that_sent_nothing_is_told_so(two_provinces):
+    root, store, findings, subs, reporting = two_provinces
+    report = write_province_report(root / "reports", "04", PERIOD, [], subs, set())
+    texts = _texts(report.workbook)
+    assert any("Chưa nhận được tệp nào của tỉnh" in t for t in texts)
+    assert not any("Không có lỗi hay cảnh báo" in t for t in texts)
 
 
 def test_each_finding_links_to_its_annotated_copy(two_provinces):
@@ -520,9 +560,9 @@ def test_each_finding_links_to_its_annotated_copy(two_provinces):
     ws = openpyxl.load_workbook(report.workbook)["Lỗi cần sửa"]
     links = {}
     for r in range(2, ws.max_row + 1):
-        link = ws.cell(r, 14).hyperlink
+        link = ws.cell(r, 13).hyperlink
         links.setdefault(ws.cell(r, 4).value, set()).add(
-            link.target if link else ws.cell(r, 14).value
+            link.target if link else ws.cell(r, 13).value
         )
     assert links == {
         "2026-10/15/a/bao-cao.xlsx": {"ban-sua/a-bao-cao.sua-loi.xlsx"},
@@ -700,11 +740,11 @@ def test_one_file_cannot_flood_the_report_with_findings_of_one_kind(tmp_path):
     report = write_province_report(tmp_path, "15", PERIOD, flood + others, subs, set())
 
     ws = openpyxl.load_workbook(report.workbook)["Lỗi cần sửa"]
-    rules = [ws.cell(r, 11).value for r in range(2, ws.max_row + 1)]
+    rules = [ws.cell(r, 14).value for r in range(2, ws.max_row + 1)]
     assert rules.count("unit-unknown") == SHOWN_PER_RULE
     assert rules.count("negative-value") == rules.count("stock-drop") == 1
     summary = [
-        ws.cell(r, 12).value for r in range(2, ws.max_row + 1) if rules[r - 2] == "more-of-the-same"
+        ws.cell(r, 11).value for r in range(2, ws.max_row + 1) if rules[r - 2] == "more-of-the-same"
     ]
     assert len(summary) == 1 and summary[0].startswith("Và 2.950 lỗi “Không rõ đơn vị báo cáo”")
     document = json.loads(report.json.read_text(encoding="utf-8"))
@@ -749,7 +789,7 @@ def test_a_file_too_big_to_mark_gets_a_note_instead_of_a_copy(tmp_path):
         (report.workbook.parent / "ban-sua").iterdir()
     )
     ws = openpyxl.load_workbook(report.workbook)["Lỗi cần sửa"]
-    assert {ws.cell(r, 14).value for r in range(2, ws.max_row + 1)} == {NO_COPY_TOO_LARGE}
+    assert {ws.cell(r, 13).value for r in range(2, ws.max_row + 1)} == {NO_COPY_TOO_LARGE}
     document = json.loads(report.json.read_text(encoding="utf-8"))
     assert document["files_without_copy"] == [
         {"original_path": w.original_path, "sha256": w.sha256, "reason": NO_COPY_TOO_LARGE}

@@ -45,12 +45,15 @@ from antq.tasks.workers import DEFAULT_LIMITS, Failure, Limits, run_limited
 from antq.text import fold
 from antq.xlsx import (
     BOLD,
+    DATETIME_FORMAT,
     ERROR_FILL,
     INTEGER_FORMAT,
     MARK_ERROR_FILL,
     MARK_WARNING_FILL,
     RATIO_FORMAT,
+    RULE_FONT,
     TITLE_FONT,
+    WARNING_FILL,
     link_file,
     printable,
     put,
@@ -322,7 +325,7 @@ def _summary_sheet(
         ws, row, code, findings, submissions, len(expected) - len(missing), len(expected), copies
     )
     row = _guide_block(ws, row + 2, copies is not None)
-    row = _top_problems_block(ws, row + 2, findings, cfg)
+    row = _top_problems_block(ws, row + 2, findings, len(submissions), cfg)
     _missing_block(ws, row + 3, missing, findings, submissions)
     for col, width in enumerate(SUMMARY_WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
@@ -410,7 +413,9 @@ def _guide_block(ws: Worksheet, row: int, with_copies: bool) -> int:
     return row
 
 
-def _top_problems_block(ws: Worksheet, row: int, findings: list[Finding], cfg: Config) -> int:
+def _top_problems_block(
+    ws: Worksheet, row: int, findings: list[Finding], n_files: int, cfg: Config
+) -> int:
     """The ten most frequent problems (errors before warnings), each with a real example
     from this month and the fix written for it."""
     put(ws, row, 1, "Các vấn đề gặp nhiều nhất").font = TITLE_FONT
@@ -419,7 +424,16 @@ def _top_problems_block(ws: Worksheet, row: int, findings: list[Finding], cfg: C
         groups[(finding.rule, finding.severity)].append(finding)
     ranked = sorted(groups.items(), key=lambda kv: (kv[0][1] != "error", -len(kv[1]), kv[0][0]))
     if not ranked:
-        put(ws, row + 1, 1, "Không có lỗi hay cảnh báo nào trong tháng.")
+        put(
+            ws,
+            row + 1,
+            1,
+            "Không có lỗi hay cảnh báo nào trong tháng."
+            if n_files
+            else "Chưa nhận được tệp nào của tỉnh trong tháng này, nên chưa có gì để kiểm tra: "
+            "Công an tỉnh và các xã, phường cần gửi báo cáo (danh sách các xã, phường chưa "
+            "có báo cáo ở cuối trang này).",
+        )
         return row + 1
     rows = []
     for (rule, severity), group in ranked[:10]:
@@ -529,13 +543,14 @@ FINDING_HEADERS = [
     "Giá trị đã ghi",
     "Mức độ",
     "Vấn đề",
-    "Mã quy tắc",
     "Nội dung",
     "Cách sửa",
     "Bản sao đánh dấu lỗi",
+    "Mã quy tắc",  # for the data team: last, narrow, small
 ]
-FINDING_WIDTHS = [6, 10, 24, 36, 14, 7, 34, 16, 10, 26, 22, 60, 60, 34]
-_COPY_COL = len(FINDING_HEADERS)
+FINDING_WIDTHS = [6, 10, 24, 36, 14, 7, 34, 16, 10, 26, 60, 60, 34, 12]
+_COPY_COL = FINDING_HEADERS.index("Bản sao đánh dấu lỗi") + 1
+_RULE_COL = FINDING_HEADERS.index("Mã quy tắc") + 1
 
 
 def _findings_sheet(
@@ -563,18 +578,24 @@ def _findings_sheet(
                 f.value_raw or "",
                 SEVERITY_VI[f.severity],
                 cat.rule(f.rule).title,
-                f.rule,
                 f.message,
                 f.fix,
                 copy,
+                f.rule,
             )
         )
     last = write_table(
-        ws, 1, FINDING_HEADERS, rows, FINDING_WIDTHS, [INTEGER_FORMAT] + [None] * (_COPY_COL - 1)
+        ws,
+        1,
+        FINDING_HEADERS,
+        rows,
+        FINDING_WIDTHS,
+        [INTEGER_FORMAT] + [None] * (len(FINDING_HEADERS) - 1),
     )
     for r, f in enumerate(ordered, start=2):
         fill = _severity_fill(f.severity)
         ws.cell(r, 9).fill = ws.cell(r, 6).fill = fill
+        ws.cell(r, _RULE_COL).font = RULE_FONT
         target = copies.made.get((f.original_path, f.sha256)) if copies else None
         if target:
             link_file(ws.cell(r, _COPY_COL), target)
@@ -590,13 +611,46 @@ def _replaced(submission: object) -> bool:
     return isinstance(superseded_by, str) and bool(superseded_by)
 
 
+def _held_values(findings: list[Finding], cfg: Config) -> dict[tuple[str, str | None], str]:
+    """(file, sha256) -> the values an accepted file had held back by its errors: "D14
+    (Số buổi tuyên truyền, vận động); D20 (...)"."""
+    cat = cfg.catalog
+    held: dict[tuple[str, str | None], list[str]] = defaultdict(list)
+    for f in sorted(findings, key=lambda f: _cell_order(f.cell)):
+        if f.is_error and f.scope == "value" and f.indicator:
+            label = cat.label(f.indicator) if cat.has(f.indicator) else f.indicator
+            where = f"{f.cell} ({label})" if f.cell else label
+            if where not in held[(f.original_path, f.sha256)]:
+                held[(f.original_path, f.sha256)].append(where)
+    return {key: _listed(values, 8) for key, values in held.items()}
+
+
+def _listed(items: list[str], most: int) -> str:
+    shown = "; ".join(items[:most])
+    return shown if len(items) <= most else f"{shown} và {len(items) - most} ô khác"
+
+
+def _result(submission: object, held: str | None) -> str:
+    """What became of a file: accepted, accepted in part (some values held back by
+    errors), rejected, or replaced by a later one."""
+    if _replaced(submission):
+        return "Đã thay bằng bản gửi sau"
+    if getattr(submission, "status", None) == "rejected":
+        return "Từ chối"
+    return "Chấp nhận một phần" if held else "Chấp nhận"
+
+
 def _files_sheet(
-    ws: Worksheet, submissions: pd.DataFrame, copies: Copies | None, cfg: Config
+    ws: Worksheet,
+    submissions: pd.DataFrame,
+    findings: list[Finding],
+    copies: Copies | None,
+    cfg: Config,
 ) -> None:
-    status_vi = {"accepted": "Chấp nhận", "rejected": "Từ chối"}
     ordered = (
         list(submissions.sort_values("original_path").itertuples()) if len(submissions) else []
     )
+    held = _held_values(findings, cfg)
     rows = [
         (
             s.original_path,
@@ -607,15 +661,18 @@ def _files_sheet(
                 else ""
             ),
             {"form": "Biểu mẫu", "table": "Bảng tổng hợp"}.get(s.layout or "", "Không xác định"),
-            "Đã thay bằng bản gửi sau" if _replaced(s) else status_vi[s.status],
+            _result(s, held.get((s.original_path, s.sha256))),
             s.n_errors,
             s.n_warnings,
             int(s.version),
-            pd.Timestamp(s.received_at).tz_convert(cfg.periods.timezone).strftime("%d/%m/%Y %H:%M"),
+            # a date-time Excel sorts and filters, shown the Vietnamese way (naive: local)
+            pd.Timestamp(s.received_at).tz_convert(cfg.periods.timezone).to_pydatetime()
+            .replace(tzinfo=None),
+            "" if s.status == "rejected" else held.get((s.original_path, s.sha256), ""),
             copies.note((s.original_path, s.sha256)) if copies else "",
         )
         for s in ordered
-    ]
+    ]  # fmt: skip
     write_table(
         ws,
         1,
@@ -629,18 +686,22 @@ def _files_sheet(
             "Số cảnh báo",
             "Lần gửi",
             "Thời điểm nhận",
+            "Số liệu chưa được nhận (phải sửa rồi gửi lại)",
             "Bản sao đánh dấu lỗi",
         ],
         rows,
-        [44, 10, 26, 16, 12, 9, 11, 9, 17, 34],
-        [None, None, None, None, None, INTEGER_FORMAT, INTEGER_FORMAT, INTEGER_FORMAT, None, None],
-    )
+        [44, 10, 26, 16, 18, 9, 11, 9, 17, 40, 34],
+        [None, None, None, None, None, INTEGER_FORMAT, INTEGER_FORMAT, INTEGER_FORMAT,
+         DATETIME_FORMAT, None, None],
+    )  # fmt: skip
     for r, s in enumerate(ordered, start=2):
         if s.status == "rejected" and not _replaced(s):
             ws.cell(r, 5).fill = ERROR_FILL
+        elif not _replaced(s) and held.get((s.original_path, s.sha256)):
+            ws.cell(r, 5).fill = WARNING_FILL
         target = copies.made.get((s.original_path, s.sha256)) if copies else None
         if target:
-            link_file(ws.cell(r, 10), target)
+            link_file(ws.cell(r, 11), target)
     printable(ws, "1:1")
 
 
@@ -675,7 +736,7 @@ def write_province_report(
     _summary_sheet(wb.active, code, period, own, subs, reporting, copies, cfg)
     wb.active.title = "Tổng hợp"
     _findings_sheet(wb.create_sheet("Lỗi cần sửa"), shown, copies, cfg)
-    _files_sheet(wb.create_sheet("Tệp đã nhận"), subs, copies, cfg)
+    _files_sheet(wb.create_sheet("Tệp đã nhận"), subs, own, copies, cfg)
     path = save_workbook(wb, folder / f"bao-cao-kiem-tra-{code}-{period}.xlsx")
     n_errors = sum(f.is_error for f in own)
     made = sorted(copies.made.items()) if copies else []
