@@ -169,7 +169,10 @@ _OBSERVATION = pa.struct(
     ]
 )
 _FINDING_FIELDS = [f.name for f in fields(Finding)]
-_FINDING = pa.struct([(name, _STR) for name in _FINDING_FIELDS])
+_FINDING_LISTS = {"related_cells"}  # tuples of cells; every other field is a string
+_FINDING = pa.struct(
+    [(name, pa.list_(_STR) if name in _FINDING_LISTS else _STR) for name in _FINDING_FIELDS]
+)
 SCHEMA = pa.schema(
     [
         ("format", _STR),
@@ -261,6 +264,9 @@ def read_extract(root: Root, ref: FileRef) -> ParsedFile | None:
             )
             for obs in row["observations"]
         ],
-        findings=[Finding(**finding) for finding in row["findings"]],
+        findings=[
+            Finding(**finding | {name: tuple(finding[name] or ()) for name in _FINDING_LISTS})
+            for finding in row["findings"]
+        ],
         reused=True,
     )

@@ -554,6 +554,39 @@ def test_a_province_that_sent_nothing_is_told_so(two_provinces):
     assert not any("Không có lỗi hay cảnh báo" in t for t in texts)
 
 
+def test_a_file_sent_for_the_wrong_month_counts_for_its_commune_with_why(tmp_path):
+    """Last month's form sent again: rejected, but the commune is named, so the report
+    says it sent one file that was refused for its period, not that it sent nothing."""
+    from builders import CLEAN, form_bytes, normalize
+
+    data = form_bytes(CLEAN, period_line="Tháng 9 năm 2026")
+    parsed = normalize(data, path="2026-10/15/gia-phu.xlsx")
+    gia_phu = registry().match_commune("Gia Phú", "15").unit
+    assert parsed.rejected and parsed.unit_code == gia_phu.code
+    [finding] = parsed.findings
+    assert (finding.rule, finding.unit_code) == ("period-mismatch", gia_phu.code)
+    subs = submissions_frame(
+        [
+            {
+                "sha256": parsed.ref.sha256,
+                "original_path": parsed.ref.original_path,
+                "province_code": "15",
+                "unit_code": parsed.unit_code,
+                "status": "rejected",
+                "n_errors": 1,
+            }
+        ]
+    )
+    report = write_province_report(tmp_path, "15", PERIOD, [finding], subs, set())
+
+    ws = openpyxl.load_workbook(report.workbook)["Tổng hợp"]
+    rows = [r for r in ws.iter_rows(values_only=True) if r[1] == gia_phu.code]
+    assert len(rows) == 1
+    name, code, _, n_files, state, files = rows[0][:6]
+    assert (name, n_files, files) == (gia_phu.name, 1, "gia-phu.xlsx")
+    assert state == "Báo cáo bị từ chối (sai kỳ báo cáo): sửa lỗi rồi gửi lại"
+
+
 def test_each_finding_links_to_its_annotated_copy(two_provinces):
     report = _report(two_provinces)
 

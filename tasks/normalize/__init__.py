@@ -87,6 +87,8 @@ def normalize_workbook(book: Workbook, ref: FileRef, config: Config | None = Non
     parsed.layout = "form" if isinstance(layout, FormLayout) else "table"
     title = title_cells(sheet, layout.title_end)
     if not _period_ok(parsed, title, sheet):
+        if isinstance(layout, FormLayout):
+            _name_the_sender(parsed, sheet, title, cfg)
         return parsed
     if isinstance(layout, FormLayout):
         _read_form(parsed, sheet, layout, title, cfg)
@@ -95,6 +97,23 @@ def normalize_workbook(book: Workbook, ref: FileRef, config: Config | None = Non
     else:
         _read_table(parsed, sheet, view, layout, title, cfg)
     return parsed
+
+
+def _name_the_sender(parsed: ParsedFile, sheet: Sheet, title: list[TitleCell], cfg: Config) -> None:
+    """A form refused for its period (last month's file sent again) still says whose it
+    is: on a sure match the file counts for that unit, rejected and why, instead of the
+    unit being listed as having sent nothing. No value of it is read."""
+    ref = parsed.ref
+    stem = ref.file_name.rsplit(".", 1)[0]
+    found = find_form_unit(cfg, title, ref.province_code, stem, writes_marks(sheet))
+    if found.status != "ok" or found.unit is None:
+        return
+    unit = found.unit
+    parsed.unit_code, parsed.unit_level, parsed.unit_name = unit.code, unit.level, unit.display_name
+    parsed.findings = [
+        replace(f, unit_code=unit.code, unit_name=unit.display_name) if f.unit_code is None else f
+        for f in parsed.findings
+    ]
 
 
 def _unit_test(province_code: str, reg: Registry):  # -> Callable[[str], bool]

@@ -326,7 +326,7 @@ def _summary_sheet(
     )
     row = _guide_block(ws, row + 2, copies is not None)
     row = _top_problems_block(ws, row + 2, findings, len(submissions), cfg)
-    _missing_block(ws, row + 3, missing, findings, submissions)
+    _missing_block(ws, row + 3, missing, findings, submissions, cfg)
     for col, width in enumerate(SUMMARY_WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.freeze_panes = None
@@ -472,7 +472,12 @@ def _top_problems_block(
 
 
 def _missing_block(
-    ws: Worksheet, row: int, missing: list[Unit], findings: list[Finding], subs: pd.DataFrame
+    ws: Worksheet,
+    row: int,
+    missing: list[Unit],
+    findings: list[Finding],
+    subs: pd.DataFrame,
+    cfg: Config,
 ) -> None:
     """The communes without an accepted report, and why: not sent, rejected, or sent with
     errors that hold back its values."""
@@ -487,10 +492,14 @@ def _missing_block(
         if s.unit_code:
             files[s.unit_code][s.original_path] = s.status
     errors: dict[str, set[str]] = defaultdict(set)
+    why: dict[str, list[str]] = defaultdict(list)  # unit -> titles of its errors
     for f in findings:
         if f.unit_code and f.is_error:
             errors[f.unit_code].add(f.original_path)
             files[f.unit_code].setdefault(f.original_path, "")
+            title = cfg.catalog.rule(f.rule).title.lower()
+            if title not in why[f.unit_code]:
+                why[f.unit_code].append(title)
     unknown = {f.original_path for f in findings if f.is_error and not f.unit_code}
     if unknown:
         row += 1
@@ -504,8 +513,9 @@ def _missing_block(
     rows = []
     for unit in missing:
         sent = files.get(unit.code, {})
+        reasons = f" ({', '.join(why[unit.code])})" if why.get(unit.code) else ""
         if "rejected" in sent.values():
-            state, rank = "Báo cáo bị từ chối: sửa lỗi rồi gửi lại", 0
+            state, rank = f"Báo cáo bị từ chối{reasons}: sửa lỗi rồi gửi lại", 0
         elif unit.code in errors:
             state, rank = "Số liệu có lỗi nên chưa được nhận: sửa lỗi rồi gửi lại", 1
         elif sent:
