@@ -28,10 +28,20 @@ $(VENV)/.browser: | $(BIN)/python
 	    --no-install-recommends chromium chromium-driver >/dev/null; }
 	touch $@
 
+# The print tests render workbooks to PDF as an officer's office suite would: LibreOffice
+# Calc, with Carlito (Calibri's metrics, the workbooks' font) and poppler to read the PDF.
+$(VENV)/.print: | $(BIN)/python
+	@{ command -v soffice >/dev/null && command -v pdftotext >/dev/null && \
+	   fc-list | grep -qi carlito; } || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    --no-install-recommends libreoffice-calc-nogui poppler-utils \
+	    fonts-crosextra-carlito >/dev/null; }
+	touch $@
+
 test: $(VENV)/.installed $(VENV)/.browser  ## the test suite (under 10 minutes on 2 cores)
 	$(BIN)/python -m pytest -q
 
-test-slow: $(VENV)/.installed $(VENV)/.browser  ## the slow end-to-end cases (kill anywhere, Dask, S3)
+test-slow: $(VENV)/.installed $(VENV)/.browser $(VENV)/.print  ## the slow end-to-end cases (kill anywhere, Dask, S3, 24 months, print)
 	$(BIN)/python -m pytest -q -m slow
 
 lint: $(VENV)/.installed

@@ -17,7 +17,7 @@ from copy import copy
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.styles.cell_style import StyleArray
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.utils.cell import quote_sheetname
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
@@ -45,7 +45,7 @@ INTEGER_FORMAT = "#,##0"
 RATIO_FORMAT = "0.0%"
 DECIMAL_FORMAT = "#,##0.0"
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"  # the Vietnamese order: 20/10/2026 08:15
-RULE_FONT = Font(size=8, color="808080")  # rule ids: for the data team, out of the way
+RULE_FONT = Font(size=9, color="808080")  # rule ids: for the data team, out of the way
 
 
 def csv_safe(value: object) -> object:
@@ -55,10 +55,18 @@ def csv_safe(value: object) -> object:
     return value
 
 
+# OOXML writes a character as "_xHHHH_" in text: an "_x" + hex + "_" of our own must be
+# escaped ("_x005F_" is the underscore), or Excel reads "_x0041_" as "A" and LibreOffice,
+# laxer, reads the code "ty_le_xa_dat_chuan" as "ty_le", a line break, "dat_chuan".
+_OOXML_ESCAPE_LIKE = re.compile(r"_(?=x[0-9A-Fa-f]{1,4}_)")
+
+
 def clean_text(text: str) -> str:
     """Text an Excel file can hold: control characters XML forbids become "\ufffd" (openpyxl
-    would raise on them), and at most 32,767 characters."""
-    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)[:MAX_CELL_TEXT]
+    would raise on them), at most 32,767 characters, and an "_x" that Excel or LibreOffice
+    would take for a character's escape escaped (openpyxl's `unescape` reads it back)."""
+    text = ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)[:MAX_CELL_TEXT]
+    return _OOXML_ESCAPE_LIKE.sub("_x005F_", text) if "_x" in text else text
 
 
 def put(ws: Worksheet, row: int, col: int, value: object, number_format: str | None = None) -> Cell:
@@ -127,9 +135,9 @@ def sheet_title(name: str, taken: Iterable[str]) -> str:
     return title
 
 
-# How many units of column width an A4 landscape page holds with the text still readable
-# (scaled to about 70 %, 8 pt for 11 pt text); 130 at 100 %.
-PAGE_WIDTH_UNITS = 185
+# How many units of column width an A4 landscape page holds at 100 %, between the default
+# margins (measured: LibreOffice with Carlito, Calibri's metrics, prints 188 units at 70 %).
+PAGE_WIDTH_UNITS = 127  # with 2 % to spare
 DEFAULT_COLUMN_WIDTH = 8.43
 
 
@@ -142,21 +150,38 @@ def sheet_width(ws: Worksheet) -> float:
     return total
 
 
+# Printed text no smaller than 8 pt: the body's 11 pt scaled by at least this much.
+MIN_SCALE = 8 / 11
+
+
+def columns_width(ws: Worksheet, columns: str) -> float:
+    """The width of a range of columns ("A:B"), in Excel's column width units."""
+    first, _, last = columns.partition(":")
+    total = 0.0
+    for col in range(column_index_from_string(first), column_index_from_string(last or first) + 1):
+        dim = ws.column_dimensions.get(get_column_letter(col))
+        total += dim.width if dim is not None and dim.width else DEFAULT_COLUMN_WIDTH
+    return total
+
+
 def printable(ws: Worksheet, title_rows: str | None = None, title_cols: str | None = None) -> None:
     """A4 landscape, header rows repeated on every printed page, page numbers in the
-    footer, one page wide; a sheet with `title_cols` (the unit's code and name, say)
-    that would print too small so goes over as many pages as keep it readable, those
-    columns repeated on each."""
+    footer, fitted to as few pages wide as keep the text at 8 pt or more (one, for most
+    sheets); a sheet that needs more repeats its `title_cols` (the unit's code and name,
+    say) on each."""
+    fit_merged_rows(ws)
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape"
-    pages = math.ceil(sheet_width(ws) / PAGE_WIDTH_UNITS) if title_cols else 1
-    ws.page_setup.fitToWidth = max(1, pages)
+    fixed = columns_width(ws, title_cols) if title_cols else 0.0
+    per_page = PAGE_WIDTH_UNITS / MIN_SCALE - fixed  # what a page holds besides them
+    pages = max(1, math.ceil((sheet_width(ws) - fixed) / per_page))
+    ws.page_setup.fitToWidth = pages
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.oddFooter.center.text = "Trang &P / &N"
     if title_rows:
         ws.print_title_rows = title_rows
-    if title_cols and ws.page_setup.fitToWidth > 1:
+    if title_cols and pages > 1:
         ws.print_title_cols = title_cols
 
 
@@ -173,21 +198,61 @@ def write_title(ws: Worksheet, lines: Sequence[str], width: int) -> int:
 LINE_HEIGHT = 15.0  # points, for 11 pt text
 
 
+def text_lines(text: str, width: float, size: float = 11.0) -> int:
+    """Lines `text` takes wrapped in a column `width` units wide (a unit: a digit of the
+    11 pt body font), word by word as Excel and LibreOffice wrap it, with a tenth to
+    spare for wide letters and bold."""
+    per_line = max((width - 1.5) * 0.9 * 11.0 / size, 1.0)  # characters a line holds
+    lines = 0
+    for part in text.split("\n"):
+        used, count = 0.0, 1
+        for word in part.split(" "):
+            if used and used + 1 + len(word) > per_line:
+                count, used = count + 1, 0.0
+            used += (1 if used else 0) + len(word)
+            while used > per_line:  # a word longer than a line breaks inside
+                count, used = count + 1, used - per_line
+        lines += count
+    return lines
+
+
 def fit_row_heights(ws: Worksheet, first: int, last: int, widths: Sequence[float]) -> None:
     """Rows as tall as their longest wrapped text, which Excel and LibreOffice do not
     work out for a file they open: otherwise the text runs over the rows below."""
     for r in range(first, last + 1):
         lines = 1
         for col, width in enumerate(widths, start=1):
-            value = ws.cell(r, col).value
-            if isinstance(value, str) and value:
-                per_line = max(width - 1.5, 1.0)  # characters a line of the column holds
-                lines = max(
-                    lines,
-                    sum(math.ceil(max(len(part), 1) / per_line) for part in value.split("\n")),
-                )
+            cell = ws.cell(r, col)
+            if isinstance(cell.value, str) and cell.value:
+                lines = max(lines, text_lines(cell.value, width, cell.font.sz or 11.0))
         if lines > 1:
             ws.row_dimensions[r].height = LINE_HEIGHT * lines
+
+
+def fit_merged_rows(ws: Worksheet) -> None:
+    """Text merged across a row (titles, notes over a table) wrapped within the merged
+    width, its row as tall as the lines it takes."""
+    for merged in ws.merged_cells.ranges:
+        if merged.min_row != merged.max_row:
+            continue
+        cell = ws.cell(merged.min_row, merged.min_col)
+        if not isinstance(cell.value, str) or not cell.value:
+            continue
+        width = sum(
+            ws.column_dimensions[get_column_letter(c)].width or DEFAULT_COLUMN_WIDTH
+            for c in range(merged.min_col, merged.max_col + 1)
+        )
+        size = cell.font.sz or 11.0
+        lines = text_lines(cell.value, width, size)
+        if lines > 1:
+            cell.alignment = Alignment(
+                wrap_text=True,
+                vertical="top",
+                horizontal=cell.alignment.horizontal,
+            )
+            height = LINE_HEIGHT * size / 11.0 * lines
+            current = ws.row_dimensions[merged.min_row].height or 0
+            ws.row_dimensions[merged.min_row].height = max(current, height)
 
 
 def write_table(

@@ -45,6 +45,7 @@ from antq.xlsx import (
     TITLE_FONT,
     clean_text,
     link_cell,
+    printable,
     put,
     put_copied,
     sheet_title,
@@ -391,6 +392,7 @@ def _file_sheet(
         if place is not None:
             link_cell(ws.cell(r, 4), place.sheet, place.ref)
     ws.freeze_panes = ws.cell(top + 1, 1) if last > top else None
+    printable(ws, f"{top}:{top}")
     for sheet in wb.worksheets:
         sheet.sheet_view.tabSelected = False
     wb.active = 0

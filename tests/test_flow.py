@@ -10,6 +10,7 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
+from openpyxl.utils.escape import unescape
 
 from antq.schemas.catalog import catalog
 from antq.schemas.registry import registry
@@ -379,7 +380,8 @@ def test_the_ministry_workbook_writes_each_figure_in_its_own_format(month_run, w
     _, _, summary = month_run
     book = openpyxl.load_workbook(summary.ministry_workbook)
     national = book["Toàn quốc"]
-    rows = {r[-1].value: r for r in national.iter_rows() if r[-1].value}  # code: last
+    # code: last (text as Excel reads it: openpyxl leaves OOXML's escapes to the reader)
+    rows = {unescape(r[-1].value): r for r in national.iter_rows() if r[-1].value}
     assert rows["binh_quan_nguoi_moi_buoi"][1].number_format == "#,##0.0"
     assert rows["ty_le_bao_cao"][1].number_format == "0.0%"
     assert "đ" in rows["kinh_phi_xa_hoi_hoa"][1].number_format
@@ -387,13 +389,13 @@ def test_the_ministry_workbook_writes_each_figure_in_its_own_format(month_run, w
     assert rows["nguon_tin"][1].value == rollup.loc[("VN", "nguon_tin"), "value"]
     assert rows["nguon_tin"][2].value == rollup.loc[("VN", "nguon_tin"), "value"]  # ytd: 1 month
     assert rows["nguon_tin"][3].value is None  # no October a year before in the warehouse
-    from antq.xlsx import PAGE_WIDTH_UNITS, sheet_width
+    from antq.xlsx import MIN_SCALE, PAGE_WIDTH_UNITS, sheet_width
 
     for sheet in book.worksheets:
         assert sheet.page_setup.orientation == "landscape", sheet.title
         assert int(sheet.page_setup.paperSize) == int(sheet.PAPERSIZE_A4), sheet.title
         pages = sheet.page_setup.fitToWidth
-        assert sheet_width(sheet) / pages <= PAGE_WIDTH_UNITS, sheet.title  # still readable
+        assert sheet_width(sheet) / pages <= PAGE_WIDTH_UNITS / MIN_SCALE, sheet.title  # 8 pt
         assert pages == 1 or sheet.print_title_cols, sheet.title  # units on every page
         assert sheet.print_title_rows, sheet.title
     assert book["Toàn quốc"].page_setup.fitToWidth == 1

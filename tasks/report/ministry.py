@@ -12,7 +12,7 @@ import openpyxl
 import pandas as pd
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 
 from antq.config import Config
 from antq.findings import Finding
@@ -51,6 +51,7 @@ from antq.xlsx import (
 MONEY_FORMAT = '#,##0" đ"'
 GOOD_FILL = PatternFill("solid", fgColor="C6EFCE")
 CODE_FONT = Font(color="808080", size=9)  # the data team's codes: there, not in the way
+NO_WRAP = Alignment(vertical="top", wrap_text=False)
 CHANGE_FORMAT = "+0.0%;-0.0%;0.0%"
 
 
@@ -229,20 +230,22 @@ def _against_target(value: float, target: float) -> PatternFill:
 
 
 def _progress_chart(ws, top: int, last: int) -> None:
-    """Reporting rate and timeliness per province (the national row left out), beside the
-    table it is drawn from, so the chart follows the figures if someone edits them."""
+    """Reporting rate and timeliness per province (the national row left out), under the
+    table it is drawn from (so the chart follows the figures if someone edits them, and
+    the page keeps the table's width when printed)."""
     chart = BarChart()
     chart.type = "bar"
     chart.title = "Tỷ lệ báo cáo và báo cáo đúng hạn theo tỉnh"
     chart.y_axis.number_format = "0%"
     chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0, 1
-    chart.height, chart.width = 22, 18
+    chart.height, chart.width = 16, 24
     for col in (5, 7):  # "Tỷ lệ báo cáo", "Tỷ lệ đúng hạn"
         chart.add_data(
             Reference(ws, min_col=col, min_row=top, max_row=last - 1), titles_from_data=True
         )
     chart.set_categories(Reference(ws, min_col=2, min_row=top + 1, max_row=last - 1))
-    ws.add_chart(chart, f"M{top}")
+    ws.row_breaks.append(Break(id=last + 1))  # on a page of its own, whole
+    ws.add_chart(chart, f"A{last + 2}")
 
 
 def _legend_sheet(ws, cfg: Config) -> None:
@@ -270,7 +273,7 @@ def _legend_sheet(ws, cfg: Config) -> None:
         1,
         ["Mã chỉ tiêu", "Tên chỉ tiêu", "Đơn vị tính", "Loại", "Cấp báo cáo"],
         rows,
-        [26, 60, 14, 44, 22],
+        [30, 56, 14, 44, 22],  # codes of up to 26 letters do not break
     )
     printable(ws, "1:1")
 
@@ -427,7 +430,7 @@ def _national_sheet(
                     code,
                 )
             )
-    last = write_table(ws, top, headers, rows, [46, 16, 16, 16, 16, 10, 16, 11, 11, 26])
+    last = write_table(ws, top, headers, rows, [40, 16, 16, 16, 16, 10, 16, 11, 11, 26])
     for r in range(top + 1, last + 1):
         code = ws.cell(r, len(headers)).value
         if r in group_rows:
@@ -442,6 +445,7 @@ def _national_sheet(
         ws.cell(r, 6).number_format = CHANGE_FORMAT
         ws.cell(r, 8).number_format = ws.cell(r, 9).number_format = INTEGER_FORMAT
         ws.cell(r, len(headers)).font = CODE_FONT
+        ws.cell(r, len(headers)).alignment = NO_WRAP  # a code breaks at its underscores
     ws.freeze_panes = f"B{top + 1}"  # a coordinate: the first row may be merged
     ws.row_dimensions[top].height = 45
     for r in range(3, 3 + len(notes)):
@@ -513,7 +517,7 @@ def _trend_sheet(
     cfg: Config,
 ) -> None:
     """The nation's main figures and reporting rate over the last twelve months, as a
-    table and two charts drawn from it."""
+    table and, under it, two charts drawn from it."""
     cat = cfg.catalog
     months = Period.parse(period).window("year")
     codes = [c for c in (*_TREND_INDICATORS, "ty_le_bao_cao") if c in formats]
@@ -545,23 +549,27 @@ def _trend_sheet(
     ws.row_dimensions[top].height = 75
     figures = LineChart()
     figures.title = "Một số chỉ tiêu chính (toàn quốc)"
-    figures.height, figures.width = 9, 18
+    figures.height, figures.width = 11, 24
     for col in range(2, len(codes)):  # the counts; the rate has its own chart
         figures.add_data(
             Reference(ws, min_col=col, min_row=top, max_row=last), titles_from_data=True
         )
     figures.set_categories(Reference(ws, min_col=1, min_row=top + 1, max_row=last))
-    ws.add_chart(figures, f"{get_column_letter(len(codes) + 3)}{top}")
+    # Under the table, each on a page of its own: the page keeps the table's width and a
+    # chart is never cut in two.
+    ws.row_breaks.append(Break(id=last + 1))
+    ws.add_chart(figures, f"A{last + 2}")
     rate = LineChart()
     rate.title = "Tỷ lệ xã, phường đã báo cáo"
     rate.y_axis.number_format = "0%"
     rate.y_axis.scaling.min, rate.y_axis.scaling.max = 0, 1
-    rate.height, rate.width = 9, 18
+    rate.height, rate.width = 11, 24
     rate.add_data(
         Reference(ws, min_col=len(codes) + 1, min_row=top, max_row=last), titles_from_data=True
     )
     rate.set_categories(Reference(ws, min_col=1, min_row=top + 1, max_row=last))
-    ws.add_chart(rate, f"{get_column_letter(len(codes) + 3)}{top + 20}")
+    ws.row_breaks.append(Break(id=last + 26))
+    ws.add_chart(rate, f"A{last + 27}")
     printable(ws, f"{top}:{top}")
 
 

@@ -54,6 +54,7 @@ from antq.xlsx import (
     RULE_FONT,
     TITLE_FONT,
     WARNING_FILL,
+    fit_row_heights,
     link_file,
     printable,
     put,
@@ -296,7 +297,7 @@ def province_folder(out_dir: Path, code: str, reg: Registry | None = None) -> Pa
 
 # ------------------------------------------------------------------ summary sheet
 
-SUMMARY_WIDTHS = [40, 14, 10, 10, 52, 62]
+SUMMARY_WIDTHS = [38, 12, 10, 10, 50, 58]  # one page wide at 8 pt (antq.xlsx.MIN_SCALE)
 
 
 def _summary_sheet(
@@ -370,11 +371,14 @@ def _stats_block(
         ("Số xã, phường đã có báo cáo được chấp nhận", f"{n_reported}/{n_expected}"),
         ("Tỷ lệ báo cáo", n_reported / n_expected if n_expected else 0.0),
     ]
+    first = row
     for label, value in stats:
-        put(ws, row, 1, label).font = BOLD
+        label_cell = put(ws, row, 1, label)
+        label_cell.font, label_cell.alignment = BOLD, Alignment(wrap_text=True, vertical="top")
         cell = put(ws, row, 2, value, RATIO_FORMAT if isinstance(value, float) else INTEGER_FORMAT)
-        cell.alignment = Alignment(horizontal="left")
+        cell.alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
         row += 1
+    fit_row_heights(ws, first, row - 1, SUMMARY_WIDTHS[:2])
     return row - 1
 
 
@@ -558,7 +562,7 @@ FINDING_HEADERS = [
     "Bản sao đánh dấu lỗi",
     "Mã quy tắc",  # for the data team: last, narrow, small
 ]
-FINDING_WIDTHS = [6, 10, 24, 36, 14, 7, 34, 16, 10, 26, 60, 60, 34, 12]
+FINDING_WIDTHS = [6, 10, 24, 30, 14, 7, 30, 14, 10, 24, 50, 50, 30, 12]  # two pages wide
 _COPY_COL = FINDING_HEADERS.index("Bản sao đánh dấu lỗi") + 1
 _RULE_COL = FINDING_HEADERS.index("Mã quy tắc") + 1
 
@@ -610,7 +614,7 @@ def _findings_sheet(
         if target:
             link_file(ws.cell(r, _COPY_COL), target)
     ws.freeze_panes = "D2" if last > 1 else "A2"
-    printable(ws, "1:1")
+    printable(ws, "1:1", "A:C")
 
 
 # ------------------------------------------------------------------ files sheet
@@ -712,7 +716,7 @@ def _files_sheet(
         target = copies.made.get((s.original_path, s.sha256)) if copies else None
         if target:
             link_file(ws.cell(r, 11), target)
-    printable(ws, "1:1")
+    printable(ws, "1:1", "A:A")
 
 
 def write_province_report(
