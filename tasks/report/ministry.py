@@ -430,9 +430,9 @@ def _national_sheet(
                     code,
                 )
             )
-    last = write_table(ws, top, headers, rows, [40, 16, 16, 16, 16, 10, 16, 11, 11, 26])
+    last = write_table(ws, top, headers, rows, [38, 15, 15, 15, 15, 10, 15, 11, 11, 26])
     for r in range(top + 1, last + 1):
-        code = ws.cell(r, len(headers)).value
+        code = rows[r - top - 1][-1]  # not read back from the cell: its text is escaped
         if r in group_rows:
             for col in range(1, len(headers) + 1):
                 ws.cell(r, col).font, ws.cell(r, col).fill = BOLD, TOTAL_FILL

@@ -297,7 +297,7 @@ def province_folder(out_dir: Path, code: str, reg: Registry | None = None) -> Pa
 
 # ------------------------------------------------------------------ summary sheet
 
-SUMMARY_WIDTHS = [38, 12, 10, 10, 50, 58]  # one page wide at 8 pt (antq.xlsx.MIN_SCALE)
+SUMMARY_WIDTHS = [37, 12, 10, 10, 48, 55]  # one page wide at 8 pt (antq.xlsx.MIN_SCALE)
 
 
 def _summary_sheet(
