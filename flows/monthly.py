@@ -57,6 +57,7 @@ from antq.tasks.report import (
     write_ministry_workbook,
     write_province_reports,
 )
+from antq.tasks.report.corrections import corrections
 from antq.tasks.report.dashboard import write_dashboard
 from antq.tasks.resolve import Resolution, open_findings, resolve
 from antq.tasks.validate import Validation, validate_month
@@ -291,6 +292,8 @@ def province_reports_task(
     warehouse: str,
     config: Config,
     workers: int = 2,
+    observations: pd.DataFrame | None = None,
+    all_findings: list[Finding] | None = None,
 ) -> list[ProvinceReport]:
     """One report per province, with marked-up copies of its files that have errors (the
     originals come from the archive, where intake kept them), built in the worker
@@ -315,9 +318,15 @@ def province_reports_task(
     write_report_inputs(out_dir, {code: inputs[code] for code in kept})
     archive = Warehouse(warehouse).archived
     copies = annotated_copies(out_dir, findings, archive, workers, provinces=fresh, config=config)
-    reports = write_province_reports(
-        out_dir, fresh, period, findings, submissions, reporting, copies, config, workers
+    corrected = (
+        corrections(submissions, observations, all_findings or findings, config)
+        if observations is not None
+        else {}
     )
+    reports = write_province_reports(
+        out_dir, fresh, period, findings, submissions, reporting, copies, config, workers,
+        corrections=corrected,
+    )  # fmt: skip
     write_report_inputs(out_dir, inputs)
     if kept:
         get_run_logger().info(
@@ -562,6 +571,8 @@ def monthly_ingest(
             warehouse,
             quote(config),
             workers,
+            resolution.observations,
+            quote(resolution.findings + discovery.findings),
         )
         clock.lap("province-reports")
         view = ministry_view(

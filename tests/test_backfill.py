@@ -290,3 +290,46 @@ def test_two_years_across_the_2025_reform_load_and_compare_on_the_units_of_today
     assert any(isinstance(r[0], str) and "01/7/2025" in r[0] for r in cells[:6])
     page = (tmp_path / "reports" / "2026-06" / "index.html").read_text(encoding="utf-8")
     assert 'id="luy-ke"' in page and "01/7/2025" in page
+
+
+@pytest.mark.slow  # two runs of a month through the flow: `make test-slow` (CI)
+def test_a_corrected_file_sent_later_shows_in_its_provinces_report(tmp_path, prefect_harness):
+    """A commune sends its form again with one figure changed: the next run's report of
+    its province has a sheet of what the new file changed, old -> new, with both files."""
+    import os
+
+    truth = generate_month(
+        tmp_path, "2026-10", seed=5, provinces=["15"], max_communes=4, mistakes=False
+    )
+    inbox, warehouse, reports = tmp_path / "inbox", tmp_path / "warehouse", tmp_path / "reports"
+    monthly_ingest("2026-10", inbox, warehouse, reports, workers=1)
+    facts = truth.facts[(truth.facts["unit_level"] == "commune")]
+    fact = facts[facts["indicator"] == "tin_bai"].iloc[0]
+    original = inbox / fact["original_path"]
+    book = openpyxl.load_workbook(original)
+    cell = book[fact["sheet"]][fact["source_cell"]]
+    cell.value = int(fact["value"]) + 5
+    corrected = original.with_name(f"{original.stem}-sua-lai.xlsx")
+    book.save(corrected)
+    later = original.stat().st_mtime + 3 * 86400
+    os.utime(corrected, (later, later))
+
+    summary = monthly_ingest("2026-10", inbox, warehouse, reports, workers=1)
+
+    report = next(p for p in summary.province_reports if "-15-" in p.name or "15" in p.parent.name)
+    ws = openpyxl.load_workbook(report)["Bản gửi lại"]
+    rows = [r for r in ws.iter_rows(values_only=True) if r[0] == fact["unit_code"]]
+    assert [(r[2], r[3], r[4], r[5]) for r in rows] == [
+        ("Số liệu thay đổi", catalog_label("tin_bai"), f"{int(fact['value'])}",
+         f"{int(fact['value']) + 5}"),
+    ]  # fmt: skip
+    assert corrected.name in rows[0][8] and original.name in rows[0][7]
+    stored = Warehouse(warehouse).read("facts", "2026-10")
+    value = stored[(stored["unit_code"] == fact["unit_code"]) & (stored["indicator"] == "tin_bai")]
+    assert value["value"].tolist() == [fact["value"] + 5]
+
+
+def catalog_label(code: str) -> str:
+    from antq.schemas.catalog import catalog
+
+    return catalog().label(code)

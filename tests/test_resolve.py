@@ -133,3 +133,52 @@ def test_versions_live_across_runs_whatever_the_file_names(tmp_path, prefect_har
     assert "negative-value" in set(findings["rule"])
     report = next((tmp_path / "reports" / PERIOD).glob("15-*/bao-cao-kiem-tra-15-*.json"))
     assert "negative-value" not in {f["rule"] for f in json.loads(report.read_text())["findings"]}
+
+
+def test_a_corrected_file_shows_what_changed_what_it_fixed_and_what_is_still_open(tmp_path):
+    """Gia Phú sends its form with tin_bai -3, then a corrected one: tin_bai 4, and a
+    new mistake (valuable tips above all tips). Its province's report says so."""
+    import openpyxl
+
+    from antq.config import Config
+    from antq.tasks.report import write_province_report
+    from antq.tasks.report.corrections import corrections
+    from antq.tasks.resolve import open_findings
+
+    inbox = tmp_path / "inbox"
+    _put(inbox, "gia-phu.xlsx", form_bytes({**CLEAN, "tin_bai": -3}), day=12)
+    known = set(_run(inbox).submissions["sha256"])
+    second = {**CLEAN, "tin_bai": 4, "nguon_tin_co_gia_tri": 15}
+    _put(inbox, "gia-phu-sua.xlsx", form_bytes(second), day=16)
+    resolution = _run(inbox, known)
+
+    found = corrections(
+        resolution.submissions, resolution.observations, resolution.findings, Config.load(PERIOD)
+    )
+    [fix] = found["15"]
+    assert (fix.unit_code, fix.replaced_path, fix.new_path) == (
+        "02923", "2026-10/15/gia-phu.xlsx", "2026-10/15/gia-phu-sua.xlsx",
+    )  # fmt: skip
+    changed = {c.indicator: (c.before, c.after, c.after_cell) for c in fix.changes}
+    assert changed == {
+        "tin_bai": ("-3", "4", form_cell("tin_bai")),
+        "nguon_tin_co_gia_tri": ("4", "15", form_cell("nguon_tin_co_gia_tri")),
+    }
+    assert [f.rule for f in fix.fixed] == ["negative-value"]
+    assert [f.rule for f in fix.still_open] == ["part-exceeds-whole"]
+
+    still = open_findings(resolution.findings, resolution.submissions)
+    reporting = set(resolution.facts["unit_code"])
+    report = write_province_report(
+        tmp_path / "reports", "15", PERIOD, still, resolution.submissions, reporting,
+        corrections=found["15"],
+    )  # fmt: skip
+    ws = openpyxl.load_workbook(report.workbook)["Bản gửi lại"]
+    rows = [r for r in ws.iter_rows(values_only=True) if r[0] == "02923"]
+    kinds = [r[2] for r in rows]
+    assert kinds == ["Số liệu thay đổi", "Số liệu thay đổi", "Lỗi đã sửa", "Lỗi còn lại"]
+    assert rows[0][4:6] == ("-3", "4") and "gia-phu-sua.xlsx (16:00 16/10/2026)" in rows[0]
+    document = json.loads(report.json.read_text(encoding="utf-8"))
+    [entry] = document["corrections"]
+    assert entry["fixed"][0]["rule"] == "negative-value"
+    assert entry["still_open"][0]["rule"] == "part-exceeds-whole"

@@ -17,7 +17,7 @@ import logging
 import math
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -41,6 +41,7 @@ from antq.tasks.annotate import (
     make_copy,
 )
 from antq.tasks.report.common import province_title, slug, vi_period, window_line
+from antq.tasks.report.corrections import Correction
 from antq.tasks.workers import DEFAULT_LIMITS, Failure, Limits, run_limited
 from antq.text import fold
 from antq.xlsx import (
@@ -719,6 +720,66 @@ def _files_sheet(
     printable(ws, "1:1", "A:A")
 
 
+CORRECTION_HEADERS = [
+    "Mã đơn vị",
+    "Tên đơn vị",
+    "Thay đổi",
+    "Chỉ tiêu",
+    "Trước",
+    "Sau",
+    "Chi tiết",
+    "Tệp trước (nhận lúc)",
+    "Tệp gửi lại (nhận lúc)",
+]
+CORRECTION_WIDTHS = [10, 22, 18, 30, 12, 12, 48, 30, 30]
+
+
+def _corrections_sheet(ws: Worksheet, corrections: Sequence[Correction], cfg: Config) -> None:
+    """Each unit that sent its file again: what changed, what the new file fixed and
+    what is still to fix."""
+    cat, zone = cfg.catalog, cfg.periods.timezone
+
+    def at(path: str, when: pd.Timestamp) -> str:
+        return f"{_file_name(path)} ({when.tz_convert(zone):%H:%M %d/%m/%Y})"
+
+    rows: list[tuple[object, ...]] = []
+    for c in corrections:
+        unit = cfg.registry.unit(c.unit_code)
+        head = (c.unit_code, unit.name if unit else "")
+        files = (at(c.replaced_path, c.replaced_at), at(c.new_path, c.new_at))
+        for change in c.changes:
+            where = f"ô {change.after_cell or change.before_cell}"
+            rows.append((*head, "Số liệu thay đổi", change.label, change.before, change.after,
+                         where, *files))  # fmt: skip
+        if not c.changes:
+            rows.append((*head, "Không có số liệu nào thay đổi", "", "", "", "", *files))
+        for f in c.fixed:
+            label = cat.label(f.indicator) if f.indicator and cat.has(f.indicator) else ""
+            kind = "Lỗi đã sửa" if f.is_error else "Cảnh báo đã hết"
+            rows.append((*head, kind, label, f.value_raw or "", "", f.message, *files))
+        for f in c.still_open:
+            label = cat.label(f.indicator) if f.indicator and cat.has(f.indicator) else ""
+            kind = "Lỗi còn lại" if f.is_error else "Cảnh báo còn lại"
+            rows.append((*head, kind, label, "", f.value_raw or "", f"{f.message} {f.fix}", *files))
+    top = write_title(
+        ws,
+        [
+            "CÁC ĐƠN VỊ ĐÃ GỬI LẠI BÁO CÁO TRONG THÁNG",
+            "Với mỗi tệp gửi lại: số liệu đã thay đổi so với tệp trước, các lỗi tệp mới đã sửa "
+            "và các lỗi còn phải sửa.",
+        ],
+        len(CORRECTION_HEADERS),
+    )
+    write_table(ws, top, CORRECTION_HEADERS, rows, CORRECTION_WIDTHS)
+    for r in range(top + 1, top + 1 + len(rows)):
+        kind = ws.cell(r, 3).value
+        if kind in ("Lỗi còn lại",):
+            ws.cell(r, 3).fill = ERROR_FILL
+        elif kind in ("Cảnh báo còn lại",):
+            ws.cell(r, 3).fill = WARNING_FILL
+    printable(ws, f"{top}:{top}", "A:B")
+
+
 def write_province_report(
     out_dir: Path,
     code: str,
@@ -730,6 +791,7 @@ def write_province_report(
     archive_path: ArchivePath | None = None,
     copies: Copies | None = None,
     config: Config | None = None,
+    corrections: Sequence[Correction] = (),
 ) -> ProvinceReport:
     """The error report of one province: only its own units' findings and files.
 
@@ -751,6 +813,8 @@ def write_province_report(
     wb.active.title = "Tổng hợp"
     _findings_sheet(wb.create_sheet("Lỗi cần sửa"), shown, copies, cfg)
     _files_sheet(wb.create_sheet("Tệp đã nhận"), subs, own, copies, cfg)
+    if corrections:
+        _corrections_sheet(wb.create_sheet("Bản gửi lại"), corrections, cfg)
     path = save_workbook(wb, folder / f"bao-cao-kiem-tra-{code}-{period}.xlsx")
     n_errors = sum(f.is_error for f in own)
     made = sorted(copies.made.items()) if copies else []
@@ -774,6 +838,7 @@ def write_province_report(
                 "findings": [
                     f.record() for f in sorted(shown, key=lambda f: _sort_key(f, cfg.registry))
                 ],
+                "corrections": [c.record() for c in corrections],
             },
             ensure_ascii=False,
             indent=1,
@@ -797,6 +862,7 @@ class ReportJob:
     reporting: set[str]
     copies: Copies | None
     config: Config
+    corrections: tuple[Correction, ...] = ()
 
 
 def _write_report_job(job: ReportJob) -> ProvinceReport:
@@ -809,6 +875,7 @@ def _write_report_job(job: ReportJob) -> ProvinceReport:
         job.reporting,
         copies=job.copies,
         config=job.config,
+        corrections=job.corrections,
     )
 
 
@@ -823,6 +890,7 @@ def write_province_reports(
     config: Config,
     workers: int = 2,
     limits: Limits = DEFAULT_LIMITS,
+    corrections: dict[str, list[Correction]] | None = None,
 ) -> dict[str, ProvinceReport]:
     """The reports of `codes`, written in the worker processes (a report that fails
     there, out of time say, is written here, where a bug would show). `workers=0`
@@ -842,6 +910,7 @@ def write_province_reports(
                 reporting & communes,
                 copies.get(code),
                 config,
+                tuple((corrections or {}).get(code, ())),
             )
         )
     if workers == 0:
