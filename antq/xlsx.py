@@ -290,7 +290,7 @@ def write_table(
             styled[key] = copy(cell._style)
     for col, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
-    fit_row_heights(ws, top + 1, last, widths)
+    fit_row_heights(ws, top, last, widths)  # the header row too: "Mã đơn vị" takes two
     ws.freeze_panes = ws.cell(row=top + 1, column=1)
     if filters and last > top:
         ws.auto_filter.ref = f"A{top}:{get_column_letter(len(headers))}{last}"
