@@ -18,6 +18,7 @@ def test_months_between():
     assert months_between("2026-10", "2026-10") == ["2026-10"]
 
 
+@pytest.mark.slow  # two months through the flow: `make test-slow` (CI)
 def test_backfill_runs_each_month_in_order_and_compares_with_the_month_before(
     tmp_path, prefect_harness
 ):

@@ -189,6 +189,7 @@ def test_prefect_yaml_declares_the_deployment_antq_serve_makes():
     assert "period" not in deployment["parameters"]  # the month whose deadline passed
 
 
+@pytest.mark.slow  # a served deployment and its run: about a minute, `make test-slow` (CI)
 def test_antq_serve_registers_the_scheduled_deployment_and_runs_it(tmp_path, prefect_harness):
     """`antq serve` against a real Prefect server: the deployment is there with its
     schedule, and a run of it for a given month completes with the month's artifacts."""
