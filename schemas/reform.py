@@ -55,14 +55,15 @@ def _province_unit(code: str, full_name: str) -> Unit:
     return Unit(code, full_name, "province", code, "thành phố trung ương", LEGACY)
 
 
-def _legacy_rows() -> list[dict]:
+@lru_cache(maxsize=1)
+def _legacy_rows() -> tuple[dict, ...]:
     from vietnamadminunits.database import get_data
 
     fields = [
         "provinceCode", "province", "provinceKey", "district", "districtKey",
         "ward", "wardCode", "wardType", "wardKey",
     ]  # fmt: skip
-    return get_data(fields, "admin_units_legacy")
+    return tuple(get_data(fields, "admin_units_legacy"))  # read once: registry and successors
 
 
 @lru_cache(maxsize=1)
