@@ -426,6 +426,53 @@ WAREHOUSE_HELP = (
 )
 
 
+def _template(args: argparse.Namespace) -> int:
+    from antq.config import REFORM_PERIOD, Config
+    from antq.period import Period
+    from antq.template import units_for, write_templates
+
+    try:
+        period = str(Period.parse(args.period))
+    except ValueError:
+        print(f"antq template: kỳ “{args.period}” không đúng dạng YYYY-MM", file=sys.stderr)
+        return 2
+    if period < REFORM_PERIOD:
+        print(
+            f"antq template: biểu mẫu chỉ làm cho các kỳ từ {REFORM_PERIOD} "
+            "(đơn vị hành chính sau sắp xếp)",
+            file=sys.stderr,
+        )
+        return 2
+    config = Config.load(period)
+    try:
+        units = units_for(config, args.province, args.unit)
+    except ValueError as exc:
+        print(f"antq template: {exc}", file=sys.stderr)
+        return 2
+    out = Path(args.out).resolve()
+    problem = _not_writable(out)
+    if problem:
+        print(f"antq template: không ghi được vào --out {out}: {problem}", file=sys.stderr)
+        return 2
+    started = time.monotonic()
+    print(f"Tạo {len(units)} biểu mẫu kỳ {period} vào {out} ...", flush=True)
+
+    def progress(province, n_forms: int) -> None:  # province: Unit
+        print(f"  {province.code} {province.display_name}: {n_forms} biểu mẫu", flush=True)
+
+    paths = write_templates(out, period, units, config, args.workers, progress)
+    zips = sorted({path.parent.with_suffix(".zip") for path in paths})
+    print(
+        f"Xong: {len(paths)} tệp .xlsx, {len(zips)} tệp .zip (mỗi tỉnh một tệp) trong "
+        f"{time.monotonic() - started:.1f} s"
+    )
+    for path in zips[:5]:
+        print(f"  {path}")
+    if len(zips) > 5:
+        print(f"  … và {len(zips) - 5} tệp .zip khác")
+    return 0
+
+
 def _positive(text: str) -> int:
     value = int(text)
     if value < 1:
@@ -547,6 +594,21 @@ def build_parser() -> argparse.ArgumentParser:
     propose.add_argument("--min-files", type=int, default=2)
     labels_sub.add_parser("list", help="the labels taught so far")
     labels.set_defaults(func=_labels, action="list")
+
+    template = sub.add_parser(
+        "template",
+        help="the monthly form of each unit, from the catalog (.xlsx, a zip per province)",
+    )
+    template.add_argument("--period", required=True, help="the month, e.g. 2026-11")
+    template.add_argument("--province", help="only this province (code or name) and its communes")
+    template.add_argument(
+        "--unit", help="only this unit (commune code, e.g. 00070, or province code)"
+    )
+    template.add_argument(
+        "--out", required=True, help="folder for <province>/<unit>.xlsx and <province>.zip"
+    )
+    template.add_argument("--workers", type=int, default=2, help="processes (default 2)")
+    template.set_defaults(func=_template)
     return parser
 
 

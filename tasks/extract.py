@@ -37,7 +37,7 @@ from antq.tasks.normalize import FileRef, ParsedFile
 from antq.tasks.normalize.model import Observation, Report
 from antq.warehouse.location import Location
 
-FORMAT = b"antq-extract-1"
+FORMAT = b"antq-extract-2"
 
 # What a file reads as depends on these (relative to the installed package `antq`).
 _READING_SOURCES = (
@@ -177,6 +177,7 @@ SCHEMA = pa.schema(
     [
         ("format", _STR),
         ("layout", _STR),
+        ("template", _STR),
         ("sheet", _STR),
         ("unit_code", _STR),
         ("unit_level", _STR),
@@ -193,6 +194,7 @@ def _row(parsed: ParsedFile) -> dict[str, object]:
     return {
         "format": parsed.format,
         "layout": parsed.layout,
+        "template": parsed.template,
         "sheet": parsed.sheet,
         "unit_code": parsed.unit_code,
         "unit_level": parsed.unit_level,
@@ -248,6 +250,7 @@ def read_extract(root: Root, ref: FileRef) -> ParsedFile | None:
         ref,
         format=row["format"],
         layout=row["layout"],
+        template=row["template"],
         sheet=row["sheet"],
         unit_code=row["unit_code"],
         unit_level=row["unit_level"],

@@ -183,6 +183,7 @@ def _submissions(
                 "n_warnings": count["warning"],
                 "version": version.number,
                 "superseded_by": version.superseded_by,
+                "template": parsed.template,
             }
         )
     return pd.DataFrame(rows, columns=SUBMISSIONS.names)

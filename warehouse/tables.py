@@ -26,6 +26,8 @@ SUBMISSIONS = pa.schema(
         ("n_warnings", pa.int32()),
         ("version", pa.int32()),
         ("superseded_by", pa.string()),
+        # The form template a file was read by ("antq-bieu-mau-xa v1"); null otherwise.
+        ("template", pa.string()),
     ]
 )
 

@@ -12,8 +12,9 @@ from dataclasses import replace
 from antq.cells import a1, parse_a1
 from antq.config import Config
 from antq.findings import Finding, Where, make_finding
+from antq.schemas import template as form_template
 from antq.schemas.catalog import Indicator
-from antq.schemas.registry import Registry, normalize_code
+from antq.schemas.registry import Registry, Unit, normalize_code
 from antq.tasks.clean import (
     MAX_SUM_CELLS,
     Parsed,
@@ -33,6 +34,7 @@ from antq.tasks.normalize.layout import (
     label_hits,
 )
 from antq.tasks.normalize.model import FileRef, Observation, ParsedFile, Report
+from antq.tasks.normalize.template import KnownForm, known_form
 from antq.tasks.normalize.title import (
     TitleCell,
     UnitFinding,
@@ -64,6 +66,10 @@ def normalize_workbook(book: Workbook, ref: FileRef, config: Config | None = Non
         parsed.findings.append(
             make_finding(book.problem.rule, ref.where(), detail=book.problem.detail)
         )
+        return parsed
+    known = known_form(book, ref, cfg)
+    if known is not None:
+        _read_known_form(parsed, known, cfg)
         return parsed
     month = int(ref.period[5:7])
     chosen = _report_sheet(book, ref, cfg)
@@ -108,12 +114,45 @@ def _name_the_sender(parsed: ParsedFile, sheet: Sheet, title: list[TitleCell], c
     found = find_form_unit(cfg, title, ref.province_code, stem, writes_marks(sheet))
     if found.status != "ok" or found.unit is None:
         return
-    unit = found.unit
+    _name_unit(parsed, found.unit)
+
+
+def _name_unit(parsed: ParsedFile, unit: Unit) -> None:
+    """The file is the unit's: so are the findings about it so far."""
     parsed.unit_code, parsed.unit_level, parsed.unit_name = unit.code, unit.level, unit.display_name
     parsed.findings = [
         replace(f, unit_code=unit.code, unit_name=unit.display_name) if f.unit_code is None else f
         for f in parsed.findings
     ]
+
+
+def _read_known_form(parsed: ParsedFile, known: KnownForm, cfg: Config) -> None:
+    """A form of a known template, intact: each figure read from the cell its layout
+    puts it in, as the normal path would read it there."""
+    sheet, unit = known.sheet, known.unit
+    parsed.sheet, parsed.layout, parsed.template = sheet.name, "form", known.name
+    period_ok = _period_ok(parsed, title_cells(sheet, form_template.HEADER_ROW), sheet)
+    _name_unit(parsed, unit)
+    if not period_ok:
+        return
+    rows = known.layout.rows
+    first = min(rows.values())
+    parsed.reports.append(
+        Report(
+            0,
+            unit.code,
+            unit.level,
+            unit.display_name,
+            "form",
+            sheet.name,
+            a1(first, form_template.LABEL_COL),
+        )
+    )
+    where = parsed.ref.where(unit_code=unit.code, unit_name=unit.display_name, sheet=sheet.name)
+    for code, row in rows.items():
+        _observation(
+            parsed, 0, cfg.catalog.indicator(code), sheet, row, form_template.VALUE_COL, where, cfg
+        )
 
 
 def _unit_test(province_code: str, reg: Registry):  # -> Callable[[str], bool]

@@ -79,6 +79,9 @@ class ParsedFile:
     reports: list[Report] = field(default_factory=list)
     observations: list[Observation] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    # The template of a form `antq template` made, read by its known layout
+    # ("antq-bieu-mau-xa v1"); None for every other file.
+    template: str | None = None
     # Read from its extract (tasks/extract.py) rather than parsed again.
     reused: bool = field(default=False, compare=False)
 

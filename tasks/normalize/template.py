@@ -1,0 +1,99 @@
+"""The fast path: a form `antq template` made, read where its layout puts each cell.
+
+A returned form names its template in a very hidden sheet. When the id and version are
+known and the sheet still holds every label, the unit's code and the table exactly where
+that layout puts them, nothing needs detecting. Anything else (a form whose rows an
+officer moved or relabelled, a column added, a marker copied into another file, a newer
+antq's version) is left to the normal path, which reads any form: the fast path never
+decides against a file, it only skips work when it is sure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from antq.config import Config
+from antq.schemas.registry import Unit
+from antq.schemas.template import (
+    HEADER,
+    HEADER_ROW,
+    LABEL_COL,
+    MARKER_SHEET,
+    NOTE_COL,
+    NUMBER_COL,
+    UNIT_ROW,
+    VALUE_COL,
+    FormLayoutSpec,
+    code_line,
+    known_layout,
+    same_text,
+)
+from antq.tasks.normalize.model import FileRef
+from antq.tasks.read import Sheet, Workbook
+from antq.text import cell_text
+
+
+@dataclass(frozen=True)
+class KnownForm:
+    sheet: Sheet
+    layout: FormLayoutSpec
+    unit: Unit
+
+    @property
+    def name(self) -> str:
+        """ "antq-bieu-mau-xa v1", as the submissions table records it."""
+        return f"{self.layout.template_id} v{self.layout.version}"
+
+
+def template_marker(book: Workbook) -> dict[str, str]:
+    """The key/value rows of the form's marker sheet; empty when there is none."""
+    for sheet in book.sheets:
+        if sheet.name == MARKER_SHEET:
+            return {
+                cell_text(sheet.value(r, 0)): cell_text(sheet.value(r, 1))
+                for r in range(min(sheet.n_rows, 50))
+            }
+    return {}
+
+
+def known_form(book: Workbook, ref: FileRef, cfg: Config) -> KnownForm | None:
+    """The filled form of a known template, intact, for a unit of the submitting
+    province; None whenever the normal path should read the file."""
+    marker = template_marker(book)
+    if not marker:
+        return None
+    period, version = marker.get("period", ""), marker.get("template_version", "")
+    if len(period) != 7 or not period[5:].isdigit() or not version.isdigit():
+        return None
+    layout = known_layout(cfg.catalog, marker.get("template_id", ""), int(version), int(period[5:]))
+    unit = cfg.registry.unit(marker.get("unit_code", ""))
+    if layout is None or unit is None or unit.level != layout.level:
+        return None
+    if unit.province_code != ref.province_code:
+        return None  # the normal path says whose it is, and that it is not this province's
+    intact = [
+        sheet
+        for sheet in book.sheets
+        if sheet.name != MARKER_SHEET and _intact(sheet, layout, unit)
+    ]
+    return KnownForm(intact[0], layout, unit) if len(intact) == 1 else None
+
+
+def _intact(sheet: Sheet, layout: FormLayoutSpec, unit: Unit) -> bool:
+    """Every printed text of the table and the unit's code where the layout puts them,
+    and nothing written beside the table."""
+    if not same_text(sheet.value(UNIT_ROW, VALUE_COL), code_line(unit.code)):
+        return False
+    if not all(same_text(sheet.value(HEADER_ROW, c), text) for c, text in enumerate(HEADER)):
+        return False
+    for line in layout.lines:
+        if cell_text(sheet.value(line.row, NUMBER_COL)) != line.number:
+            return False
+        if not same_text(sheet.value(line.row, LABEL_COL), line.label):
+            return False
+        if line.code is None and sheet.value(line.row, VALUE_COL) is not None:
+            return False
+        row = sheet.rows[line.row] if line.row < sheet.n_rows else []
+        if any(value is not None for value in row[NOTE_COL + 1 :]):
+            return False
+    return True
