@@ -28,6 +28,7 @@ from antq.tasks.normalize.layout import (
     indicators_named,
     label_hits,
 )
+from antq.tasks.normalize.template import template_marker
 from antq.tasks.normalize.title import find_period, title_cells
 from antq.tasks.read import Workbook, read_bytes
 from antq.text import format_number
@@ -127,6 +128,7 @@ def print_inspection(result: Inspection, out: TextIO) -> None:
         _print_findings(result.findings, out)
         return
     _print_sheets(book, parsed, config, out)
+    _print_template(book, parsed, out)
     if parsed.sheet is None:
         _print_findings(result.findings, out)
         return
@@ -155,6 +157,23 @@ def _print_sheets(book: Workbook, parsed: ParsedFile, config: Config, out: TextI
         reports = sum(holds_a_report(n, max(named)) for n in named)
         why = "trang có kỳ trùng kỳ chạy" if reports > 1 else "trang nêu nhiều chỉ tiêu nhất"
         out.write(f"  Đọc trang “{parsed.sheet}”: {why}.\n")
+
+
+def _print_template(book: Workbook, parsed: ParsedFile, out: TextIO) -> None:
+    marker = template_marker(book)
+    if parsed.template:
+        out.write(
+            f"\nBiểu mẫu {parsed.template} còn nguyên mẫu: đọc từng ô theo bố cục đã biết, "
+            "không cần dò (bố cục dò được in dưới đây để đối chiếu).\n"
+        )
+    elif marker:
+        name = f"{marker.get('template_id', '?')} v{marker.get('template_version', '?')}"
+        out.write(
+            f"\nTệp mang dấu biểu mẫu {name} (đơn vị {marker.get('unit_code', '?')}, kỳ "
+            f"{marker.get('period', '?')}) nhưng không còn nguyên mẫu (dòng, nhãn hay cột đã "
+            "thay đổi), là mẫu của phiên bản khác, hoặc của đơn vị không thuộc tỉnh gửi: "
+            "đọc như mọi tệp khác.\n"
+        )
 
 
 def _print_layout(layout, out: TextIO) -> None:

@@ -64,7 +64,7 @@ def _font(size: float = 12, **kwargs: object) -> Font:
 
 INPUT_FILL = PatternFill("solid", fgColor="DDEBF7")  # where the officer types
 HEADING_FILL = PatternFill("solid", fgColor="F2F2F2")
-WIDTHS = (6, 54, 12, 16, 20)  # A..E: fits A4 portrait at about 9 pt
+WIDTHS = (6, 50, 13, 16, 26)  # A..E: fits A4 portrait at about 9 pt
 UNLOCKED = Protection(locked=False)
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 WRAP = Alignment(wrap_text=True, vertical="center")
@@ -111,7 +111,9 @@ def _title(ws: Worksheet, unit: Unit, period: str, provinces: dict[str, Unit]) -
         (PERIOD_ROW, 0, period_line(period), 5, _font(bold=True, italic=True)),
     )
     for r, c, text, span, font in lines:
-        _cell(ws, r, c, text, span=span, font=font, alignment=Alignment(horizontal="center"))
+        # Shrunk rather than cut where a narrower font than Times New Roman stands in.
+        centered = Alignment(horizontal="center", shrink_to_fit=True)
+        _cell(ws, r, c, text, span=span, font=font, alignment=centered)
     _cell(ws, UNIT_ROW, 0, unit_line(unit.display_name), span=3, font=bold)
     _cell(ws, UNIT_ROW, VALUE_COL, code_line(unit.code), span=2, font=bold)
     for c, text in enumerate(HEADER):

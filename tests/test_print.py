@@ -75,8 +75,15 @@ def _pdf(pdf: Path) -> tuple[collections.Counter, dict[int, list[float]], str]:
     return collections.Counter(WORD.findall(text.stdout)), heights, info
 
 
+A4_LANDSCAPE, A4_PORTRAIT = "841.89 x 595.3", "595.304 x 841.89"
+
+
 def _check(
-    workbook: Path, tmp_path: Path, most_pages: int | None, sheets: tuple[str, ...] = ()
+    workbook: Path,
+    tmp_path: Path,
+    most_pages: int | None,
+    sheets: tuple[str, ...] = (),
+    page: str = A4_LANDSCAPE,
 ) -> dict[int, list[float]]:
     """`sheets`: only these are checked for cut words; `most_pages`: None when the
     workbook holds sheets as the unit made them (a marked-up copy prints them as the
@@ -86,7 +93,7 @@ def _check(
     written = _cell_words(workbook, sheets)
     cut = {word: n - printed[word] for word, n in written.items() if printed[word] < n}
     assert not cut, f"{workbook.name}: words cut off in print: {cut}"
-    assert "841.89 x 595.3" in info  # A4 landscape
+    assert page in info
     small = {
         page: round(statistics.median(h), 1)
         for page, h in heights.items()
@@ -134,3 +141,17 @@ def test_a_marked_up_copy_prints_whole_and_readable(month_run, tmp_path):
 def test_the_ministry_workbook_prints_whole_and_readable(month_run, tmp_path):
     _, _, summary = month_run
     _check(summary.ministry_workbook, tmp_path, _enough_pages(summary.ministry_workbook))
+
+
+def test_the_monthly_form_prints_on_portrait_pages_whole_and_readable(tmp_path):
+    """The form a commune fills (December's, the longest) and a province's own: the form
+    on one page, the instructions on the next."""
+    from antq.config import Config
+    from antq.template import form_bytes, form_sheet_name
+
+    config = Config.load("2026-12")
+    for unit in (config.registry.communes["00070"], config.registry.provinces["01"]):
+        path = tmp_path / f"{unit.code}.xlsx"
+        path.write_bytes(form_bytes(unit, "2026-12", config))
+        sheets = (form_sheet_name("2026-12"), "Hướng dẫn")  # not the hidden marker
+        _check(path, tmp_path / unit.code, most_pages=2, sheets=sheets, page=A4_PORTRAIT)
