@@ -29,13 +29,14 @@ $(VENV)/.browser: | $(BIN)/python
 	touch $@
 
 # The print tests render workbooks to PDF as an officer's office suite would: LibreOffice
-# Calc, with Carlito (Calibri's metrics, the workbooks' font) and poppler to read the PDF.
+# Calc, with Carlito (Calibri's metrics, the workbooks' font) and Liberation Serif (Times
+# New Roman's, the monthly form's), and poppler to read the PDF.
 $(VENV)/.print: | $(BIN)/python
 	@{ command -v soffice >/dev/null && command -v pdftotext >/dev/null && \
-	   fc-list | grep -qi carlito; } || \
+	   fc-list | grep -qi carlito && fc-list | grep -qi "liberation serif"; } || \
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 	    --no-install-recommends libreoffice-calc-nogui poppler-utils \
-	    fonts-crosextra-carlito >/dev/null; }
+	    fonts-crosextra-carlito fonts-liberation2 >/dev/null; }
 	touch $@
 
 test: $(VENV)/.installed $(VENV)/.browser  ## the test suite (under 10 minutes on 2 cores)

@@ -71,6 +71,10 @@ WRAP = Alignment(wrap_text=True, vertical="center")
 # A real signature block leaves room to sign.
 SIGNATURE_GAP = 4
 INSTRUCTIONS_WIDTH = 80  # one column a portrait page holds without shrinking
+# Times New Roman is narrower than the Calibri the row-height estimate is made for: at
+# 12 pt it sets about as many letters to a line as Calibri at 11 pt (measured by
+# rendering the form with Liberation Serif, its metric twin).
+TIMES_12_AS_CALIBRI_11 = 12 / 11
 
 
 def _agency(unit: Unit, provinces: dict[str, Unit]) -> tuple[str, str]:
@@ -285,7 +289,7 @@ def _instructions(wb: Workbook, unit: Unit, period: str, config: Config) -> None
         )
         if r == 0:
             cell.font = _font(13, bold=True)
-    fit_row_heights(ws, 1, len(lines), (INSTRUCTIONS_WIDTH,))
+    fit_row_heights(ws, 1, len(lines), (INSTRUCTIONS_WIDTH * TIMES_12_AS_CALIBRI_11,))
     ws.protection.sheet = True
     _portrait(ws)
 
@@ -338,7 +342,8 @@ def form_workbook(unit: Unit, period: str, config: Config) -> Workbook:
     cells = _table(ws, layout, catalog)
     _live_rules(ws, catalog, cells)
     _footer(ws, layout, unit, period)
-    fit_row_heights(ws, HEADER_ROW + 1, layout.last_row + 1, WIDTHS)
+    widths = [width * TIMES_12_AS_CALIBRI_11 for width in WIDTHS]
+    fit_row_heights(ws, HEADER_ROW + 1, layout.last_row + 1, widths)
     ws.freeze_panes = ws.cell(HEADER_ROW + 2, 1)
     ws.print_title_rows = f"{HEADER_ROW + 1}:{HEADER_ROW + 1}"
     ws.protection.sheet = True
