@@ -333,11 +333,11 @@ def _cases(config) -> dict[str, dict[str, object]]:
     return cases
 
 
-def _recalculated(paths: list[Path], out: Path) -> None:
-    """The workbooks opened, calculated and saved again by LibreOffice Calc."""
+def _soffice(paths: list[Path], fmt: str, out: Path) -> None:
+    """The workbooks opened, calculated and saved as `fmt` into `out` by LibreOffice Calc."""
     assert shutil.which("soffice"), "soffice is needed: make test-slow installs it"
     subprocess.run(
-        ["soffice", "--headless", "--convert-to", "xlsx", "--outdir", str(out), *map(str, paths)],
+        ["soffice", "--headless", "--convert-to", fmt, "--outdir", str(out), *map(str, paths)],
         capture_output=True,
         timeout=300,
         check=True,
@@ -368,7 +368,7 @@ def test_the_live_colours_agree_with_the_validator_in_a_real_spreadsheet(tmp_pat
         findings = validate_month([read(data)], config=config).findings
         validator[name] = {f.cell for f in findings if f.rule != "missing-required"}
     out = tmp_path / "calc"
-    _recalculated(paths, out)
+    _soffice(paths, "xlsx", out)
     for path in paths:
         ws = openpyxl.load_workbook(out / path.name, data_only=True).worksheets[0]
         fired = [ws.cell(i, 8).value for i in range(1, len(rules) + 1)]
@@ -403,3 +403,15 @@ def test_inspect_tells_the_data_team_which_path_read_the_form(tmp_path, config):
         said[name] = out.getvalue()
     assert "Biểu mẫu antq-bieu-mau-xa v1 còn nguyên mẫu" in said["intact"]
     assert "không còn nguyên mẫu" in said["altered"] and "đơn vị 00070" in said["altered"]
+
+
+@pytest.mark.slow
+def test_a_form_saved_again_as_xls_or_ods_is_still_read_by_its_template(tmp_path, config):
+    values = figures(config)
+    path = tmp_path / "bieu-mau.xlsx"
+    path.write_bytes(fill(form_bytes(_commune(config), NOVEMBER, config), values, config))
+    for fmt in ("xls", "ods"):
+        _soffice([path], fmt, tmp_path)
+        parsed = read((tmp_path / f"bieu-mau.{fmt}").read_bytes(), name=f"bieu-mau.{fmt}")
+        assert (parsed.template, parsed.findings) == ("antq-bieu-mau-xa v1", []), fmt
+        assert stored(parsed) == expected(values, config), fmt
