@@ -415,3 +415,80 @@ def test_a_form_saved_again_as_xls_or_ods_is_still_read_by_its_template(tmp_path
         parsed = read((tmp_path / f"bieu-mau.{fmt}").read_bytes(), name=f"bieu-mau.{fmt}")
         assert (parsed.template, parsed.findings) == ("antq-bieu-mau-xa v1", []), fmt
         assert stored(parsed) == expected(values, config), fmt
+
+
+@pytest.mark.slow
+def test_forms_filled_and_sent_land_in_the_warehouse_and_the_mistake_in_the_report(
+    tmp_path, prefect_harness, config
+):
+    """The whole way: `antq template` for a province, three communes fill their forms
+    (one as made, one with a part larger than its whole, one the officer changed), the
+    month runs, and every figure is a fact at its cell; the mistake is the one finding,
+    at its cell, in the province's report."""
+    from antq.flows.monthly import monthly_ingest
+    from antq.warehouse.store import Warehouse
+
+    assert (
+        main(
+            [
+                "template",
+                "--period",
+                NOVEMBER,
+                "--province",
+                "12",
+                "--out",
+                str(tmp_path / "out"),
+                "--workers",
+                "1",
+            ]
+        )
+        == 0
+    )
+    forms = sorted((tmp_path / "out" / "12-lai-chau").glob("0*.xlsx"))[:3]
+    inbox = tmp_path / "inbox" / NOVEMBER / "12-lai-chau"
+    inbox.mkdir(parents=True)
+    values = figures(config)
+    mistake = values | {"nguon_tin_co_gia_tri": values["nguon_tin"] + 5}  # type: ignore[operator]
+    sent = {
+        forms[0].name: (fill(forms[0].read_bytes(), values, config), values),
+        forms[1].name: (fill(forms[1].read_bytes(), mistake, config), mistake),
+        forms[2].name: (fill(forms[2].read_bytes(), values, config, edit=_altered), values),
+    }
+    for name, (data, _) in sent.items():
+        (inbox / name).write_bytes(data)
+    summary = monthly_ingest(
+        NOVEMBER, tmp_path / "inbox", tmp_path / "warehouse", tmp_path / "reports"
+    )
+    store = Warehouse(tmp_path / "warehouse")
+    submissions = store.read("submissions", NOVEMBER).set_index("original_path")
+    templates = {
+        Path(p).name: t if isinstance(t, str) else None for p, t in submissions["template"].items()
+    }
+    assert templates == {
+        forms[0].name: "antq-bieu-mau-xa v1",
+        forms[1].name: "antq-bieu-mau-xa v1",
+        forms[2].name: None,  # changed by its officer: read by the normal path
+    }
+    facts = store.read("facts", NOVEMBER)
+    for name, (data, typed) in sent.items():
+        unit = name[:5]
+        ws = openpyxl.load_workbook(io.BytesIO(data)).worksheets[0]
+        got = facts[facts["unit_code"] == unit].set_index("indicator")
+        # An error holds back both figures it compares until the commune corrects them.
+        held = {"nguon_tin_co_gia_tri", "nguon_tin"} if typed is mistake else set()
+        assert set(got.index) == set(typed) - held, name
+        for code, row in got.iterrows():
+            want = expected({code: typed[code]}, config)[code][0]
+            text = row["value_text"]
+            assert (text if isinstance(text, str) else row["value"]) == want, (name, code)
+            assert ws[row["source_cell"]].value == typed[code], (name, code)
+    findings = store.read("findings", NOVEMBER)
+    findings = findings[findings["unit_code"].isin([n[:5] for n in sent])]
+    rows = form_layout(config.catalog, "commune", 11).rows
+    assert sorted(zip(findings["unit_code"], findings["cell"], findings["rule"], strict=True)) == [
+        (forms[1].name[:5], f"D{rows['nguon_tin_co_gia_tri'] + 1}", "part-exceeds-whole")
+    ]
+    report = next(p for p in summary.province_reports if p.parent.name == "12-lai-chau")
+    report = openpyxl.load_workbook(report)["Lỗi cần sửa"]
+    cells = [c.value for row in report.iter_rows() for c in row]
+    assert f"D{rows['nguon_tin_co_gia_tri'] + 1}" in cells, cells
