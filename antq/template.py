@@ -127,8 +127,8 @@ def _title(ws: Worksheet, unit: Unit, period: str, provinces: dict[str, Unit]) -
 
 
 _TYPE_HELP = {
-    "integer": "Số nguyên từ 0 trở lên. Để trống nếu không có số liệu.",
-    "vnd": "Số tiền bằng đồng, số nguyên, không ghi chữ (ví dụ 600000000).",
+    "integer": "Số nguyên từ 0 trở lên. Trong tháng không có thì ghi 0, không để trống.",
+    "vnd": "Số tiền bằng đồng, số nguyên, không ghi chữ (ví dụ 600000000). Không có thì ghi 0.",
     "binary": "Chọn “Đạt” hoặc “Chưa đạt” trong danh sách.",
     "category": "Chọn một mức trong danh sách.",
 }
@@ -226,7 +226,8 @@ def _table(ws: Worksheet, layout: FormLayoutSpec, catalog: Catalog) -> dict[str,
         value.alignment = Alignment(
             horizontal="right" if ind.is_count else "center", vertical="center"
         )
-        ws.cell(line.row + 1, NOTE_COL + 1).protection = UNLOCKED
+        note = ws.cell(line.row + 1, NOTE_COL + 1)
+        note.fill, note.protection = INPUT_FILL, UNLOCKED
         ref = a1(line.row, VALUE_COL)
         cells[line.code] = f"${get_column_letter(VALUE_COL + 1)}${line.row + 1}"  # type: ignore[index]
         check = _validation(ind, ref)
@@ -235,8 +236,15 @@ def _table(ws: Worksheet, layout: FormLayoutSpec, catalog: Catalog) -> dict[str,
     return cells
 
 
-def _footer(ws: Worksheet, layout: FormLayoutSpec, unit: Unit, period: str) -> None:
-    r = layout.last_row + 2
+def _footer(ws: Worksheet, layout: FormLayoutSpec, unit: Unit, period: str, config: Config) -> None:
+    r = layout.last_row + 1
+    start, end = config.periods.window(period)
+    window = (
+        f"Số liệu {period_line(period).lower()} tính từ ngày {start:%d/%m/%Y} "
+        f"đến ngày {end:%d/%m/%Y}."
+    )
+    _cell(ws, r, 0, window, span=5, font=_font(11, italic=True))
+    r += 2
     year = Period.parse(period).year
     place = _cell(
         ws,
@@ -271,8 +279,8 @@ def _instructions(wb: Workbook, unit: Unit, period: str, config: Config) -> None
         "vị, kỳ báo cáo và tên các chỉ tiêu đã điền sẵn và được khoá để giữ đúng mẫu.",
         "3. Số liệu là số nguyên từ 0 trở lên. Kinh phí ghi bằng đồng (ví dụ 600000000), "
         "không ghi “đ”, “triệu”. Đặt con trỏ vào ô để xem cách nhập.",
-        "4. Không có số liệu thì để trống; số liệu bằng 0 thì ghi 0. Ô để trống được hiểu là "
-        "“chưa báo cáo”, không phải 0.",
+        "4. Ghi đủ mọi chỉ tiêu: trong tháng không có thì ghi 0. Ô để trống được hiểu là "
+        "“chưa báo cáo” (không phải 0) và tệp sẽ bị báo lỗi thiếu số liệu.",
         "5. Ô chuyển sang màu vàng khi số liệu mâu thuẫn nhau (ví dụ số nguồn tin có giá trị "
         "lớn hơn tổng số nguồn tin, tổng số mô hình khác tổng các loại mô hình): kiểm tra lại "
         "trước khi gửi.",
@@ -341,7 +349,7 @@ def form_workbook(unit: Unit, period: str, config: Config) -> Workbook:
     _title(ws, unit, period, config.registry.provinces)
     cells = _table(ws, layout, catalog)
     _live_rules(ws, catalog, cells)
-    _footer(ws, layout, unit, period)
+    _footer(ws, layout, unit, period, config)
     widths = [width * TIMES_12_AS_CALIBRI_11 for width in WIDTHS]
     fit_row_heights(ws, HEADER_ROW + 1, layout.last_row + 1, widths)
     ws.freeze_panes = ws.cell(HEADER_ROW + 2, 1)

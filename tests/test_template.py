@@ -208,6 +208,9 @@ def _altered(wb) -> None:
     ws = wb.worksheets[0]
     ws.protection.sheet = False
     ws.insert_rows(12)  # inside section I, between two indicators
+    for merged in ws.merged_cells.ranges:  # as Excel moves them (openpyxl does not)
+        if merged.min_row >= 12:
+            merged.shift(0, 1)
     ws.cell(12, 2).value = "(ghi chú: số liệu đã rà soát lại)"
     a, b = 22, 23  # two rows of section II/III, whatever they hold, swapped
     for col in range(1, 6):
@@ -492,3 +495,27 @@ def test_forms_filled_and_sent_land_in_the_warehouse_and_the_mistake_in_the_repo
     report = openpyxl.load_workbook(report)["Lỗi cần sửa"]
     cells = [c.value for row in report.iter_rows() for c in row]
     assert f"D{rows['nguon_tin_co_gia_tri'] + 1}" in cells, cells
+
+
+@pytest.mark.parametrize("note", ["Chưa được công nhận", "chưa đạt", "Đạt"])
+def test_a_blank_standard_cell_with_a_note_is_0_on_both_paths(config, note):
+    """SPEC §4: "Chưa đạt"/0/blank-with-note -> 0; a note that itself says "Đạt" is no
+    such answer: the figure stays unreported and is asked for."""
+    values = figures(config)
+    del values["xa_dat_chuan"]
+    rows = form_layout(config.catalog, "commune", 11).rows
+    cell = f"D{rows['xa_dat_chuan'] + 1}"
+
+    def with_note(wb) -> None:
+        wb.worksheets[0].cell(rows["xa_dat_chuan"] + 1, 5).value = note
+
+    data = fill(form_bytes(_commune(config), NOVEMBER, config), values, config, edit=with_note)
+    plain = fill(data, {}, config, edit=lambda wb: wb.remove(wb[MARKER_SHEET]))
+    for parsed in (read(data), read(plain)):
+        got = stored(parsed).get("xa_dat_chuan")
+        findings = validate_month([parsed], config=config).findings
+        if note == "Đạt":
+            assert got is None
+            assert [(f.rule, f.cell) for f in findings] == [("missing-required", cell)]
+        else:
+            assert (got, findings) == ((0.0, cell), [])

@@ -150,9 +150,9 @@ def _read_known_form(parsed: ParsedFile, known: KnownForm, cfg: Config) -> None:
     )
     where = parsed.ref.where(unit_code=unit.code, unit_name=unit.display_name, sheet=sheet.name)
     for code, row in rows.items():
-        _observation(
-            parsed, 0, cfg.catalog.indicator(code), sheet, row, form_template.VALUE_COL, where, cfg
-        )
+        indicator = cfg.catalog.indicator(code)
+        column = form_template.VALUE_COL
+        _observation(parsed, 0, indicator, sheet, row, column, where, cfg, notes=True)
 
 
 def _unit_test(province_code: str, reg: Registry):  # -> Callable[[str], bool]
@@ -281,9 +281,11 @@ def _observation(
     c: int,
     where: Where,
     cfg: Config,
+    notes: bool = False,
 ) -> None:
     """Read one indicator cell; a formula with no calculated value is computed when it is a
-    plain SUM over cells of the sheet, otherwise reported, never read as 0."""
+    plain SUM over cells of the sheet, otherwise reported, never read as 0. `notes`: the
+    row is a form's, so a note beside a blank 0/1 cell is read (SPEC §4)."""
     value = sheet.value(r, c)
     cell = a1(r, c)
     if isinstance(value, Formula):
@@ -295,22 +297,32 @@ def _observation(
         )
         return
     raw = cell_text(value) if value is not None else None
-    parsed.observations.append(
-        Observation(
-            report=report,
-            indicator=indicator.code,
-            value_raw=raw or None,
-            parsed=parse_value(
-                value,
-                indicator.value_type,
-                indicator,
-                fraction=indicator.code in cfg.catalog.part_codes,
-                units=cfg.labels.unit_words,
-            ),
-            sheet=sheet.name,
-            cell=cell,
-        )
+    result = parse_value(
+        value,
+        indicator.value_type,
+        indicator,
+        fraction=indicator.code in cfg.catalog.part_codes,
+        units=cfg.labels.unit_words,
     )
+    if notes and result.status == "blank" and indicator.value_type == "binary":
+        result = _blank_with_note(sheet, r, c) or result
+    parsed.observations.append(
+        Observation(report, indicator.code, raw or None, result, sheet.name, cell)
+    )
+
+
+NOTE_SPAN = 3  # columns right of a form's figure where its note ("Ghi chú") may sit
+
+
+def _blank_with_note(sheet: Sheet, r: int, c: int) -> Parsed | None:
+    """A 0/1 figure left blank with a note beside it ("Chưa được công nhận") is 0, as the
+    catalog says; a note that itself says "Đạt" is no such answer, and stays unread."""
+    for col in range(c + 1, c + 1 + NOTE_SPAN):
+        note = sheet.value(r, col)
+        if isinstance(note, str) and any(ch.isalpha() for ch in note):
+            said = parse_value(note, "binary")
+            return Parsed("ok", 0.0) if said.status != "ok" or said.value == 0 else None
+    return None
 
 
 def evaluate_sum(sheet: Sheet, formula: Formula, depth: int = 0) -> float | None:
@@ -368,7 +380,7 @@ def _read_form(
             continue
         row = _single_row(parsed, sheet, layout.value_col, indicator, rows, where)
         if row is not None:
-            _observation(parsed, 0, indicator, sheet, row, layout.value_col, where, cfg)
+            _observation(parsed, 0, indicator, sheet, row, layout.value_col, where, cfg, notes=True)
     for hit in layout.weak_rows:
         _unknown_label(parsed, hit, where, a1(hit.row, layout.value_col), cfg)
 
