@@ -98,7 +98,9 @@ def read_each(root: Path, period: str) -> tuple[pd.DataFrame, list]:
     validation = validate_month(parsed)
     rows = []
     for (report_id, code), obs in validation.observations.items():
-        if (report_id, code) in validation.held or obs.parsed.value is None:
+        if (report_id, code) in validation.held:
+            continue
+        if obs.parsed.value is None and obs.parsed.text is None:
             continue
         ref = validation.reports[report_id]
         rows.append(
@@ -106,7 +108,8 @@ def read_each(root: Path, period: str) -> tuple[pd.DataFrame, list]:
                 "original_path": ref.file.ref.original_path,
                 "unit_code": ref.report.unit_code,
                 "indicator": code,
-                "value": obs.parsed.value,
+                # a category's label stands for its value ("Khá")
+                "value": obs.parsed.value if obs.parsed.value is not None else obs.parsed.text,
                 "source_cell": obs.cell,
             }
         )
@@ -129,7 +132,13 @@ def score_expected(expected: list[dict], facts: pd.DataFrame, findings: list) ->
     rows = []
     for item in expected:
         path = item["path"].removeprefix("inbox/")
-        want = {(f["unit_code"], f["indicator"]): (f["value"], f["cell"]) for f in item["facts"]}
+        want = {
+            (f["unit_code"], f["indicator"]): (
+                f["value"] if f["value"] is not None else f.get("value_text"),
+                f["cell"],
+            )
+            for f in item["facts"]
+        }
         have = got.get(path, {})
         wrong = [k for k, v in want.items() if k in have and not _same_fact(have[k], v)]
         lost = [k for k in want if k not in have]
@@ -162,5 +171,7 @@ def score_expected(expected: list[dict], facts: pd.DataFrame, findings: list) ->
     return pd.DataFrame(rows)
 
 
-def _same_fact(have: tuple[float, str], want: tuple[float, str]) -> bool:
+def _same_fact(have: tuple[float | str, str], want: tuple[float | str, str]) -> bool:
+    if isinstance(have[0], str) or isinstance(want[0], str):
+        return have == want
     return float(have[0]) == float(want[0]) and have[1] == want[1]
