@@ -519,3 +519,22 @@ def test_a_blank_standard_cell_with_a_note_is_0_on_both_paths(config, note):
             assert [(f.rule, f.cell) for f in findings] == [("missing-required", cell)]
         else:
             assert (got, findings) == ((0.0, cell), [])
+
+
+def test_a_figure_typed_under_the_table_sends_the_form_to_the_normal_path(config):
+    """Nothing written outside the form's cells is passed over in silence: a row the
+    officer added under the table is read (or questioned) by the normal path."""
+    values = figures(config)
+    last = form_layout(config.catalog, "commune", 11).last_row + 1
+
+    def extra_row(wb) -> None:
+        ws = wb.worksheets[0]
+        ws.cell(last + 2, 2).value = "Số vụ cháy nổ"  # no such indicator
+        ws.cell(last + 2, 4).value = 3
+
+    parsed = read(
+        fill(form_bytes(_commune(config), NOVEMBER, config), values, config, edit=extra_row)
+    )
+    assert parsed.template is None
+    assert stored(parsed) == expected(values, config)
+    assert [(f.rule, f.cell) for f in parsed.findings] == [("unknown-label", f"D{last + 2}")]

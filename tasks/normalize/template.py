@@ -81,7 +81,8 @@ def known_form(book: Workbook, ref: FileRef, cfg: Config) -> KnownForm | None:
 
 def _intact(sheet: Sheet, layout: FormLayoutSpec, unit: Unit) -> bool:
     """Every printed text of the table and the unit's code where the layout puts them,
-    and nothing written beside the table."""
+    and nothing written beside the table or under it (the footer the form prints there
+    holds no label and no figure: column A and C only)."""
     if not same_text(sheet.value(UNIT_ROW, VALUE_COL), code_line(unit.code)):
         return False
     if not all(same_text(sheet.value(HEADER_ROW, c), text) for c, text in enumerate(HEADER)):
@@ -93,7 +94,12 @@ def _intact(sheet: Sheet, layout: FormLayoutSpec, unit: Unit) -> bool:
             return False
         if line.code is None and sheet.value(line.row, VALUE_COL) is not None:
             return False
-        row = sheet.rows[line.row] if line.row < sheet.n_rows else []
+    for r in range(HEADER_ROW, sheet.n_rows):
+        row = sheet.rows[r]
         if any(value is not None for value in row[NOTE_COL + 1 :]):
+            return False
+        if r > layout.last_row and any(
+            c < len(row) and row[c] is not None for c in (LABEL_COL, VALUE_COL, NOTE_COL)
+        ):
             return False
     return True
