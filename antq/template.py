@@ -115,7 +115,7 @@ def _title(ws: Worksheet, unit: Unit, period: str, provinces: dict[str, Unit]) -
         (PERIOD_ROW, 0, period_line(period), 5, _font(bold=True, italic=True)),
     )
     for r, c, text, span, font in lines:
-        # Shrunk rather than cut where a narrower font than Times New Roman stands in.
+        # Shrunk rather than cut where a wider font stands in for Times New Roman.
         centered = Alignment(horizontal="center", shrink_to_fit=True)
         _cell(ws, r, c, text, span=span, font=font, alignment=centered)
     _cell(ws, UNIT_ROW, 0, unit_line(unit.display_name), span=3, font=bold)
