@@ -491,10 +491,13 @@ def test_forms_filled_and_sent_land_in_the_warehouse_and_the_mistake_in_the_repo
     assert sorted(zip(findings["unit_code"], findings["cell"], findings["rule"], strict=True)) == [
         (forms[1].name[:5], f"D{rows['nguon_tin_co_gia_tri'] + 1}", "part-exceeds-whole")
     ]
-    report = next(p for p in summary.province_reports if p.parent.name == "12-lai-chau")
-    report = openpyxl.load_workbook(report)["Lỗi cần sửa"]
-    cells = [c.value for row in report.iter_rows() for c in row]
+    book = openpyxl.load_workbook(
+        next(p for p in summary.province_reports if p.parent.name == "12-lai-chau")
+    )
+    cells = [c.value for row in book["Lỗi cần sửa"].iter_rows() for c in row]
     assert f"D{rows['nguon_tin_co_gia_tri'] + 1}" in cells, cells
+    kinds = {row[0]: row[3] for row in book["Tệp đã nhận"].iter_rows(min_row=2, values_only=True)}
+    assert sorted(kinds.values()) == ["Biểu mẫu", "Biểu mẫu của Bộ", "Biểu mẫu của Bộ"]
 
 
 @pytest.mark.parametrize("note", ["Chưa được công nhận", "chưa đạt", "Đạt"])

@@ -655,6 +655,14 @@ def _result(submission: object, held: str | None) -> str:
     return "Chấp nhận một phần" if held else "Chấp nhận"
 
 
+def _layout_vi(layout: str | None, template: object) -> str:
+    """What kind of file it was, for the province: a form made by `antq template`
+    ("Biểu mẫu của Bộ") is told from one the unit made itself."""
+    if layout == "form" and isinstance(template, str) and template:
+        return "Biểu mẫu của Bộ"
+    return {"form": "Biểu mẫu", "table": "Bảng tổng hợp"}.get(layout or "", "Không xác định")
+
+
 def _files_sheet(
     ws: Worksheet,
     submissions: pd.DataFrame,
@@ -675,7 +683,7 @@ def _files_sheet(
                 if s.unit_code and cfg.registry.unit(s.unit_code)
                 else ""
             ),
-            {"form": "Biểu mẫu", "table": "Bảng tổng hợp"}.get(s.layout or "", "Không xác định"),
+            _layout_vi(s.layout, getattr(s, "template", None)),
             _result(s, held.get((s.original_path, s.sha256))),
             s.n_errors,
             s.n_warnings,
