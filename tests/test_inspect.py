@@ -93,6 +93,7 @@ def _run_inspect(path: Path, taught: Path) -> str:
     return subprocess.run(args, env=env, capture_output=True, text=True, check=True).stdout
 
 
+@pytest.mark.slow  # three `antq` processes (25 s): in `make test-slow`, which CI runs
 def test_a_taught_label_reads_in_every_later_file(tmp_path):
     taught = tmp_path / "taught_labels.yaml"
     form = _form_with("Tiền ủng hộ của bà con", tmp_path / "bao-cao.xlsx")

@@ -94,7 +94,7 @@ def _month(period: str, rows: list[tuple[str, str, str, str, float]], registry: 
                 "unit_code": sha.split("-")[-1],
                 "received_at": dt.datetime(year, month, 10, tzinfo=dt.UTC),
                 "layout": "form", "status": "accepted", "n_errors": 0, "n_warnings": 0,
-                "version": 1, "superseded_by": None,
+                "version": 1, "superseded_by": None, "template": None,
             }
             for sha, province in dict(zip(facts["source_sha256"], facts["province_code"], strict=True)).items()
         ]

@@ -388,8 +388,8 @@ def test_the_live_colours_agree_with_the_validator_in_a_real_spreadsheet(tmp_pat
         assert bool(coloured) == bool(validator[path.stem]), path.stem
 
 
-def test_inspect_tells_the_data_team_which_path_read_the_form(tmp_path, config):
-    from antq.inspect import inspect_file, print_inspection
+def test_inspect_tells_the_data_team_which_path_read_the_form(config):
+    from antq.inspect import Inspection, print_inspection
 
     values = figures(config)
     blank = form_bytes(_commune(config), NOVEMBER, config)
@@ -398,11 +398,9 @@ def test_inspect_tells_the_data_team_which_path_read_the_form(tmp_path, config):
         ("intact", fill(blank, values, config)),
         ("altered", fill(blank, values, config, edit=_altered)),
     ):
-        path = tmp_path / "01" / f"{name}.xlsx"
-        path.parent.mkdir(exist_ok=True)
-        path.write_bytes(data)
         out = io.StringIO()
-        print_inspection(inspect_file(path, NOVEMBER), out)
+        book = read_bytes(data, f"{name}.xlsx")
+        print_inspection(Inspection(read(data), book, [], config), out)
         said[name] = out.getvalue()
     assert "Biểu mẫu antq-bieu-mau-xa v1 còn nguyên mẫu" in said["intact"]
     assert "không còn nguyên mẫu" in said["altered"] and "đơn vị 00070" in said["altered"]
@@ -514,14 +512,13 @@ def test_a_blank_standard_cell_with_a_note_is_0_on_both_paths(config, note):
 
     data = fill(form_bytes(_commune(config), NOVEMBER, config), values, config, edit=with_note)
     plain = fill(data, {}, config, edit=lambda wb: wb.remove(wb[MARKER_SHEET]))
-    for parsed in (read(data), read(plain)):
-        got = stored(parsed).get("xa_dat_chuan")
-        findings = validate_month([parsed], config=config).findings
-        if note == "Đạt":
-            assert got is None
-            assert [(f.rule, f.cell) for f in findings] == [("missing-required", cell)]
-        else:
-            assert (got, findings) == ((0.0, cell), [])
+    fast, normal = read(data), read(plain)
+    assert (fast.template, normal.template) == ("antq-bieu-mau-xa v1", None)
+    want = None if note == "Đạt" else (0.0, cell)
+    assert stored(fast).get("xa_dat_chuan") == stored(normal).get("xa_dat_chuan") == want
+    findings = validate_month([fast], config=config).findings
+    asked = [("missing-required", cell)] if note == "Đạt" else []
+    assert [(f.rule, f.cell) for f in findings] == asked
 
 
 def test_a_figure_typed_under_the_table_sends_the_form_to_the_normal_path(config):
