@@ -159,6 +159,7 @@ def test_a_failed_month_is_mailed_with_what_to_do(tmp_path, prefect_harness, smt
     assert "antq run --period 2026-10" in body and "giữ nguyên" in body
 
 
+@pytest.mark.slow  # a whole month run (10 s): in `make test-slow`, which CI runs
 def test_an_unreachable_mail_server_does_not_fail_the_month(tmp_path, prefect_harness, monkeypatch):
     from antq.flows.monthly import monthly_ingest
 

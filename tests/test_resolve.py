@@ -7,6 +7,7 @@ import json
 import os
 
 import pandas as pd
+import pytest
 from builders import CLEAN, form_bytes, form_cell
 
 from antq.tasks.discover import discover
@@ -80,6 +81,7 @@ def test_a_rejected_resubmission_leaves_the_accepted_version_in_place(tmp_path):
     assert _fact(resolution, "tin_bai")[0] == 3.0
 
 
+@pytest.mark.slow  # three runs of the flow (20 s): in `make test-slow`, which CI runs
 def test_versions_live_across_runs_whatever_the_file_names(tmp_path, prefect_harness):
     """Run 1 receives gia-phu.xlsx (with an error) and a second unit's file; the commune
     then sends the corrected file under the same name, and the other file is renamed
