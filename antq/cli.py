@@ -95,6 +95,8 @@ def _not_writable(folder: Path) -> str | None:
     the month starts rather than found half way."""
     import tempfile
 
+    if folder.exists() and not folder.is_dir():
+        return "đây là một tệp, không phải thư mục"
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryFile(dir=folder):
@@ -430,7 +432,7 @@ WAREHOUSE_HELP = (
 def _template(args: argparse.Namespace) -> int:
     from antq.config import REFORM_PERIOD, Config
     from antq.period import Period
-    from antq.template import units_for, write_templates
+    from antq.template import units_for, write_templates, zip_path
 
     try:
         period = str(Period.parse(args.period))
@@ -461,8 +463,12 @@ def _template(args: argparse.Namespace) -> int:
     def progress(province, n_forms: int) -> None:  # province: Unit
         print(f"  {province.code} {province.display_name}: {n_forms} biểu mẫu", flush=True)
 
-    paths = write_templates(out, period, units, config, args.workers, progress)
-    zips = sorted({path.parent.with_suffix(".zip") for path in paths})
+    try:
+        paths = write_templates(out, period, units, config, args.workers, progress)
+    except OSError as exc:
+        print(f"antq template: không ghi được vào {out}: {exc}", file=sys.stderr)
+        return 2
+    zips = sorted({zip_path(path.parent, period) for path in paths})
     print(
         f"Xong: {len(paths)} tệp .xlsx, {len(zips)} tệp .zip (mỗi tỉnh một tệp) trong "
         f"{time.monotonic() - started:.1f} s"

@@ -28,7 +28,7 @@ from antq.tasks.normalize.layout import (
     indicators_named,
     label_hits,
 )
-from antq.tasks.normalize.template import template_marker
+from antq.tasks.normalize.template import KnownForm, examine_form, template_marker
 from antq.tasks.normalize.title import find_period, title_cells
 from antq.tasks.read import Workbook, read_bytes
 from antq.text import format_number
@@ -128,7 +128,7 @@ def print_inspection(result: Inspection, out: TextIO) -> None:
         _print_findings(result.findings, out)
         return
     _print_sheets(book, parsed, config, out)
-    _print_template(book, parsed, out)
+    _print_template(book, parsed, config, out)
     if parsed.sheet is None:
         _print_findings(result.findings, out)
         return
@@ -159,21 +159,22 @@ def _print_sheets(book: Workbook, parsed: ParsedFile, config: Config, out: TextI
         out.write(f"  Đọc trang “{parsed.sheet}”: {why}.\n")
 
 
-def _print_template(book: Workbook, parsed: ParsedFile, out: TextIO) -> None:
-    marker = template_marker(book)
-    if parsed.template:
+def _print_template(book: Workbook, parsed: ParsedFile, config: Config, out: TextIO) -> None:
+    found = examine_form(book, parsed.ref, config)
+    if found is None:
+        return
+    if isinstance(found, KnownForm):
         out.write(
-            f"\nBiểu mẫu {parsed.template} còn nguyên mẫu: đọc từng ô theo bố cục đã biết, "
+            f"\nBiểu mẫu {found.name} còn nguyên mẫu: đọc từng ô theo bố cục đã biết, "
             "không cần dò (bố cục dò được in dưới đây để đối chiếu).\n"
         )
-    elif marker:
-        name = f"{marker.get('template_id', '?')} v{marker.get('template_version', '?')}"
-        out.write(
-            f"\nTệp mang dấu biểu mẫu {name} (đơn vị {marker.get('unit_code', '?')}, kỳ "
-            f"{marker.get('period', '?')}) nhưng không còn nguyên mẫu (dòng, nhãn hay cột đã "
-            "thay đổi), là mẫu của phiên bản khác, hoặc của đơn vị không thuộc tỉnh gửi: "
-            "đọc như mọi tệp khác.\n"
-        )
+        return
+    marker = template_marker(book)
+    name = f"{marker.get('template_id', '?')} v{marker.get('template_version', '?')}"
+    out.write(
+        f"\nTệp mang dấu biểu mẫu {name} (đơn vị {marker.get('unit_code', '?')}, kỳ "
+        f"{marker.get('period', '?')}) nhưng {found}: đọc như mọi tệp khác.\n"
+    )
 
 
 def _print_layout(layout, out: TextIO) -> None:
@@ -240,7 +241,7 @@ def _print_facts(parsed: ParsedFile, findings: list, out: TextIO) -> None:
             if obs.parsed.value is None and obs.parsed.text is None:
                 continue
             value = obs.parsed.text or format_number(obs.parsed.value)
-            flag = " (giữ lại: có lỗi)" if (unit, obs.indicator) in held else ""
+            flag = " (không nhận: có lỗi)" if (unit, obs.indicator) in held else ""
             shown.append(f"{obs.indicator}={value}@{obs.cell}{flag}")
         out.write(f"  {report.unit_name} ({report.unit_code}): {len(shown)} số liệu\n")
         for chunk in range(0, len(shown), 4):

@@ -52,7 +52,14 @@ from antq.schemas.template import (
     unit_line,
 )
 from antq.tasks.report.common import slug
-from antq.xlsx import BORDER, MARK_WARNING_FILL, fit_row_heights, put
+from antq.xlsx import (
+    BORDER,
+    LINE_HEIGHT,
+    MARK_WARNING_FILL,
+    fit_row_heights,
+    put,
+    text_lines,
+)
 
 # Administrative documents are typed in Times New Roman (Decree 30/2020/NĐ-CP).
 FONT_NAME = "Times New Roman"
@@ -63,6 +70,11 @@ def _font(size: float = 12, **kwargs: object) -> Font:
 
 
 INPUT_FILL = PatternFill("solid", fgColor="DDEBF7")  # where the officer types
+# A conditional format's fill: Excel takes its colour from bgColor, LibreOffice from
+# fgColor, so both carry the report's warning yellow.
+LIVE_RULE_FILL = PatternFill(
+    "solid", fgColor=MARK_WARNING_FILL.fgColor, bgColor=MARK_WARNING_FILL.fgColor
+)
 HEADING_FILL = PatternFill("solid", fgColor="F2F2F2")
 WIDTHS = (6, 50, 13, 16, 26)  # A..E: fits A4 portrait at about 9 pt
 UNLOCKED = Protection(locked=False)
@@ -127,11 +139,28 @@ def _title(ws: Worksheet, unit: Unit, period: str, provinces: dict[str, Unit]) -
 
 
 _TYPE_HELP = {
-    "integer": "Số nguyên từ 0 trở lên. Trong tháng không có thì ghi 0, không để trống.",
-    "vnd": "Số tiền bằng đồng, số nguyên, không ghi chữ (ví dụ 600000000). Không có thì ghi 0.",
+    "integer": "Số nguyên từ 0 trở lên.",
+    "vnd": "Số tiền bằng đồng, số nguyên, không ghi chữ (ví dụ 600000000).",
     "binary": "Chọn “Đạt” hoặc “Chưa đạt” trong danh sách.",
-    "category": "Chọn một mức trong danh sách.",
+    "category": "Chọn một mức trong danh sách: {options}.",
 }
+
+
+def _prompt(ind: Indicator, period: str, config: Config, rule_help: str) -> str:
+    """What the cell asks for, said when it is selected: a stock is what exists at the
+    end of the window (not what is new), a flow what happened within it."""
+    start, end = config.periods.window(period)
+    if ind.value_type == "category":
+        when = f"Năm {end.year}. "
+    elif ind.kind == "stock":
+        when = f"Số hiện có tính đến ngày {end:%d/%m/%Y} (cả số có từ trước), không phải số mới. "
+    else:
+        when = f"Số phát sinh từ {start:%d/%m} đến {end:%d/%m/%Y}. "
+    what = _TYPE_HELP[ind.value_type].format(options=", ".join(ind.categories))
+    zero = " Không có thì ghi 0, không để trống." if ind.is_count else ""
+    return (when + what + zero + rule_help)[:255]  # Excel's limit for an input message
+
+
 _TYPE_ERROR = {
     "integer": "Chỉ nhập số nguyên từ 0 trở lên (0, 1, 2, …), không nhập chữ hay số thập phân.",
     "vnd": "Chỉ nhập số tiền bằng đồng, là số nguyên từ 0 trở lên, ví dụ 600000000 (không ghi “đ”, “triệu”).",
@@ -140,7 +169,7 @@ _TYPE_ERROR = {
 }
 
 
-def _validation(ind: Indicator, ref: str) -> DataValidation:
+def _validation(ind: Indicator, ref: str, prompt: str) -> DataValidation:
     """Excel's data validation for the indicator's cell: what may be typed, said when the
     cell is selected and again when something else is typed."""
     common = {
@@ -150,7 +179,7 @@ def _validation(ind: Indicator, ref: str) -> DataValidation:
         "errorTitle": "Số liệu không hợp lệ",
         "error": _TYPE_ERROR[ind.value_type],
         "promptTitle": "Cách nhập",
-        "prompt": _TYPE_HELP[ind.value_type],
+        "prompt": prompt,
     }
     if ind.value_type == "integer":
         return DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", **common)
@@ -196,11 +225,65 @@ def _live_rules(ws: Worksheet, catalog: Catalog, cells: dict[str, str]) -> None:
         named = [cells[code] for code in rule.indicators if code in cells]
         ws.conditional_formatting.add(
             " ".join(ref.replace("$", "") for ref in named),
-            FormulaRule(formula=[formula], fill=MARK_WARNING_FILL),
+            FormulaRule(formula=[formula], fill=LIVE_RULE_FILL),
         )
 
 
-def _table(ws: Worksheet, layout: FormLayoutSpec, catalog: Catalog) -> dict[str, str]:
+def _lines(numbers: list[str]) -> str:
+    """ "1", "2", "3", "5" -> "1–3, 5"."""
+    values = sorted(int(n) for n in numbers)
+    runs: list[list[int]] = []
+    for n in values:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 2 else ", ".join(map(str, r)) for r in runs)
+
+
+def _kinds_line(layout: FormLayoutSpec, catalog: Catalog, period: str, config: Config) -> str:
+    """Which lines count what exists at the end of the window and which what happened
+    within it: the difference officers most often get wrong."""
+    start, end = config.periods.window(period)
+    stocks = [
+        line.number
+        for line in layout.lines
+        if line.code
+        and catalog.indicator(line.code).kind == "stock"
+        and catalog.indicator(line.code).is_count
+    ]
+    flows = [
+        line.number
+        for line in layout.lines
+        if line.code and catalog.indicator(line.code).kind == "flow"
+    ]
+    return (
+        f"Các dòng {_lines(stocks)}: số hiện có tính đến ngày {end:%d/%m/%Y} (cả số có từ "
+        f"trước, không phải số mới); các dòng {_lines(flows)}: số phát sinh từ ngày "
+        f"{start:%d/%m/%Y} đến ngày {end:%d/%m/%Y}."
+    )
+
+
+def _rule_help(catalog: Catalog, layout: FormLayoutSpec) -> dict[str, str]:
+    """Per indicator, the rule its figure must keep with others of the form, by their
+    line numbers ("Bằng tổng các dòng 2–7.")."""
+    number = {line.code: line.number for line in layout.lines if line.code}
+    said: dict[str, str] = {}
+    for rule in catalog.consistency:
+        if rule.value not in number:
+            continue
+        if rule.check == "sum_equals" and all(p in number for p in rule.parts):
+            said[rule.value] = f" Bằng tổng các dòng {_lines([number[p] for p in rule.parts])}."
+        elif rule.check == "not_greater" and rule.limit in number:
+            said[rule.value] = f" Không lớn hơn dòng {number[rule.limit]}."
+        elif rule.check == "zero_when_zero" and rule.base in number:
+            said[rule.value] = f" Bằng 0 khi dòng {number[rule.base]} bằng 0."
+    return said
+
+
+def _table(ws: Worksheet, layout: FormLayoutSpec, config: Config, period: str) -> dict[str, str]:
+    catalog = config.catalog
+    rule_help = _rule_help(catalog, layout)
     cells: dict[str, str] = {}
     for line in layout.lines:
         heading = line.code is None
@@ -230,7 +313,7 @@ def _table(ws: Worksheet, layout: FormLayoutSpec, catalog: Catalog) -> dict[str,
         note.fill, note.protection = INPUT_FILL, UNLOCKED
         ref = a1(line.row, VALUE_COL)
         cells[line.code] = f"${get_column_letter(VALUE_COL + 1)}${line.row + 1}"  # type: ignore[index]
-        check = _validation(ind, ref)
+        check = _validation(ind, ref, _prompt(ind, period, config, rule_help.get(ind.code, "")))
         ws.add_data_validation(check)
         check.add(ref)
     return cells
@@ -238,12 +321,23 @@ def _table(ws: Worksheet, layout: FormLayoutSpec, catalog: Catalog) -> dict[str,
 
 def _footer(ws: Worksheet, layout: FormLayoutSpec, unit: Unit, period: str, config: Config) -> None:
     r = layout.last_row + 1
-    start, end = config.periods.window(period)
-    window = (
-        f"Số liệu {period_line(period).lower()} tính từ ngày {start:%d/%m/%Y} "
-        f"đến ngày {end:%d/%m/%Y}."
-    )
-    _cell(ws, r, 0, window, span=5, font=_font(11, italic=True))
+    notes = [_kinds_line(layout, config.catalog, period, config)]
+    if unit.level == "province":
+        province_own = [
+            line.number
+            for line in layout.lines
+            if line.code and config.catalog.indicator(line.code).province_only
+        ]
+        notes.append(
+            f"Các dòng {_lines(province_own)} là của Công an tỉnh; các dòng khác là số liệu "
+            "toàn tỉnh (tổng hợp các xã, phường, đặc khu)."
+        )
+    notes.append("Xem cách điền ở trang “Hướng dẫn”.")
+    text = " ".join(notes)
+    note = _cell(ws, r, 0, text, span=5, font=_font(11, italic=True))
+    note.alignment = Alignment(wrap_text=True, vertical="top")
+    lines = text_lines(text, sum(WIDTHS) * TIMES_12_AS_CALIBRI_11, 11)
+    ws.row_dimensions[r + 1].height = LINE_HEIGHT * lines
     r += 2
     year = Period.parse(period).year
     place = _cell(
@@ -275,19 +369,28 @@ def _instructions(wb: Workbook, unit: Unit, period: str, config: Config) -> None
         "HƯỚNG DẪN ĐIỀN BIỂU MẪU",
         f"1. Kỳ báo cáo {period_line(period).lower()}: số liệu từ ngày {start:%d/%m/%Y} đến ngày "
         f"{end:%d/%m/%Y}; gửi {to_whom} chậm nhất ngày {deadline:%d/%m/%Y}.",
-        "2. Chỉ nhập vào các ô nền xanh ở cột “Số liệu” và cột “Ghi chú”. Tên đơn vị, mã đơn "
-        "vị, kỳ báo cáo và tên các chỉ tiêu đã điền sẵn và được khoá để giữ đúng mẫu.",
-        "3. Số liệu là số nguyên từ 0 trở lên. Kinh phí ghi bằng đồng (ví dụ 600000000), "
-        "không ghi “đ”, “triệu”. Đặt con trỏ vào ô để xem cách nhập.",
-        "4. Ghi đủ mọi chỉ tiêu: trong tháng không có thì ghi 0. Ô để trống được hiểu là "
+        "2. Nhập số liệu vào các ô nền xanh ở cột “Số liệu”, giải thích (nếu cần) ở cột “Ghi "
+        "chú”; ngày lập và họ tên người ký ở cuối trang. Tên đơn vị, mã đơn vị, kỳ báo cáo và "
+        "tên các chỉ tiêu đã điền sẵn và được khóa để giữ đúng mẫu.",
+        "3. "
+        + _kinds_line(
+            form_layout(config.catalog, unit.level, Period.parse(period).month),
+            config.catalog,
+            period,
+            config,
+        ),
+        "4. Các chỉ tiêu đếm số lượng ghi số nguyên từ 0 trở lên; kinh phí ghi bằng đồng (ví dụ "
+        "600000000), không ghi “đ”, “triệu”; xã, phường đạt chuẩn chọn “Đạt” hoặc “Chưa đạt”. "
+        "Đặt con trỏ vào ô để xem cách nhập.",
+        "5. Ghi đủ mọi chỉ tiêu: không có thì ghi 0. Ô để trống được hiểu là "
         "“chưa báo cáo” (không phải 0) và tệp sẽ bị báo lỗi thiếu số liệu.",
-        "5. Ô chuyển sang màu vàng khi số liệu mâu thuẫn nhau (ví dụ số nguồn tin có giá trị "
+        "6. Ô chuyển sang màu vàng khi số liệu mâu thuẫn nhau (ví dụ số nguồn tin có giá trị "
         "lớn hơn tổng số nguồn tin, tổng số mô hình khác tổng các loại mô hình): kiểm tra lại "
         "trước khi gửi.",
-        "6. Cần giải thích thì ghi vào cột “Ghi chú”. Không thêm, xoá hay đổi thứ tự các dòng. "
+        "7. Không thêm, xóa hay đổi thứ tự các dòng. "
         "Nếu buộc phải sửa mẫu: thẻ Review (Xem lại) → Unprotect Sheet (Bỏ bảo vệ trang tính), "
         "không cần mật khẩu.",
-        "7. Lưu tệp với định dạng .xlsx và gửi nguyên tệp; không đổi tên trang tính.",
+        "8. Lưu tệp với định dạng .xlsx và gửi nguyên tệp; không đổi tên trang tính.",
     )
     ws = wb.create_sheet("Hướng dẫn")
     ws.column_dimensions["A"].width = INSTRUCTIONS_WIDTH
@@ -347,7 +450,7 @@ def form_workbook(unit: Unit, period: str, config: Config) -> Workbook:
     for c, width in enumerate(WIDTHS):
         ws.column_dimensions[get_column_letter(c + 1)].width = width
     _title(ws, unit, period, config.registry.provinces)
-    cells = _table(ws, layout, catalog)
+    cells = _table(ws, layout, config, period)
     _live_rules(ws, catalog, cells)
     _footer(ws, layout, unit, period, config)
     widths = [width * TIMES_12_AS_CALIBRI_11 for width in WIDTHS]
@@ -362,6 +465,8 @@ def form_workbook(unit: Unit, period: str, config: Config) -> Workbook:
     _instructions(wb, unit, period, config)
     _marker(wb, layout, unit, period, catalog)
     wb.active = 0
+    wb.properties.creator = "Bộ Công an (antq)"
+    wb.properties.title = f"Biểu mẫu báo cáo {period_line(period).lower()}: {unit.display_name}"
     return wb
 
 
@@ -387,14 +492,22 @@ def units_for(config: Config, province: str | None, unit: str | None) -> list[Un
     reg = config.registry
     wanted = None
     if province is not None:
-        wanted = reg.province_by_code(province) or reg.match_province(province).unit
+        wanted = (
+            reg.province_by_code(province)
+            or reg.province_folder(province)  # "12-lai-chau", as this command names folders
+            or reg.match_province(province).unit
+        )
         if wanted is None:
             raise ValueError(f"không có tỉnh, thành phố “{province}” trong danh mục")
     if unit is not None:
         written = unit.strip()
-        found = reg.province_by_code(written) if len(written) <= 2 else reg.commune_by_code(written)
+        # A province by its 2-digit code; a commune by its code, leading zeros or not.
+        found = reg.province_by_code(written) if len(written) <= 2 else None
+        found = found or reg.commune_by_code(written)
         if found is None:
-            raise ValueError(f"không có đơn vị mã “{unit}” trong danh mục")
+            raise ValueError(
+                f"không có đơn vị mã “{unit}” trong danh mục (mã xã 5 chữ số, mã tỉnh 2 chữ số)"
+            )
         if wanted is not None and found.province_code != wanted.code:
             raise ValueError(
                 f"đơn vị {found.code} ({found.name}) không thuộc {wanted.display_name}"
@@ -422,7 +535,7 @@ def write_province(
         data = form_bytes(unit, period, cfg)  # type: ignore[arg-type]
         target = folder / form_file_name(unit, period)  # type: ignore[arg-type]
         paths.append(write_aside(target, lambda tmp, d=data: tmp.write_bytes(d)))
-    _zip_folder(folder)
+    _zip_forms(folder, period, paths)
     return paths
 
 
@@ -461,12 +574,19 @@ def write_templates(
     return sorted(written)
 
 
-def _zip_folder(folder: Path) -> Path:
-    """`<folder>.zip` of the folder's forms, for the province to send on to its communes."""
+def zip_path(folder: Path, period: str) -> Path:
+    """ "12-lai-chau" -> "12-lai-chau-t11-2026.zip", beside the folder."""
+    year, month = period.split("-")
+    return folder.with_name(f"{folder.name}-t{int(month)}-{year}.zip")
+
+
+def _zip_forms(folder: Path, period: str, paths: list[Path]) -> Path:
+    """The zip of the forms just written, for the province to send on to its communes:
+    never last month's forms left in the same folder."""
 
     def write(tmp: Path) -> None:
         with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as archive:
-            for path in sorted(folder.glob("*.xlsx")):
+            for path in sorted(paths):
                 archive.write(path, f"{folder.name}/{path.name}")
 
-    return write_aside(folder.with_suffix(".zip"), write)
+    return write_aside(zip_path(folder, period), write)

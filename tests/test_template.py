@@ -154,6 +154,12 @@ def test_a_part_larger_than_its_whole_colours_both_cells(config):
     where = next(ranges for ranges in rules if part in ranges.split())
     assert whole in where.split()
     assert f"${part[0]}${part[1:]}>${whole[0]}${whole[1:]}" in rules[where][0]
+    # Excel paints a conditional format's solid fill with its bgColor, LibreOffice with
+    # its fgColor: both are the report's warning yellow.
+    for cf in ws.conditional_formatting:
+        for rule in cf.rules:
+            fill = rule.dxf.fill
+            assert fill.bgColor.rgb[-6:] == fill.fgColor.rgb[-6:] == "FFFF00"
 
 
 # ------------------------------------------------------------------------ reading
@@ -271,33 +277,23 @@ def test_the_provinces_own_form_is_read_with_its_own_indicators(config):
 
 
 def test_antq_template_writes_each_units_form_and_a_zip_per_province(tmp_path, config):
-    assert (
-        main(
-            [
-                "template",
-                "--period",
-                NOVEMBER,
-                "--province",
-                "12",
-                "--out",
-                str(tmp_path),
-                "--workers",
-                "1",
-            ]
-        )
-        == 0
-    )
+    out = ["--out", str(tmp_path), "--workers", "1"]
+    assert main(["template", "--period", "2026-10", "--province", "12", *out]) == 0
+    assert main(["template", "--period", NOVEMBER, "--province", "12-lai-chau", *out]) == 0
     units = units_for(config, "12", None)
     folder = tmp_path / "12-lai-chau"
-    forms = sorted(folder.glob("*.xlsx"))
+    forms = sorted(folder.glob("*-t11-2026.xlsx"))
     assert len(forms) == len(units) == 1 + len(config.registry.communes_of("12"))
-    with zipfile.ZipFile(tmp_path / "12-lai-chau.zip") as archive:
+    with zipfile.ZipFile(tmp_path / "12-lai-chau-t11-2026.zip") as archive:
+        # this month's forms only, never last month's left in the same folder
         assert sorted(Path(n).name for n in archive.namelist()) == [p.name for p in forms]
     one = next(p for p in forms if p.name.startswith(units[1].code))
     parsed = read(one.read_bytes(), province="12", name=one.name)
     assert (parsed.template, parsed.unit_code) == ("antq-bieu-mau-xa v1", units[1].code)
     # Blank, it is a report with every required figure missing, never a zero.
     assert all(o.parsed.value is None for o in parsed.observations)
+    # A code whose leading zeros Excel dropped names the same commune.
+    assert main(["template", "--period", NOVEMBER, "--unit", units[1].code.lstrip("0"), *out]) == 0
 
 
 def test_antq_template_says_what_it_cannot_do(tmp_path, capsys, config):
@@ -394,16 +390,19 @@ def test_inspect_tells_the_data_team_which_path_read_the_form(config):
     values = figures(config)
     blank = form_bytes(_commune(config), NOVEMBER, config)
     said = {}
-    for name, data in (
-        ("intact", fill(blank, values, config)),
-        ("altered", fill(blank, values, config, edit=_altered)),
+    for name, data, province in (
+        ("intact", fill(blank, values, config), "01"),
+        ("altered", fill(blank, values, config, edit=_altered), "01"),
+        ("elsewhere", fill(blank, values, config), "04"),
     ):
         out = io.StringIO()
         book = read_bytes(data, f"{name}.xlsx")
-        print_inspection(Inspection(read(data), book, [], config), out)
+        parsed = read(data, province=province)
+        print_inspection(Inspection(parsed, book, [], config), out)
         said[name] = out.getvalue()
     assert "Biểu mẫu antq-bieu-mau-xa v1 còn nguyên mẫu" in said["intact"]
     assert "không còn nguyên mẫu" in said["altered"] and "đơn vị 00070" in said["altered"]
+    assert "đơn vị 00070 không thuộc tỉnh gửi tệp (04)" in said["elsewhere"]
 
 
 @pytest.mark.slow

@@ -59,24 +59,37 @@ def template_marker(book: Workbook) -> dict[str, str]:
 def known_form(book: Workbook, ref: FileRef, cfg: Config) -> KnownForm | None:
     """The filled form of a known template, intact, for a unit of the submitting
     province; None whenever the normal path should read the file."""
+    found = examine_form(book, ref, cfg)
+    return found if isinstance(found, KnownForm) else None
+
+
+def examine_form(book: Workbook, ref: FileRef, cfg: Config) -> KnownForm | str | None:
+    """The known form, or why the fast path declines it (for `antq inspect`), or None
+    when the workbook carries no marker at all."""
     marker = template_marker(book)
     if not marker:
         return None
     period, version = marker.get("period", ""), marker.get("template_version", "")
     if len(period) != 7 or not period[5:].isdigit() or not version.isdigit():
-        return None
+        return "dấu biểu mẫu không đọc được"
     layout = known_layout(cfg.catalog, marker.get("template_id", ""), int(version), int(period[5:]))
+    if layout is None:
+        return "mẫu hay phiên bản mẫu này không có trong bản antq đang chạy"
     unit = cfg.registry.unit(marker.get("unit_code", ""))
-    if layout is None or unit is None or unit.level != layout.level:
-        return None
+    if unit is None or unit.level != layout.level:
+        return f"đơn vị {marker.get('unit_code', '?')} không có trong danh mục của kỳ {ref.period}"
     if unit.province_code != ref.province_code:
-        return None  # the normal path says whose it is, and that it is not this province's
+        return f"đơn vị {unit.code} không thuộc tỉnh gửi tệp ({ref.province_code})"
     intact = [
         sheet
         for sheet in book.sheets
         if sheet.name != MARKER_SHEET and _intact(sheet, layout, unit)
     ]
-    return KnownForm(intact[0], layout, unit) if len(intact) == 1 else None
+    if len(intact) > 1:
+        return "có nhiều trang giống hệt mẫu: chọn trang theo kỳ báo cáo"
+    if not intact:
+        return "trang biểu mẫu không còn nguyên mẫu (dòng, nhãn, cột hay ô ngoài bảng đã thay đổi)"
+    return KnownForm(intact[0], layout, unit)
 
 
 def _intact(sheet: Sheet, layout: FormLayoutSpec, unit: Unit) -> bool:
