@@ -54,6 +54,7 @@ from antq.schemas.template import (
 from antq.tasks.report.common import slug
 from antq.xlsx import (
     BORDER,
+    INTEGER_FORMAT,
     LINE_HEIGHT,
     MARK_WARNING_FILL,
     fit_row_heights,
@@ -241,9 +242,10 @@ def _lines(numbers: list[str]) -> str:
     return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 2 else ", ".join(map(str, r)) for r in runs)
 
 
-def _kinds_line(layout: FormLayoutSpec, catalog: Catalog, period: str, config: Config) -> str:
+def _kinds_line(layout: FormLayoutSpec, period: str, config: Config) -> str:
     """Which lines count what exists at the end of the window and which what happened
     within it: the difference officers most often get wrong."""
+    catalog = config.catalog
     start, end = config.periods.window(period)
     stocks = [
         line.number
@@ -305,7 +307,7 @@ def _table(ws: Worksheet, layout: FormLayoutSpec, config: Config, period: str) -
         ind = catalog.indicator(line.code)  # type: ignore[arg-type]
         value = ws.cell(line.row + 1, VALUE_COL + 1)
         value.fill, value.protection = INPUT_FILL, UNLOCKED
-        value.number_format = "#,##0" if ind.is_count else "@"
+        value.number_format = INTEGER_FORMAT if ind.is_count else "@"
         value.alignment = Alignment(
             horizontal="right" if ind.is_count else "center", vertical="center"
         )
@@ -321,7 +323,7 @@ def _table(ws: Worksheet, layout: FormLayoutSpec, config: Config, period: str) -
 
 def _footer(ws: Worksheet, layout: FormLayoutSpec, unit: Unit, period: str, config: Config) -> None:
     r = layout.last_row + 1
-    notes = [_kinds_line(layout, config.catalog, period, config)]
+    notes = [_kinds_line(layout, period, config)]
     if unit.level == "province":
         province_own = [
             line.number
@@ -361,7 +363,9 @@ def _footer(ws: Worksheet, layout: FormLayoutSpec, unit: Unit, period: str, conf
         name.protection = UNLOCKED
 
 
-def _instructions(wb: Workbook, unit: Unit, period: str, config: Config) -> None:
+def _instructions(
+    wb: Workbook, layout: FormLayoutSpec, unit: Unit, period: str, config: Config
+) -> None:
     start, end = config.periods.window(period)
     deadline = config.periods.deadline(period, unit.level).astimezone(config.periods.timezone)
     to_whom = "Bộ Công an (V05)" if unit.level == "province" else "Công an tỉnh, thành phố"
@@ -372,13 +376,7 @@ def _instructions(wb: Workbook, unit: Unit, period: str, config: Config) -> None
         "2. Nhập số liệu vào các ô nền xanh ở cột “Số liệu”, giải thích (nếu cần) ở cột “Ghi "
         "chú”; ngày lập và họ tên người ký ở cuối trang. Tên đơn vị, mã đơn vị, kỳ báo cáo và "
         "tên các chỉ tiêu đã điền sẵn và được khóa để giữ đúng mẫu.",
-        "3. "
-        + _kinds_line(
-            form_layout(config.catalog, unit.level, Period.parse(period).month),
-            config.catalog,
-            period,
-            config,
-        ),
+        "3. " + _kinds_line(layout, period, config),
         "4. Các chỉ tiêu đếm số lượng ghi số nguyên từ 0 trở lên; kinh phí ghi bằng đồng (ví dụ "
         "600000000), không ghi “đ”, “triệu”; xã, phường đạt chuẩn chọn “Đạt” hoặc “Chưa đạt”. "
         "Đặt con trỏ vào ô để xem cách nhập.",
@@ -462,7 +460,7 @@ def form_workbook(unit: Unit, period: str, config: Config) -> Workbook:
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
     _portrait(ws)
-    _instructions(wb, unit, period, config)
+    _instructions(wb, layout, unit, period, config)
     _marker(wb, layout, unit, period, catalog)
     wb.active = 0
     wb.properties.creator = "Bộ Công an (antq)"

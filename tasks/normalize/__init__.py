@@ -136,23 +136,19 @@ def _read_known_form(parsed: ParsedFile, known: KnownForm, cfg: Config) -> None:
     if not period_ok:
         return
     rows = known.layout.rows
-    first = min(rows.values())
-    parsed.reports.append(
-        Report(
-            0,
-            unit.code,
-            unit.level,
-            unit.display_name,
-            "form",
-            sheet.name,
-            a1(first, form_template.LABEL_COL),
-        )
-    )
-    where = parsed.ref.where(unit_code=unit.code, unit_name=unit.display_name, sheet=sheet.name)
+    where = _form_report(parsed, unit, sheet.name, a1(min(rows.values()), form_template.LABEL_COL))
     for code, row in rows.items():
         indicator = cfg.catalog.indicator(code)
         column = form_template.VALUE_COL
         _observation(parsed, 0, indicator, sheet, row, column, where, cfg, notes=True)
+
+
+def _form_report(parsed: ParsedFile, unit: Unit, sheet: str, anchor: str) -> Where:
+    """A form's one report, for `unit`; where its figures' findings point."""
+    parsed.reports.append(
+        Report(0, unit.code, unit.level, unit.display_name, "form", sheet, anchor)
+    )
+    return parsed.ref.where(unit_code=unit.code, unit_name=unit.display_name, sheet=sheet)
 
 
 def _unit_test(province_code: str, reg: Registry):  # -> Callable[[str], bool]
@@ -362,18 +358,7 @@ def _read_form(
         return
     unit = found.unit
     parsed.unit_code, parsed.unit_level, parsed.unit_name = unit.code, unit.level, unit.display_name
-    parsed.reports.append(
-        Report(
-            0,
-            unit.code,
-            unit.level,
-            unit.display_name,
-            "form",
-            sheet.name,
-            a1(layout.first_row, layout.label_col),
-        )
-    )
-    where = ref.where(unit_code=unit.code, unit_name=unit.display_name, sheet=sheet.name)
+    where = _form_report(parsed, unit, sheet.name, a1(layout.first_row, layout.label_col))
     for indicator in cfg.catalog.for_level(unit.level):
         rows = layout.rows.get(indicator.code, ())
         if not rows:
