@@ -16,15 +16,16 @@ from typing import TextIO
 
 from antq.cells import a1, column_letter
 from antq.config import Config, UnsupportedPeriod
+from antq.schemas.periods import PeriodRules
 from antq.schemas.registry import Registry
 from antq.tasks.normalize import FileRef, ParsedFile, holds_a_report, normalize_workbook
 from antq.tasks.normalize.layout import (
+    Ambiguous,
     CrossLayout,
     FormLayout,
     Reading,
     SheetView,
     TableLayout,
-    detect_layout,
     indicators_named,
     label_hits,
 )
@@ -72,14 +73,14 @@ def province_of(path: Path, book: Workbook, given: str | None, reg: Registry) ->
     raise InspectError("không biết tệp của tỉnh nào: cho biết --province (mã hoặc tên tỉnh)")
 
 
-def period_of(path: Path, book: Workbook, given: str | None) -> str:
+def period_of(path: Path, book: Workbook, given: str | None, rules: PeriodRules) -> str:
     """The month to read the file for: as given, else the latest one its sheets name
     (a workbook that still holds earlier months is sent for its newest)."""
     if given:
         return given
     months = []
     for sheet in book.sheets:
-        found = find_period(title_cells(sheet, min(sheet.n_rows, 15)), sheet.name, path.name)
+        found = find_period(title_cells(sheet, min(sheet.n_rows, 15)), sheet.name, path.name, rules)
         if found.period is not None:
             months.append(f"{found.period.year or dt.date.today().year}-{found.period.month:02d}")
     if not months:
@@ -93,7 +94,8 @@ def inspect_file(path: Path, period: str | None = None, province: str | None = N
     data = path.read_bytes()
     book = read_bytes(data, path.stem)
     province_code = province_of(path, book, province, Config.load().registry)
-    run_period = period_of(path, book, period) if book.problem is None else (period or "")
+    rules = Config.load().periods
+    run_period = period_of(path, book, period, rules) if book.problem is None else (period or "")
     ref = FileRef(
         original_path=path.name,
         sha256=hashlib.sha256(data).hexdigest(),
@@ -133,13 +135,12 @@ def print_inspection(result: Inspection, out: TextIO) -> None:
         _print_findings(result.findings, out)
         return
     sheet = next(s for s in book.sheets if s.name == parsed.sheet)
-    view = SheetView(sheet, config)
-    hits = label_hits(view)
-    layout = detect_layout(view, hits, int(ref.period[5:7]))
+    layout = parsed.found_layout
     _print_layout(layout, out)
-    _print_unit_and_period(parsed, sheet, layout, out)
+    _print_unit_and_period(parsed, sheet, layout, config, out)
     if layout is not None:
         _print_readings(layout.readings, out)
+    _print_notes(parsed, out)
     _print_facts(parsed, result.findings, out)
     _print_findings(result.findings, out)
 
@@ -148,7 +149,9 @@ def _print_sheets(book: Workbook, parsed: ParsedFile, config: Config, out: TextI
     out.write("\nTrang tính:\n")
     named = [indicators_named(label_hits(SheetView(sheet, config))) for sheet in book.sheets]
     for sheet, n in zip(book.sheets, named, strict=True):
-        found = find_period(title_cells(sheet, min(sheet.n_rows, 15)), sheet.name, "")
+        found = find_period(
+            title_cells(sheet, min(sheet.n_rows, 15)), sheet.name, "", config.periods
+        )
         period = str(found.period) if found.period else "—"
         mark = "→" if sheet.name == parsed.sheet else " "
         hidden = "" if sheet.visible else " (ẩn)"
@@ -195,13 +198,16 @@ def _print_layout(layout, out: TextIO) -> None:
         out.write(
             f"bảng ngang (mỗi dòng một xã): tiêu đề ở dòng {rows}, cột mã {code}, cột tên {name}\n"
         )
+    elif isinstance(layout, Ambiguous):
+        listed = "; ".join(f"{cell} “{text}”" for cell, text in layout.candidates)
+        out.write(f"không chắc {layout.part}: {listed}\n")
     else:
         out.write("không nhận ra\n")
 
 
-def _print_unit_and_period(parsed: ParsedFile, sheet, layout, out: TextIO) -> None:
+def _print_unit_and_period(parsed: ParsedFile, sheet, layout, config: Config, out: TextIO) -> None:
     title = title_cells(sheet, layout.title_end if layout is not None else 15)
-    found = find_period(title, sheet.name, parsed.ref.original_path)
+    found = find_period(title, sheet.name, parsed.ref.original_path, config.periods)
     where = f" (ô {found.cell})" if found.cell else f" (từ {found.source})" if found.source else ""
     out.write(f"Kỳ báo cáo: {found.period or '—'}{where}: “{found.written}”\n")
     if parsed.unit_code:
@@ -227,6 +233,13 @@ def _print_readings(readings: tuple[Reading, ...], out: TextIO) -> None:
             else ""
         )
         out.write(f"  {cell:>6}  {text:<60} → {target}{runner}\n")
+
+
+def _print_notes(parsed: ParsedFile, out: TextIO) -> None:
+    if parsed.notes:
+        out.write("\nKiểm chứng cách đọc:\n")
+        for note in parsed.notes:
+            out.write(f"  {note}\n")
 
 
 def _print_facts(parsed: ParsedFile, findings: list, out: TextIO) -> None:

@@ -50,10 +50,14 @@ class Phrases:
 class Layouts:
     value_headers: Phrases
     period_headers: Phrases
+    this_period: Phrases
     ignored_headers: Phrases
     code_headers: Phrases
     name_headers: Phrases
     total_labels: Phrases
+    total_heads: Phrases
+    grand_scopes: Phrases
+    group_words: Phrases
     unit_line_prefixes: Phrases
     code_labels: Phrases
 

@@ -36,6 +36,19 @@ class PeriodRules:
             dt.date(year, month, self.window_end_day),
         )
 
+    def period_of_window(self, start: dt.date, end: dt.date) -> str | None:
+        """The month whose data window is exactly `start`..`end` (15/9 → 14/10 is
+        October), or the calendar month it covers (a unit that follows calendar months);
+        None for any other span: a window is never rounded to a month."""
+        for months in (0, 1):
+            period = str(Period(end.year, end.month).shift(months))
+            if self.window(period) == (start, end):
+                return period
+        last_day = calendar.monthrange(end.year, end.month)[1]
+        if (start.year, start.month, start.day) == (end.year, end.month, 1) and end.day == last_day:
+            return str(Period(end.year, end.month))
+        return None
+
     def deadline(self, period: str, level: Level) -> dt.datetime:
         """The last moment (UTC) a report of `level` counts as on time."""
         year, month = (int(x) for x in period.split("-"))

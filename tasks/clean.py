@@ -105,16 +105,34 @@ def parse_vn_number(raw: str) -> float | None:
 
 
 # Unit words every count may carry; `LabelBook.unit_words` adds the catalog's.
-GENERIC_UNITS = frozenset({"nguoi", "luot", "cai"})
+GENERIC_UNITS = frozenset({"nguoi", "luot", "cai", "don vi"})
+# Words of a label that alone name nothing a figure counts ("Số", "trong đó", "về").
+_FUNCTION_WORDS = frozenset(
+    {"so", "trong", "do", "cua", "ve", "tai", "va", "cac", "duoc", "tu", "da", "co", "la",
+     "theo", "thang", "ky", "nam"}
+)  # fmt: skip
+
+
+def _label_grams(text: str) -> set[str]:
+    """The one- to three-word runs of a label, but a function word alone."""
+    words = fold(text).split()
+    grams = {" ".join(words[i : i + n]) for n in (1, 2, 3) for i in range(len(words) - n + 1)}
+    return {g for g in grams if g not in _FUNCTION_WORDS and not g.isdigit()}
 
 
 def _without_unit(text: str, units: frozenset[str]) -> str:
-    """ "khoảng 660 người" -> "khoảng 660": a unit word after the number says nothing more."""
+    """ "khoảng 660 người" -> "khoảng 660", "12 mô hình tự quản" -> "12": what follows the
+    number and only names what it counts (unit words, the indicator's own words) says
+    nothing more."""
     words = text.split()
-    for n in (3, 2, 1):
-        if len(words) > n and fold(" ".join(words[-n:])) in units:
-            return " ".join(words[:-n])
-    return text
+    while len(words) > 1:
+        for n in (3, 2, 1):
+            if len(words) > n and fold(" ".join(words[-n:])) in units:
+                words = words[:-n]
+                break
+        else:
+            break
+    return " ".join(words)
 
 
 def _parse_binary(raw: object) -> Parsed:
@@ -349,6 +367,45 @@ def find_periods(text: str) -> list[WrittenPeriod]:
     return [period for _, period in sorted(found, key=lambda item: item[0])]
 
 
+_DAY = r"(?:ngay\s*)?(\d{1,2})"
+_WINDOW_PATTERNS = (
+    # "từ ngày 15/9/2026 đến ngày 14/10/2026", "Kỳ báo cáo: từ 15/09 đến 14/10/2026"
+    re.compile(
+        rf"tu\s*{_DAY}\s*[/.-]\s*(\d{{1,2}})(?:\s*[/.-]\s*(\d{{4}}))?\s*(?:den|toi|-|–)\s*"
+        rf"(?:het\s*)?{_DAY}\s*[/.-]\s*(\d{{1,2}})\s*[/.-]\s*(\d{{4}})"
+    ),
+    # "từ ngày 15 tháng 9 năm 2026 đến ngày 14 tháng 10 năm 2026"
+    re.compile(
+        rf"tu\s*{_DAY}\s*thang\s*(\d{{1,2}})(?:\s*nam\s*(\d{{4}}))?\s*(?:den|toi)\s*"
+        rf"(?:het\s*)?{_DAY}\s*thang\s*(\d{{1,2}})\s*nam\s*(\d{{4}})"
+    ),
+    # "15/9/2026 - 14/10/2026"
+    re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})\s*(?:-|–|den|toi)\s*(\d{1,2})/(\d{1,2})/(\d{4})"),
+)
+
+
+def find_window(text: str) -> tuple[dt.date, dt.date] | None:
+    """The data window a title gives as two dates ("Số liệu tính từ ngày 15/9/2026 đến
+    ngày 14/10/2026"); the first date's year, when left out, is the one that puts it
+    before the second."""
+    folded = without_marks(text)
+    for pattern in _WINDOW_PATTERNS:
+        match = pattern.search(folded)
+        if not match:
+            continue
+        d1, m1, y1, d2, m2, y2 = match.groups()
+        end_year = int(y2)
+        start_year = int(y1) if y1 else end_year - (1 if int(m1) > int(m2) else 0)
+        try:
+            start = dt.date(start_year, int(m1), int(d1))
+            end = dt.date(end_year, int(m2), int(d2))
+        except ValueError:
+            continue
+        if start < end:
+            return start, end
+    return None
+
+
 def period_of_date(value: dt.date) -> WrittenPeriod:
     return WrittenPeriod(value.year, value.month)
 
@@ -467,6 +524,12 @@ class LabelBook:
         self.section_of = {ind.code: ind.section for ind in catalog.indicators}
         units = {fold(ind.unit_label) for ind in catalog.indicators if ind.unit_label}
         self.unit_words = frozenset(units) | GENERIC_UNITS
+        # "120 thành viên", "3 cơ quan": a figure may also carry words of its own label.
+        self._own_units = {
+            ind.code: self.unit_words
+            | {gram for text in (ind.label, *ind.synonyms) for gram in _label_grams(text)}
+            for ind in catalog.indicators
+        }
         # Memoised per distinct text (and per book: another catalog, other answers).
         self.match = lru_cache(maxsize=32768)(self._match)
         self.scores = lru_cache(maxsize=16384)(self._scores)
@@ -507,6 +570,10 @@ class LabelBook:
                 if code in excluded:
                     scores[i] = 0.0
         return scores
+
+    def units_for(self, code: str) -> frozenset[str]:
+        """The words a figure of `code` may carry after its number ("12 mô hình")."""
+        return self._own_units.get(code, self.unit_words)
 
     def _match(self, text: str) -> LabelMatch:
         """The catalog indicator a label names, with a score out of 100.

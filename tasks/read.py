@@ -377,12 +377,14 @@ def _csv_sheets(data: bytes, name: str) -> tuple[Sheet, ...]:
     text = unicodedata.normalize("NFC", text)  # Windows-1258 text arrives decomposed
     sample = text[:8192]
     try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
+        delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
     except csv.Error:
-        dialect = csv.excel
-    rows = [
-        [cell.strip() or None for cell in row] for row in csv.reader(io.StringIO(text), dialect)
-    ]
+        delimiter = ","
+    # Only the delimiter is guessed: the Sniffer also guesses that a doubled quote
+    # ("""An toàn về ANTT""") is no escape, which splits such a cell in two and shifts
+    # the row's figures. Quoting is the standard one (RFC 4180), as Excel writes it.
+    reader = csv.reader(io.StringIO(text), csv.excel, delimiter=delimiter)
+    rows = [[cell.strip() or None for cell in row] for row in reader]
     return (Sheet(name=name or "CSV", rows=[list(r) for r in rows]),)
 
 

@@ -219,7 +219,10 @@ def test_two_unnamed_figure_columns_are_not_guessed_between():
     ws["D8"] = None  # no "Số liệu" header, no "Lũy kế" header: D and E both hold figures
     ws["E8"] = None
     parsed = normalize(_save(wb))
-    assert [f.rule for f in parsed.findings] == ["layout-unknown"] and parsed.rejected
+    [finding] = parsed.findings
+    assert (finding.rule, finding.cell, parsed.rejected) == ("layout-ambiguous", "D9", True)
+    assert "D9" in finding.message and "E9" in finding.message, finding.message
+    assert "tháng 10/2026" in finding.fix
 
 
 def test_a_table_row_of_another_province_holds_back_that_row_only():

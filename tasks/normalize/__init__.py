@@ -7,9 +7,10 @@ problem of one table row holds back only that row.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
-from antq.cells import a1, parse_a1
+from antq.cells import a1, column_letter, parse_a1
 from antq.config import Config
 from antq.findings import Finding, Where, make_finding
 from antq.schemas import template as form_template
@@ -24,13 +25,16 @@ from antq.tasks.clean import (
 )
 from antq.tasks.normalize.layout import (
     MIN_INDICATORS,
+    Ambiguous,
     CrossLayout,
     FormLayout,
     Hit,
     SheetView,
     TableLayout,
+    detect_form,
     detect_layout,
     indicators_named,
+    is_number_cell,
     label_hits,
 )
 from antq.tasks.normalize.model import FileRef, Observation, ParsedFile, Report
@@ -44,6 +48,7 @@ from antq.tasks.normalize.title import (
     title_cells,
     writes_marks,
 )
+from antq.tasks.normalize.totals import Derived, Line, TotalLabel, Totals, reconcile, total_label
 from antq.tasks.read import Formula, Sheet, Workbook
 from antq.text import cell_text, fold
 
@@ -71,15 +76,15 @@ def normalize_workbook(book: Workbook, ref: FileRef, config: Config | None = Non
     if known is not None:
         _read_known_form(parsed, known, cfg)
         return parsed
-    month = int(ref.period[5:7])
     chosen = _report_sheet(book, ref, cfg)
     if chosen is None:
         parsed.findings.append(
             make_finding("layout-unknown", ref.where(), detail="không thấy tên các chỉ tiêu")
         )
         return parsed
-    sheet, view, hits = chosen
-    layout = detect_layout(view, hits, month, _unit_test(ref.province_code, cfg.registry))
+    (sheet, view, hits), others = chosen
+    layout = detect_layout(view, hits, _unit_test(ref.province_code, cfg.registry))
+    parsed.found_layout = layout
     if layout is None:
         parsed.findings.append(
             make_finding(
@@ -90,19 +95,116 @@ def normalize_workbook(book: Workbook, ref: FileRef, config: Config | None = Non
         )
         return parsed
     parsed.sheet = sheet.name
-    parsed.layout = "form" if isinstance(layout, FormLayout) else "table"
+    parsed.layout = "form" if isinstance(layout, FormLayout | Ambiguous) else "table"
     title = title_cells(sheet, layout.title_end)
-    if not _period_ok(parsed, title, sheet):
-        if isinstance(layout, FormLayout):
+    parts = _continued(parsed, sheet, layout, title, others, cfg)
+    if parts:
+        # The title block may be on the form's first sheet only.
+        title = [*title, *(cell for part in parts for cell in part.title)]
+    if not _period_ok(parsed, title, sheet, cfg):
+        if isinstance(layout, FormLayout | Ambiguous):
             _name_the_sender(parsed, sheet, title, cfg)
         return parsed
-    if isinstance(layout, FormLayout):
+    if isinstance(layout, Ambiguous):
+        _name_the_sender(parsed, sheet, title, cfg)
+        parsed.findings.append(_ambiguous(parsed, sheet.name, layout))
+    elif isinstance(layout, FormLayout):
         _read_form(parsed, sheet, layout, title, cfg)
+        for part in parts:
+            _read_part(parsed, part, cfg)
     elif isinstance(layout, CrossLayout):
         _read_cross(parsed, sheet, view, layout, title, cfg)
     else:
         _read_table(parsed, sheet, view, layout, title, cfg)
     return parsed
+
+
+def _ambiguous(parsed: ParsedFile, sheet: str, found: Ambiguous) -> Finding:
+    listed = ", ".join(f"{cell} (“{text}”)" if text else cell for cell, text in found.candidates)
+    return make_finding(
+        "layout-ambiguous",
+        parsed.ref.where(
+            sheet=sheet,
+            cell=found.candidates[0][0],
+            unit_code=parsed.unit_code,
+            unit_name=parsed.unit_name,
+        ),
+        value_raw=found.candidates[0][1] or None,
+        part=found.part,
+        candidates=f"có thể là {listed}",
+        how=found.how,
+    )
+
+
+@dataclass(frozen=True)
+class _Part:
+    """A sheet that continues a form ("Biểu 2", "Phần 2", "(Tiếp theo)")."""
+
+    sheet: Sheet
+    layout: FormLayout
+    title: list[TitleCell]
+    codes: frozenset[str]  # the indicators it adds
+
+
+def _continued(
+    parsed: ParsedFile,
+    sheet: Sheet,
+    layout: object,
+    title: list[TitleCell],
+    others: list[_Labelled],
+    cfg: Config,
+) -> list[_Part]:
+    """The other sheets of the workbook that carry on the same form: each lists further
+    indicators of the catalog (none the form already has), names no other month and no
+    other unit. A sheet of last month or of another commune repeats the same indicators
+    or says whose and when it is, so it is never taken for the rest of this form."""
+    if not isinstance(layout, FormLayout):
+        return []
+    ref = parsed.ref
+    stem = ref.file_name.rsplit(".", 1)[0]
+    main_unit = find_form_unit(cfg, title, ref.province_code, stem, writes_marks(sheet)).unit
+    taken = set(layout.rows)
+    parts = []
+    for other, view, hits in others:
+        found = detect_form(view, hits) if other.visible else None
+        if not isinstance(found, FormLayout) or set(found.rows) & taken:
+            continue
+        own_title = title_cells(other, found.title_end)
+        when = find_period(own_title, other.name, "", cfg.periods)
+        if when.period is not None and not when.period.matches(ref.period):
+            continue
+        whose = find_form_unit(cfg, own_title, ref.province_code, "", writes_marks(other))
+        if whose.status not in ("ok", "unknown") or (
+            whose.unit is not None and main_unit is not None and whose.unit != main_unit
+        ):
+            continue
+        taken |= set(found.rows)
+        parts.append(_Part(other, found, own_title, frozenset(found.rows)))
+        parsed.notes.append(
+            f"Trang “{other.name}” nối tiếp biểu của trang “{sheet.name}”: thêm "
+            f"{len(found.rows)} chỉ tiêu, không trùng chỉ tiêu nào, không ghi kỳ hay đơn vị khác"
+        )
+    return parts
+
+
+def _read_part(parsed: ParsedFile, part: _Part, cfg: Config) -> None:
+    """The figures of a form's continuation sheet, into the form's one report."""
+    if not parsed.reports:
+        return
+    report = parsed.reports[0]
+    sheet, layout = part.sheet, part.layout
+    where = parsed.ref.where(
+        unit_code=report.unit_code, unit_name=report.unit_name, sheet=sheet.name
+    )
+    for indicator in cfg.catalog.for_level(report.unit_level):
+        rows = layout.rows.get(indicator.code, ())
+        if not rows:
+            continue
+        row = _single_row(parsed, sheet, layout.value_col, indicator, rows, where)
+        if row is not None:
+            _observation(parsed, 0, indicator, sheet, row, layout.value_col, where, cfg, notes=True)
+    for hit in layout.weak_rows:
+        _unknown_label(parsed, hit, where, a1(hit.row, layout.value_col), cfg)
 
 
 def _name_the_sender(parsed: ParsedFile, sheet: Sheet, title: list[TitleCell], cfg: Config) -> None:
@@ -131,7 +233,7 @@ def _read_known_form(parsed: ParsedFile, known: KnownForm, cfg: Config) -> None:
     puts it in, as the normal path would read it there."""
     sheet, unit = known.sheet, known.unit
     parsed.sheet, parsed.layout, parsed.template = sheet.name, "form", known.name
-    period_ok = _period_ok(parsed, title_cells(sheet, form_template.HEADER_ROW), sheet)
+    period_ok = _period_ok(parsed, title_cells(sheet, form_template.HEADER_ROW), sheet, cfg)
     _name_unit(parsed, unit)
     if not period_ok:
         return
@@ -171,42 +273,50 @@ def holds_a_report(named: int, most: int) -> bool:
     return named >= max(MIN_INDICATORS, most // 2)
 
 
+_Labelled = tuple[Sheet, SheetView, list[Hit]]
+
+
 def _report_sheet(
     book: Workbook, ref: FileRef, cfg: Config
-) -> tuple[Sheet, SheetView, list[Hit]] | None:
+) -> tuple[_Labelled, list[_Labelled]] | None:
     """The sheet holding the run's report. Officers copy last month's sheet and add this
     month's ("T8", "T9", "T10"): among the sheets that hold a report, the one whose
     period is the run's wins; without one, the sheet naming the most indicators (visible
     before hidden) is read, and its period is the error."""
     scored = []
     for index, sheet in enumerate(book.sheets):
-        view = SheetView(sheet, cfg)
+        view = SheetView(sheet, cfg, ref.period)
         hits = label_hits(view)
         named = indicators_named(hits)
         if named:
             scored.append(((named, sheet.visible, -index), sheet, view, hits))
     if not scored:
         return None
+    in_order = [item[1:] for item in scored]
     scored.sort(key=lambda item: item[0], reverse=True)
     best = scored[0]
     reports = [item for item in scored if holds_a_report(item[0][0], best[0][0])]
+    chosen = best[1:]
     if len(reports) > 1:
         for item in reports:
             _, sheet, _, hits = item
             first_row = min(h.row for h in hits if h.match.status == "ok")
-            found = find_period(title_cells(sheet, first_row), sheet.name, ref.original_path)
+            found = find_period(
+                title_cells(sheet, first_row), sheet.name, ref.original_path, cfg.periods
+            )
             if found.period is not None and found.period.matches(ref.period):
-                return item[1:]
-    return best[1:]
+                chosen = item[1:]
+                break
+    return chosen, [item for item in in_order if item[0] is not chosen[0]]
 
 
 def _vi_period(period: WrittenPeriod) -> str:
     return f"{period.month}/{period.year}" if period.year else f"{period.month}"
 
 
-def _period_ok(parsed: ParsedFile, title: list[TitleCell], sheet: Sheet) -> bool:
+def _period_ok(parsed: ParsedFile, title: list[TitleCell], sheet: Sheet, cfg: Config) -> bool:
     ref = parsed.ref
-    found = find_period(title, sheet.name, ref.original_path)
+    found = find_period(title, sheet.name, ref.original_path, cfg.periods)
     year, month = ref.period.split("-")
     expected = f"{int(month)}/{year}"
     if found.period is None:
@@ -298,7 +408,7 @@ def _observation(
         indicator.value_type,
         indicator,
         fraction=indicator.code in cfg.catalog.part_codes,
-        units=cfg.labels.unit_words,
+        units=cfg.labels.units_for(indicator.code),
     )
     if notes and result.status == "blank" and indicator.value_type == "binary":
         result = _blank_with_note(sheet, r, c) or result
@@ -415,10 +525,6 @@ def _unknown_label(parsed: ParsedFile, hit: Hit, where: Where, cell: str, cfg: C
 # ------------------------------------------------------------------------------ tables
 
 
-def _is_total_row(view: SheetView, r: int, first_ind: int, cfg: Config) -> bool:
-    return any(cfg.layouts.total_labels.equals(view.own_text(r, c)) for c in range(first_ind))
-
-
 def _is_numbering_row(sheet: Sheet, r: int, columns: list[int]) -> bool:
     """The "(1) (2) (3)" or "A | B | 1 | 2 | 3" row printed under many headers: column
     numbers, not figures. Every cell of the row is a column number or a column letter,
@@ -484,6 +590,97 @@ def _province_title_ok(
     return True
 
 
+@dataclass(frozen=True)
+class _TableRow:
+    """A row of a wide table under its header, as the reader first sees it."""
+
+    r: int
+    label: TotalLabel | None  # what a total-like label in the unit's columns claims
+    found: UnitFinding | None  # the unit it names, when it claims no total
+    has_numbers: bool
+    comparison: bool  # "Cùng kỳ năm 2025", "Tỷ lệ (%)": a row of another kind of figure
+
+
+def _table_rows(
+    parsed: ParsedFile, sheet: Sheet, view: SheetView, layout: TableLayout, cfg: Config
+) -> list[_TableRow]:
+    columns = list(layout.columns)
+    first_ind = min(columns)
+    units = cfg.labels.unit_words
+    marks = writes_marks(sheet)
+    rows = []
+    for r in range(layout.header_row + 1, sheet.n_rows):
+        if r in sheet.hidden_rows:
+            continue
+        values = [sheet.value(r, c) for c in columns]
+        if all(v is None for v in values):
+            continue
+        found = _row_unit(parsed, sheet, view, layout, r, cfg.registry, marks)
+        if _is_numbering_row(sheet, r, columns) and (found is None or found.status != "ok"):
+            continue
+        named = found is not None and found.status == "ok"
+        label = _row_total_label(view, r, first_ind, cfg)
+        if named and label == "group":
+            label = None  # a commune's name that reads like a group's total
+        rows.append(
+            _TableRow(
+                r,
+                label,
+                None if label is not None else found,
+                any(is_number_cell(v, units) for v in values),
+                label is None and not named and _comparison_row(view, r, first_ind, cfg),
+            )
+        )
+    return rows
+
+
+def _row_total_label(view: SheetView, r: int, first_ind: int, cfg: Config) -> TotalLabel | None:
+    """What the row's unit columns (name, code or STT) say of it being a total."""
+    for c in range(first_ind):
+        label = total_label(view.own_text(r, c), cfg.layouts)
+        if label is not None:
+            return label
+    return None
+
+
+def _comparison_row(view: SheetView, r: int, first_ind: int, cfg: Config) -> bool:
+    """A row that names another period or another kind of figure ("Cùng kỳ năm 2025",
+    "Tỷ lệ so với kế hoạch (%)"), or an indicator (the province's own figures listed under
+    its table: "Số hội nghị sơ kết, tổng kết | 3"), rather than a unit: its figures are
+    no unit's report."""
+    texts = [t for c in range(first_ind) if len(t := view.own_text(r, c)) >= 4]
+    return any(
+        cfg.layouts.ignored_headers.found_in(text) or cfg.labels.match(text).status == "ok"
+        for text in texts
+    )
+
+
+def _row_lines(sheet: Sheet, layout: TableLayout, rows: list[_TableRow], cfg: Config) -> list[Line]:
+    """The rows with figures as lines for `reconcile`: the figures of every column whose
+    indicator adds up over communes (not 0/1 marks, not categories)."""
+    compared = [c for c, code in layout.columns.items() if _adds_up(cfg.catalog.indicator(code))]
+    lines = []
+    for row in rows:
+        if row.comparison or not (row.has_numbers or row.label):
+            continue
+        figures = tuple(_figure(sheet, row.r, c, cfg) for c in compared)
+        names_unit = row.found is not None and row.found.status == "ok"
+        lines.append(Line(row.r, figures, row.label, names_unit))
+    return lines
+
+
+def _adds_up(indicator: Indicator) -> bool:
+    return indicator.value_type in ("integer", "vnd") and "commune" in indicator.levels
+
+
+def _figure(sheet: Sheet, r: int, c: int, cfg: Config) -> float | None:
+    value = sheet.value(r, c)
+    if isinstance(value, Formula):
+        return evaluate_sum(sheet, value)
+    parsed = parse_value(value, "integer", units=cfg.labels.unit_words)
+    return parsed.value if parsed.status in ("ok", "approximate") else None
+
+
 def _read_table(
     parsed: ParsedFile,
     sheet: Sheet,
@@ -503,7 +700,6 @@ def _read_table(
     )
     columns = list(layout.columns)
     first_ind = min(columns)
-    units = cfg.labels.unit_words
     base_where = ref.where(sheet=sheet.name)
     for code, cols in layout.ambiguous_columns:
         parsed.findings.append(
@@ -515,24 +711,16 @@ def _read_table(
                 cells=", ".join(a1(layout.header_row, c) for c in cols),
             )
         )
+    rows = _table_rows(parsed, sheet, view, layout, cfg)
+    totals = reconcile(_row_lines(sheet, layout, rows, cfg))
+    parsed.notes.extend(_totals_notes(totals, "dòng", lambda r: str(r + 1)))
     unit_rows: list[int] = []
     unread_rows = 0
-    marks = writes_marks(sheet)
     last_named = _last_named_row(sheet, view, layout)
-    total_row: int | None = None
     seen_units: dict[str, int] = {}
-    for r in range(layout.header_row + 1, sheet.n_rows):
-        if r in sheet.hidden_rows:
-            continue
-        values = [sheet.value(r, c) for c in columns]
-        if all(v is None for v in values):
-            continue
-        if _is_numbering_row(sheet, r, columns):
-            named = _row_unit(parsed, sheet, view, layout, r, reg, marks)
-            if named is None or named.status != "ok":
-                continue
-        if _is_total_row(view, r, first_ind, cfg):
-            total_row = r
+    for row in rows:
+        r, found = row.r, row.found
+        if r == totals.total:
             _add_table_report(
                 parsed,
                 sheet,
@@ -545,24 +733,26 @@ def _read_table(
                 cfg,
             )
             continue
-        has_numbers = any(
-            parse_value(v, "integer", units=units).status in ("ok", "approximate") for v in values
-        )
-        found = _row_unit(parsed, sheet, view, layout, r, reg, marks)
-        if found is None and has_numbers and r < last_named:
+        if r in totals.derived:
+            _derived_unit(parsed, sheet.name, row.found, totals.derived[r], rows, a1(r, first_ind))
+            continue
+        if row.label is not None or row.comparison:
+            continue
+        if found is None and row.has_numbers and r < last_named:
             # A row of figures among the communes' rows that names no unit: said, not
             # dropped (below the last commune are notes and signatures).
+            first = sheet.value(r, first_ind)
             parsed.findings.append(
                 make_finding(
                     "row-without-unit",
                     ref.where(sheet=sheet.name, cell=a1(r, first_ind)),
-                    value_raw=cell_text(values[0]) if values[0] is not None else None,
+                    value_raw=cell_text(first) if first is not None else None,
                     row=r + 1,
                 )
             )
             unread_rows += 1
             continue
-        if found is None or not has_numbers:
+        if found is None or not row.has_numbers:
             continue
         if found.status != "ok" or found.unit is None:
             parsed.findings.append(_unit_finding(parsed, found, sheet.name, reg))
@@ -599,13 +789,109 @@ def _read_table(
             cfg,
             found.cell,
         )
+    if totals.candidates:
+        labels = [_label_cell(view, r, first_ind) for r in totals.candidates]
+        parsed.findings.append(_ambiguous_total(parsed, sheet.name, labels, "dòng"))
     for hit in layout.weak_columns:
         if any(sheet.value(r, hit.col) is not None for r in unit_rows):
             _unknown_label(parsed, hit, base_where, a1(hit.row, hit.col), cfg)
-    if total_row is not None:
+    if totals.total is not None:
         # With a row not read (its unit unsure), the rows' sum says nothing of the total.
         _mark_total_checkable(parsed, sheet.name, not unread_rows)
-        _province_block(parsed, sheet, view, layout, max([total_row, *unit_rows]), cfg)
+        _province_block(parsed, sheet, view, layout, max([totals.total, *unit_rows]), cfg)
+
+
+def _derived_unit(
+    parsed: ParsedFile,
+    sheet: str,
+    found: UnitFinding | None,
+    derived: Derived,
+    rows: list[_TableRow],
+    cell: str,
+) -> None:
+    """A line naming a commune whose figures are the sum of other lines is a group's
+    total whose name happens to be a commune's ("Thái Bình" over the city's wards): not
+    that commune's report. When the commune has no line of its own, the file does not
+    say which it is."""
+    if found is None or found.status != "ok" or found.unit is None:
+        return
+    unit = found.unit
+    if any(
+        row.found is not None and row.found.unit == unit and row.r not in (derived.pos,)
+        for row in rows
+    ):
+        return
+    members = derived.members
+    parsed.findings.append(
+        make_finding(
+            "layout-ambiguous",
+            parsed.ref.where(
+                sheet=sheet,
+                cell=found.cell or cell,
+                unit_code=unit.code,
+                unit_name=unit.display_name,
+            ),
+            value_raw=found.written,
+            part=f"dòng {derived.pos + 1} là số liệu của {unit.display_name} hay là dòng cộng",
+            candidates=(
+                f"dòng này ghi “{found.written}” nhưng mọi số liệu của nó bằng tổng các dòng "
+                f"{members[0] + 1}–{members[-1] + 1}"
+            ),
+            how=(
+                f"Nếu dòng {derived.pos + 1} là dòng cộng của một nhóm, ghi rõ “Cộng …” ở cột "
+                f"tên; nếu là số liệu của {unit.display_name}, kiểm tra lại từng số của dòng."
+            ),
+        )
+    )
+
+
+def _label_cell(view: SheetView, r: int, first_ind: int) -> tuple[str, str]:
+    """The cell and text of a row's label (in its unit columns)."""
+    for c in range(first_ind):
+        text = view.own_text(r, c)
+        if any(ch.isalpha() for ch in text):
+            return a1(r, c), text
+    return a1(r, first_ind), ""
+
+
+def _ambiguous_total(
+    parsed: ParsedFile, sheet: str, labels: list[tuple[str, str]], line: str
+) -> Finding:
+    """Two lines claim to be the province's total and the figures prove neither."""
+    listed = ", ".join(f"{cell} (“{text}”)" if text else cell for cell, text in labels)
+    return make_finding(
+        "layout-ambiguous",
+        parsed.ref.where(sheet=sheet, cell=labels[0][0]),
+        value_raw=labels[0][1] or None,
+        part=f"{line} tổng cộng của tỉnh",
+        candidates=(
+            f"các {line} {listed} đều ghi là tổng cộng, số liệu khác nhau và không {line} nào "
+            "bằng tổng các xã, phường"
+        ),
+        how=(
+            f"Chỉ giữ một {line} tổng cộng toàn tỉnh, sửa cho bằng tổng các xã, phường "
+            f"(hoặc dùng công thức SUM) và xóa {line} cộng trùng."
+        ),
+    )
+
+
+def _totals_notes(totals: Totals, line: str, name: Callable[[int], str]) -> list[str]:
+    """How the table's totals were proven, for `antq inspect`."""
+    notes = []
+    for pos, derived in sorted(totals.derived.items()):
+        first, last = name(derived.members[0]), name(derived.members[-1])
+        what = "tổng cộng của mọi đơn vị" if derived.grand else "dòng cộng của nhóm"
+        notes.append(
+            f"{line.capitalize()} {name(pos)}: {what} (bằng tổng các {line} {first}–{last}, "
+            f"{len(derived.members)} {line})"
+        )
+    if totals.total is not None:
+        how = "đã kiểm chứng bằng phép cộng" if totals.proven else "theo nhãn, chưa khớp phép cộng"
+        notes.append(f"Báo cáo của tỉnh: {line} {name(totals.total)} ({how})")
+    elif totals.candidates:
+        listed = ", ".join(name(pos) for pos in totals.candidates)
+        notes.append(f"Không chọn {line} tổng nào: các {line} {listed} đều có thể là tổng")
+    return notes
 
 
 def _read_cross(
@@ -617,7 +903,8 @@ def _read_cross(
     cfg: Config,
 ) -> None:
     """A province's table with its communes as columns: one report per unit column, the
-    total column as the province's own."""
+    total column (proven by the columns' sum, or the one column saying so) as the
+    province's own; a sub-total column is no unit's."""
     ref, reg = parsed.ref, cfg.registry
     if not _province_title_ok(parsed, title, sheet, cfg):
         return
@@ -627,25 +914,54 @@ def _read_cross(
         "province",
         province.display_name,
     )
+    figure_rows = sorted({r for rows in layout.rows.values() for r in rows})
+    units = cfg.labels.unit_words
+    codes = _code_row(sheet, layout, ref.province_code, reg)
+    found: dict[int, UnitFinding] = {}
+    lines = []
+    for c in layout.value_cols:
+        if c in layout.total_cols:
+            header = view.text(layout.header_row, c) or view.text(layout.header_row - 1, c)
+            label = total_label(header, cfg.layouts)
+        else:
+            label = None
+            if not any(is_number_cell(sheet.value(r, c), units) for r in figure_rows):
+                continue
+            found[c] = _column_unit(sheet, view, layout, c, codes, ref.province_code, reg)
+        summed = [
+            rows[0] for code, rows in layout.rows.items() if _adds_up(cfg.catalog.indicator(code))
+        ]
+        figures = tuple(_figure(sheet, r, c, cfg) for r in summed)
+        named = c in found and found[c].status == "ok"
+        lines.append(Line(c, figures, label, named))
+    totals = reconcile(lines)
+    parsed.notes.extend(_totals_notes(totals, "cột", column_letter))
     columns: list[tuple[int, str, str, str, str]] = []  # col, unit, level, name, kind
     unread_columns = 0
-    for c in layout.unit_cols:
-        found = resolve_commune_name(
-            reg,
-            view.own_text(layout.header_row, c),
-            a1(layout.header_row, c),
-            ref.province_code,
-            writes_marks(sheet),
-        )
-        if found.status != "ok" or found.unit is None:
-            parsed.findings.append(_unit_finding(parsed, found, sheet.name, reg))
+    for line in lines:
+        c = line.pos
+        if c == totals.total:
+            columns.append((c, province.code, "province", province.display_name, "table-total"))
+            continue
+        if c in totals.derived:
+            _derived_unit(
+                parsed, sheet.name, found.get(c), totals.derived[c], [], a1(layout.header_row, c)
+            )
+            continue
+        if line.label is not None:
+            continue
+        unit = found[c]
+        if unit.status != "ok" or unit.unit is None:
+            parsed.findings.append(_unit_finding(parsed, unit, sheet.name, reg))
             unread_columns += 1
             continue
-        columns.append((c, found.unit.code, "commune", found.unit.display_name, "table-row"))
-    if layout.total_col is not None:
-        columns.append(
-            (layout.total_col, province.code, "province", province.display_name, "table-total")
-        )
+        if unit.unit.level == "commune":
+            columns.append((c, unit.unit.code, "commune", unit.unit.display_name, "table-row"))
+    if totals.candidates:
+        labels = [
+            (a1(layout.header_row, c), view.text(layout.header_row, c)) for c in totals.candidates
+        ]
+        parsed.findings.append(_ambiguous_total(parsed, sheet.name, labels, "cột"))
     for c, unit_code, level, name, kind in columns:
         index = len(parsed.reports)
         parsed.reports.append(
@@ -669,6 +985,56 @@ def _read_cross(
     base = ref.where(sheet=sheet.name)
     for hit in layout.weak_rows:
         _unknown_label(parsed, hit, base, a1(hit.row, hit.col), cfg)
+
+
+def _code_row(sheet: Sheet, layout: CrossLayout, province: str, reg: Registry) -> int | None:
+    """A row of unit codes under the units' names ("00070 | 00082 | …"): most of its
+    codes are communes of the province, and they are no run of column numbers."""
+    for r in range(layout.header_row + 1, layout.first_row):
+        written = [sheet.value(r, c) for c in layout.unit_cols]
+        codes = [normalize_code(v, 5) for v in written]
+        known = [
+            code
+            for code in codes
+            if code and (u := reg.communes.get(code)) and u.province_code == province
+        ]
+        numbers = [int(code) for code in codes if code]
+        counting = len(numbers) > 1 and all(
+            b - a == 1 for a, b in zip(numbers, numbers[1:], strict=False)
+        )
+        if 2 * len(known) >= len(layout.unit_cols) and not counting:
+            return r
+    return None
+
+
+def _column_unit(
+    sheet: Sheet,
+    view: SheetView,
+    layout: CrossLayout,
+    c: int,
+    code_row: int | None,
+    province: str,
+    reg: Registry,
+) -> UnitFinding:
+    """The unit a column reports: its code under the names when there is one (a code
+    wins over a name), else its name."""
+    if code_row is not None:
+        raw = sheet.value(code_row, c)
+        code = normalize_code(raw, 5)
+        if code:
+            cell = a1(code_row, c)
+            unit = reg.communes.get(code)
+            if unit is None:
+                return UnitFinding("unknown", None, cell_text(raw), cell)
+            status = "ok" if unit.province_code == province else "other-province"
+            return UnitFinding(status, unit, cell_text(raw), cell)  # type: ignore[arg-type]
+    return resolve_commune_name(
+        reg,
+        view.own_text(layout.header_row, c),
+        a1(layout.header_row, c),
+        province,
+        writes_marks(sheet),
+    )
 
 
 def _last_named_row(sheet: Sheet, view: SheetView, layout: TableLayout) -> int:

@@ -13,17 +13,23 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Literal
 
 from rapidfuzz import fuzz
 
+from antq.cells import a1
 from antq.config import Config
+from antq.period import Period
+from antq.schemas.layouts import Layouts
 from antq.tasks.clean import (
     LabelBook,
     LabelMatch,
+    find_periods,
     is_short_header,
     label_keys,
     parse_value,
 )
+from antq.tasks.normalize.totals import total_label
 from antq.tasks.read import Sheet
 from antq.text import cell_text, fold
 
@@ -93,7 +99,8 @@ class CrossLayout:
     label_col: int
     header_row: int
     unit_cols: tuple[int, ...]
-    total_col: int | None
+    total_cols: tuple[int, ...]  # columns whose header claims a total
+    other_cols: tuple[int, ...]  # headed columns that name no known unit
     rows: dict[str, tuple[int, ...]]
     weak_rows: tuple[Hit, ...]
     first_row: int
@@ -105,7 +112,7 @@ class CrossLayout:
 
     @property
     def value_cols(self) -> tuple[int, ...]:
-        return (*self.unit_cols, *([self.total_col] if self.total_col is not None else []))
+        return tuple(sorted((*self.unit_cols, *self.total_cols, *self.other_cols)))
 
 
 @dataclass(frozen=True)
@@ -122,6 +129,53 @@ class TableLayout:
     @property
     def title_end(self) -> int:
         return self.header_top
+
+
+@dataclass(frozen=True)
+class Ambiguous:
+    """Two readings of the sheet that its headers and figures cannot tell apart: nothing
+    of the part is read, and the submitter is told which cells compete (SPEC §5)."""
+
+    part: str  # what could not be told, in Vietnamese ("cột số liệu của tháng 10/2026")
+    candidates: tuple[tuple[str, str], ...]  # (cell, text) of each candidate
+    how: str  # the fix, in Vietnamese
+    title_end: int = 0
+    readings: tuple[Reading, ...] = ()
+
+
+PeriodRole = Literal["this", "other", "neutral"]
+
+
+def header_role(text: str, period: Period, lay: Layouts) -> PeriodRole:
+    """Whether a column header names the run's month ("Thực hiện tháng 10/2026", "Kỳ
+    này"), another period or another kind of figure ("Tháng 9/2026", "Cùng kỳ năm 2025",
+    "So sánh (%)", "Lũy kế"), or neither ("Số liệu")."""
+    return _header_role(text, period.year, period.month, lay)
+
+
+@lru_cache(maxsize=16384)
+def _header_role(text: str, year: int, month: int, lay: Layouts) -> PeriodRole:
+    if not text or lay.ignored_headers.found_in(text):
+        return "other" if text else "neutral"
+    named = find_periods(text)
+    if named:
+        if all(p.month == month and p.year in (None, year) for p in named):
+            return "this"
+        return "other"
+    years = [int(y) for y in _YEAR.findall(fold(text))]
+    if any(y != year for y in years):
+        return "other"
+    return "this" if lay.this_period.found_in(text) else "neutral"
+
+
+_YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
+
+
+def column_role(view: SheetView, rows: range, c: int) -> PeriodRole:
+    """The role of a column under a header of several rows: another period anywhere
+    above it rules it out; the run's month anywhere above it names it."""
+    roles = {header_role(view.text(r, c), view.period, view.lay) for r in rows}
+    return "other" if "other" in roles else "this" if "this" in roles else "neutral"
 
 
 def _merged_origin(sheet: Sheet) -> dict[tuple[int, int], tuple[int, int]]:
@@ -141,9 +195,13 @@ _ALPHA = re.compile(r"[^\W\d_]")
 class SheetView:
     """Text access to a sheet where a merged range reads as its top-left cell everywhere."""
 
-    def __init__(self, sheet: Sheet, config: Config | None = None) -> None:
+    def __init__(
+        self, sheet: Sheet, config: Config | None = None, period: str | None = None
+    ) -> None:
         self.sheet = sheet
         self.cfg = config or Config.load()
+        # The run's month: a header naming another month is never its column.
+        self.period = Period.parse(period or self.cfg.period or "2000-01")
         self.labels: LabelBook = self.cfg.labels  # the catalog's labels, memoised per run
         self.lay = self.cfg.layouts
         self._origin = _merged_origin(sheet)
@@ -234,7 +292,7 @@ class SheetView:
 
     def _holds_numbers(self, r: int) -> bool:
         row = self.sheet.rows[r] if r < len(self.sheet.rows) else []
-        return any(_is_number_cell(v, self.labels.unit_words) for v in row[: self.n_cols])
+        return any(is_number_cell(v, self.labels.unit_words) for v in row[: self.n_cols])
 
     def row_texts(self, r: int) -> list[str]:
         return [cell_text(v) for v in (self.sheet.rows[r] if r < self.sheet.n_rows else [])]
@@ -285,10 +343,10 @@ def _holds_figure(value: object, units: frozenset[str]) -> bool:
         return False
     if not isinstance(value, str):
         return True
-    return _is_number_cell(value, units) or parse_value(value, "binary").status == "ok"
+    return is_number_cell(value, units) or parse_value(value, "binary").status == "ok"
 
 
-def _is_number_cell(value: object, units: frozenset[str]) -> bool:
+def is_number_cell(value: object, units: frozenset[str]) -> bool:
     if value is None:
         return False
     parsed = parse_value(value, "integer", units=units)
@@ -303,9 +361,10 @@ def _header_columns(view: SheetView, row: int, start_col: int) -> tuple[list[int
         text = view.text(row, c)
         if not text:
             continue
-        if lay.ignored_headers.found_in(text):
+        role = header_role(text, view.period, lay)
+        if role == "other":
             ignored.add(c)
-        elif lay.value_headers.found_in(text):
+        elif role == "this" or lay.value_headers.found_in(text):
             value_cols.append(c)
     return value_cols, ignored
 
@@ -326,16 +385,65 @@ def _find_form_header(
 
 def _value_col_by_numbers(
     view: SheetView, rows: list[int], label_col: int, ignored: set[int]
-) -> int | None:
+) -> int | Ambiguous | None:
     """The one column right of the labels that holds figures, when no header names it.
     Two such columns (the month and the year to date, say) are not told apart by guessing."""
     counts: dict[int, int] = defaultdict(int)
     for r in rows:
         for c in range(label_col + 1, view.n_cols):
-            if c not in ignored and _is_number_cell(view.sheet.value(r, c), view.labels.unit_words):
+            if c not in ignored and is_number_cell(view.sheet.value(r, c), view.labels.unit_words):
                 counts[c] += 1
-    filled = [c for c, n in counts.items() if n >= max(1, len(rows) // 2)]
-    return filled[0] if len(filled) == 1 else None
+    filled = sorted(c for c, n in counts.items() if n >= max(1, len(rows) // 2))
+    if len(filled) > 1:
+        return _ambiguous_columns(view, None, filled, rows[0])
+    return filled[0] if filled else None
+
+
+def _month_column(
+    view: SheetView, header_row: int, label_col: int, value_cols: list[int], rows: list[int]
+) -> int | Ambiguous | None:
+    """The column of the run's month among a form's figure columns: the one whose header
+    names the month or "this period" ("Thực hiện tháng 10/2026", "Kỳ này"), never one
+    naming another period or a comparison ("Cùng kỳ năm 2025", "Tháng 9", "So sánh");
+    two that remain alike are not chosen between."""
+    above = [
+        r
+        for r in range(max(0, header_row - 2), header_row)
+        if all(view.text(r, c) != view.text(r, label_col) for c in value_cols)
+    ]
+    header = range(above[0] if above else header_row, header_row + 1)
+    roles = {c: column_role(view, header, c) for c in value_cols}
+    kept = [c for c in value_cols if roles[c] != "other"]
+    named = [c for c in kept if roles[c] == "this"] or kept
+    if len(named) > 1:  # a headed column left empty is not the figures' column
+        units = view.labels.unit_words
+        filled = [
+            c for c in named if any(_holds_figure(view.sheet.value(r, c), units) for r in rows)
+        ]
+        named = filled or named
+    if len(named) > 1:
+        return _ambiguous_columns(view, header, named, rows[0])
+    return named[0] if named else None
+
+
+def _ambiguous_columns(
+    view: SheetView, header: range | None, cols: list[int], first_row: int
+) -> Ambiguous:
+    month = view.period.label_vi
+    texts = [
+        " / ".join(dict.fromkeys(t for r in header if (t := view.text(r, c)))) if header else ""
+        for c in cols
+    ]
+    cells = [a1(header.stop - 1 if header else first_row, c) for c in cols]
+    return Ambiguous(
+        part=f"cột số liệu của {month}",
+        candidates=tuple(zip(cells, texts, strict=True)),
+        how=(
+            f"Ghi rõ ở đầu cột số liệu của {month} (ví dụ “Thực hiện {month}”); các cột "
+            "khác ghi rõ kỳ của chúng (“Cùng kỳ năm trước”, “Lũy kế”, “Kế hoạch”)."
+        ),
+        title_end=header.start if header else first_row,
+    )
 
 
 UnitTest = Callable[[str], bool]
@@ -343,21 +451,29 @@ UnitTest = Callable[[str], bool]
 
 def _cross_header(
     view: SheetView, first_row: int, label_col: int, is_unit: UnitTest
-) -> tuple[int, list[int], int | None] | None:
-    """A header row above the indicators naming two or more units: the columns are units."""
+) -> tuple[int, list[int], tuple[int, ...], tuple[int, ...]] | None:
+    """A header row above the indicators naming two or more units: the columns are units.
+    Returns the row, the unit columns, the columns whose header (or the one above it:
+    "Tổng số" beside "Chia ra" over the communes) claims a total, and the other headed
+    columns (a commune the registry does not know, a former district's sub-total)."""
     lay = view.lay
     for r in range(first_row - 1, max(-1, first_row - 6), -1):
-        units, total = [], None
+        units, totals, others = [], [], []
         for c in range(label_col + 1, view.n_cols):
             text = view.own_text(r, c)
-            if not text:
+            above = view.text(r - 1, c) if r > 0 else ""
+            if not text and total_label(view.text(r, c) or above, lay) is not None:
+                totals.append(c)  # "Tổng số" merged down over the names' row
+            elif not text:
                 continue
-            if lay.total_labels.equals(text):
-                total = c
+            elif total_label(text, lay) is not None:
+                totals.append(c)
             elif is_unit(text):
                 units.append(c)
+            elif not lay.ignored_headers.found_in(text):
+                others.append(c)
         if len(units) >= 2:
-            return r, units, total
+            return r, units, tuple(totals), tuple(others)
     return None
 
 
@@ -490,6 +606,16 @@ def _direct_matches(
             parents.pop()
         group = parents[-1][1] if parents else None
         match = book.match_in_group(group, entry.label) if group else None
+        if match is not None and group:
+            # A row listed under a group's heading that by itself surely names an
+            # indicator of another group ("1.3 Số tổ tự quản" under "1. Mô hình …") is that.
+            own = book.match(entry.label)
+            if (
+                own.status == "ok"
+                and own.code not in book.group_members(group)
+                and own.score > match.score
+            ):
+                match = None
         how[entry.row] = f"group:{group}" if match is not None else "label"
         if match is None:
             match = book.match(entry.label)
@@ -602,8 +728,8 @@ def _block_rows(
 
 
 def detect_form(
-    view: SheetView, hits: list[Hit], month: int, is_unit: UnitTest = lambda _: False
-) -> FormLayout | CrossLayout | None:
+    view: SheetView, hits: list[Hit], is_unit: UnitTest = lambda _: False
+) -> FormLayout | CrossLayout | Ambiguous | None:
     by_col: dict[int, set[str]] = defaultdict(set)
     for hit in hits:
         if hit.match.status == "ok":
@@ -615,10 +741,16 @@ def detect_form(
         return None
     ok_rows = sorted({h.row for h in hits if h.col == label_col and h.match.status == "ok"})
     first_row = ok_rows[0]
-    cross = _cross_header(view, first_row, label_col, is_unit)
+    # The table may open with rows whose labels are not sure by themselves: the header
+    # is looked for above them, as long as they run on without a gap.
+    labelled = {h.row for h in hits if h.col in (label_col, label_col + 1)}
+    top = first_row
+    while top - 1 in labelled or top - 2 in labelled:
+        top = top - 1 if top - 1 in labelled else top - 2
+    cross = _cross_header(view, top, label_col, is_unit)
     if cross is not None:
-        header_row, unit_cols, total_col = cross
-        value_cols = [*unit_cols, *([total_col] if total_col is not None else [])]
+        header_row, unit_cols, total_cols, other_cols = cross
+        value_cols = sorted((*unit_cols, *total_cols, *other_cols))
         rows, weak, readings = _block_rows(
             view, ok_rows, label_col, value_cols, set(), header_row + 1
         )
@@ -626,28 +758,20 @@ def detect_form(
             label_col=label_col,
             header_row=header_row,
             unit_cols=tuple(unit_cols),
-            total_col=total_col,
+            total_cols=total_cols,
+            other_cols=other_cols,
             rows={code: tuple(rs) for code, rs in rows.items()},
             weak_rows=tuple(weak),
             first_row=first_row,
             readings=readings,
         )
-    # The table may open with rows whose labels are not sure by themselves: the header
-    # is looked for above them, as long as they run on without a gap.
-    labelled = {h.row for h in hits if h.col in (label_col, label_col + 1)}
-    top = first_row
-    while top - 1 in labelled or top - 2 in labelled:
-        top = top - 1 if top - 1 in labelled else top - 2
     header_row, value_cols, ignored = _find_form_header(view, first_row, label_col, top)
-    if len(value_cols) > 1:
-        # "Tháng 9 | Tháng 10": the one naming the run's month wins, else the first.
-        named = [c for c in value_cols if str(month) in fold(view.text(header_row or 0, c)).split()]
-        value_cols = named or value_cols
-    value_col = (
-        value_cols[0] if value_cols else _value_col_by_numbers(view, ok_rows, label_col, ignored)
-    )
-    if value_col is None:
-        return None
+    if value_cols and header_row is not None:
+        value_col = _month_column(view, header_row, label_col, value_cols, ok_rows)
+    else:
+        value_col = _value_col_by_numbers(view, ok_rows, label_col, ignored)
+    if value_col is None or isinstance(value_col, Ambiguous):
+        return value_col
     body = header_row + 1 if header_row is not None else max(0, ok_rows[0] - 2)
     rows, weak, readings = _block_rows(view, ok_rows, label_col, [value_col], ignored, body)
     return FormLayout(
@@ -903,13 +1027,17 @@ def detect_table(view: SheetView, min_columns: int = MIN_INDICATORS) -> TableLay
 
 
 def detect_layout(
-    view: SheetView, hits: list[Hit], month: int, is_unit: UnitTest = lambda _: False
-) -> FormLayout | CrossLayout | TableLayout | None:
+    view: SheetView, hits: list[Hit], is_unit: UnitTest = lambda _: False
+) -> FormLayout | CrossLayout | TableLayout | Ambiguous | None:
     """The layout that explains more of the catalog; forms win ties (one unit per file).
-    `is_unit` tells a unit's name (of the submitting province) in a header cell."""
-    form = detect_form(view, hits, month, is_unit)
+    `is_unit` tells a unit's name (of the submitting province) in a header cell. A form
+    whose month column cannot be told is `Ambiguous`, unless a table explains the sheet."""
+    form = detect_form(view, hits, is_unit)
+    named = len(form.rows) if isinstance(form, FormLayout | CrossLayout) else 0
     # A table must name more indicators than the form to win, so it needs more columns.
-    table = detect_table(view, max(MIN_INDICATORS, len(form.rows) + 1 if form else 0))
+    table = detect_table(view, max(MIN_INDICATORS, named + 1 if named else 0))
+    if isinstance(form, Ambiguous):
+        return table or form
     if form and table:
         form_n, table_n = len(form.rows), len(set(table.columns.values()))
         return form if form_n >= table_n else table

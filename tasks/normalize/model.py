@@ -82,6 +82,10 @@ class ParsedFile:
     # The template of a form `antq template` made, read by its known layout
     # ("antq-bieu-mau-xa v1"); None for every other file.
     template: str | None = None
+    # How the reading was proven (totals found by arithmetic, the column of the month):
+    # shown by `antq inspect`, not kept in extracts.
+    notes: list[str] = field(default_factory=list, compare=False)
+    found_layout: object = field(default=None, compare=False, repr=False)
     # Read from its extract (tasks/extract.py) rather than parsed again.
     reused: bool = field(default=False, compare=False)
 

@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, Literal
 
 from antq.cells import a1
 from antq.schemas.layouts import Layouts
+from antq.schemas.periods import PeriodRules
 from antq.schemas.registry import Registry, Unit, normalize_code
-from antq.tasks.clean import WrittenPeriod, find_periods, period_of_date
+from antq.tasks.clean import WrittenPeriod, find_periods, find_window, period_of_date
 from antq.tasks.read import Formula, Sheet
 from antq.text import cell_text, fold
 
@@ -188,10 +189,21 @@ class PeriodFinding:
     written: str = ""
 
 
-def find_period(cells: list[TitleCell], sheet_name: str, original_path: str) -> PeriodFinding:
-    """The month a report is for, from the most specific place that names one."""
+def find_period(
+    cells: list[TitleCell], sheet_name: str, original_path: str, rules: PeriodRules
+) -> PeriodFinding:
+    """The month a report is for, from the most specific place that names one. A title
+    giving the data window ("từ ngày 15/9/2026 đến ngày 14/10/2026") names the month
+    whose window it is (`rules`), never the month its first date falls in."""
     for cell in cells:
         if isinstance(cell.value, str):
+            window = find_window(cell.value)
+            if window is not None:
+                period = rules.period_of_window(*window)
+                if period is not None:
+                    year, month = (int(x) for x in period.split("-"))
+                    return PeriodFinding(WrittenPeriod(year, month), "window", cell.ref, cell.text)
+                continue  # a span that is no month's window names no month
             periods = find_periods(cell.value)
             if periods:
                 return PeriodFinding(periods[0], "title", cell.ref, cell.text)
