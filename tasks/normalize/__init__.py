@@ -44,6 +44,7 @@ from antq.tasks.normalize.title import (
     UnitFinding,
     find_form_unit,
     find_period,
+    looks_like_unit_name,
     resolve_commune_name,
     title_cells,
     writes_marks,
@@ -166,7 +167,7 @@ def _continued(
     taken = set(layout.rows)
     parts = []
     for other, view, hits in others:
-        found = detect_form(view, hits) if other.visible else None
+        found = detect_form(view, hits, min_indicators=1) if other.visible else None
         if not isinstance(found, FormLayout) or set(found.rows) & taken:
             continue
         own_title = title_cells(other, found.title_end)
@@ -717,6 +718,12 @@ def _read_table(
     unit_rows: list[int] = []
     unread_rows = 0
     last_named = _last_named_row(sheet, view, layout)
+    named = [row.r for row in rows if row.found is not None and row.found.status == "ok"]
+    # Under the total that closes the table are notes and the province's own figures:
+    # a line there that names no unit is no unknown unit.
+    closed = (
+        totals.total if totals.total is not None and named and totals.total > max(named) else None
+    )
     seen_units: dict[str, int] = {}
     for row in rows:
         r, found = row.r, row.found
@@ -755,6 +762,8 @@ def _read_table(
         if found is None or not row.has_numbers:
             continue
         if found.status != "ok" or found.unit is None:
+            if closed is not None and r > closed and not looks_like_unit_name(found.written):
+                continue
             parsed.findings.append(_unit_finding(parsed, found, sheet.name, reg))
             unread_rows += 1
             continue
@@ -980,11 +989,25 @@ def _read_cross(
         for indicator in cfg.catalog.for_level(level):  # type: ignore[arg-type]
             rows = layout.rows.get(indicator.code, ())
             row = _single_row(parsed, sheet, c, indicator, rows, where) if rows else None
-            if row is not None:
-                _observation(parsed, index, indicator, sheet, row, c, where, cfg)
+            if row is None:
+                continue
+            at = c
+            if indicator.province_only and sheet.value(row, c) is None:
+                at = _lone_figure(sheet, row, layout) or c
+            _observation(parsed, index, indicator, sheet, row, at, where, cfg)
     base = ref.where(sheet=sheet.name)
     for hit in layout.weak_rows:
-        _unknown_label(parsed, hit, base, a1(hit.row, hit.col), cfg)
+        if hit.row != codes:
+            _unknown_label(parsed, hit, base, a1(hit.row, hit.col), cfg)
+
+
+def _lone_figure(sheet: Sheet, r: int, layout: CrossLayout) -> int | None:
+    """The one cell holding a figure in a province-only indicator's row of a table of
+    units as columns ("Số văn bản chỉ đạo | 11" under the table): no commune reports
+    that indicator, so its only figure is the province's, wherever the row puts it."""
+    filled = [c for c in range(layout.label_col + 1, sheet.n_cols) if sheet.value(r, c) is not None]
+    figures = [c for c in filled if parse_value(sheet.value(r, c), "integer").status == "ok"]
+    return figures[0] if len(figures) == 1 and len(filled) <= 2 else None
 
 
 def _code_row(sheet: Sheet, layout: CrossLayout, province: str, reg: Registry) -> int | None:
@@ -1074,6 +1097,11 @@ def _province_block(
             if len(text) < 4 or not any(ch.isalpha() for ch in text):
                 continue
             match = cfg.labels.match(text)
+            if match.status != "ok":
+                # Under a province's table only its own indicators are listed: a label is
+                # read among those not yet read ("Tổ chức hội nghị sơ kết (số hội nghị)").
+                own = frozenset(i.code for i in cfg.catalog.indicators if i.province_only)
+                match = cfg.labels.match_in_context(text, own - taken) or match
             indicator = cfg.catalog.indicator(match.code) if match.status == "ok" else None
             if indicator is None or indicator.code in taken or not indicator.province_only:
                 break

@@ -34,7 +34,7 @@ from antq.tasks.read import Sheet
 from antq.text import cell_text, fold
 
 # Scanning limits: labels sit in the first columns/rows of any sane report.
-MAX_SCAN_COLS = 80
+MAX_SCAN_COLS = 200  # a table with comparison columns has three per indicator
 MAX_HEADER_ROWS = 60
 MIN_INDICATORS = 3
 
@@ -728,8 +728,13 @@ def _block_rows(
 
 
 def detect_form(
-    view: SheetView, hits: list[Hit], is_unit: UnitTest = lambda _: False
+    view: SheetView,
+    hits: list[Hit],
+    is_unit: UnitTest = lambda _: False,
+    min_indicators: int = MIN_INDICATORS,
 ) -> FormLayout | CrossLayout | Ambiguous | None:
+    """A form (labels down one column, the month's figures beside them) or a table of
+    units as columns; `min_indicators` labels at least (fewer on a form's second sheet)."""
     by_col: dict[int, set[str]] = defaultdict(set)
     for hit in hits:
         if hit.match.status == "ok":
@@ -737,7 +742,7 @@ def detect_form(
     if not by_col:
         return None
     label_col = max(by_col, key=lambda c: (len(by_col[c]), -c))
-    if len(by_col[label_col]) < MIN_INDICATORS:
+    if len(by_col[label_col]) < min_indicators:
         return None
     ok_rows = sorted({h.row for h in hits if h.col == label_col and h.match.status == "ok"})
     first_row = ok_rows[0]
@@ -818,7 +823,7 @@ def _column_composites(view: SheetView, row: int, col: int) -> list[tuple[str, l
 @lru_cache(maxsize=16384)
 def _composites_of(cfg: Config, texts: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
     composites = [(" ".join(texts[i:]), texts[i:]) for i in range(len(texts))]
-    naming = tuple(t for t in texts if not cfg.layouts.period_headers.only(t))
+    naming = tuple(t for t in texts if not when_only(t, cfg.layouts))
     if naming and len(naming) < len(texts):
         composites += [(" ".join(naming[i:]), naming[i:]) for i in range(len(naming))]
     return tuple(composites)
@@ -838,12 +843,15 @@ def _best_column_match(view: SheetView, row: int, col: int) -> tuple[LabelMatch,
         return None
     texts = composites[0][1]
     book = view.labels
-    naming = [t for t in texts if not view.lay.period_headers.only(t)] or texts
+    naming = [t for t in texts if not when_only(t, view.lay)] or texts
+    # What only says when ("Thực hiện T10/2026", "Cùng kỳ năm 2025") names no indicator,
+    # but stays with the column's texts, first, so that another period's is left out.
+    when = [t for t in texts if t not in naming]
     group = _group_above(book, naming)
     if group is not None:
         member = book.match_in_group(group, naming[-1])
         if member is not None:
-            return member, naming
+            return member, when + naming
         # The group's own words ("Tập huấn, bồi dưỡng nghiệp vụ", close to the classes'
         # label) must not decide for a sub-header they do not name: it is read alone.
         composites = [(naming[-1], [naming[-1]])]
@@ -861,16 +869,34 @@ def _best_column_match(view: SheetView, row: int, col: int) -> tuple[LabelMatch,
             match = LabelMatch("weak", None, match.score, match.candidates)
         if best is None or (match.score, len(parts)) > (best[0].score, len(best[1])):
             best = (match, parts)
-    return best
+    return (best[0], when + [t for t in best[1] if t not in when]) if best else None
 
 
 def _ignored_column(view: SheetView, parts: list[str]) -> bool:
-    """ "Lũy kế" under "Số buổi tuyên truyền" is not the month's figure. The text that is
-    itself the indicator label is not checked: its own words may contain "kế hoạch"."""
+    """ "Lũy kế" or "Tháng 9/2026" under "Số buổi tuyên truyền" is not the month's figure.
+    The text that is itself the indicator label is not checked: its own words may contain
+    "kế hoạch"."""
     lay, book = view.lay, view.labels
     return any(
-        lay.ignored_headers.found_in(text) and book.match(text).status != "ok" for text in parts
+        (lay.ignored_headers.found_in(text) and book.match(text).status != "ok")
+        or (when_only(text, lay) and header_role(text, view.period, lay) == "other")
+        for text in parts
     )
+
+
+_PERIOD_TOKEN = re.compile(r"^(?:t\d{1,2}|\d+)$")
+
+
+@lru_cache(maxsize=16384)
+def when_only(text: str, lay: Layouts) -> bool:
+    """The header says only when or what kind of figure its column holds ("Tháng 10",
+    "Thực hiện T10/2026", "Cùng kỳ năm 2025", "So sánh (%)"), naming no indicator."""
+    rest = f" {fold(text)} "
+    phrases = (*lay.period_headers.phrases, *lay.this_period.phrases, *lay.ignored_headers.phrases)
+    for phrase in sorted(phrases, key=len, reverse=True):
+        rest = rest.replace(f" {fold(phrase)} ", " ")
+    words = [w for w in rest.split() if not _PERIOD_TOKEN.match(w)]
+    return bool(fold(text)) and not words
 
 
 def _header_row_scores(

@@ -67,6 +67,11 @@ def title_cells(sheet: Sheet, end_row: int) -> list[TitleCell]:
     return cells + [TitleCell(-1, -1, text, text) for text in sheet.preamble]
 
 
+def looks_like_unit_name(text: str) -> bool:
+    """ "Xã Tân Thành", "P. Hoàn Kiếm", "Công an phường …": written as a unit's name."""
+    return bool(_COMMUNE_LINE.match(fold(text)))
+
+
 def _strip_unit_prefix(text: str, lay: Layouts) -> str:
     """ "Đơn vị báo cáo: Xã Tân Thành" -> "Xã Tân Thành"."""
     if ":" in text:
