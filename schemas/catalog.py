@@ -5,6 +5,7 @@ This is the only loader: stages ask the catalog what an indicator is, they never
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -72,6 +73,22 @@ class ConsistencyRule:
     def indicators(self) -> tuple[str, ...]:
         others = [code for code in (self.limit, self.base) if code]
         return (self.value, *self.parts, *others)
+
+    def holds(self, values: Mapping[str, float]) -> bool | None:
+        """Whether one report's figures keep the rule; None when a figure it needs is
+        not there. (The validate stage checks the same through Great Expectations; the
+        reader uses this to test a reading of a file before it trusts it.)"""
+        if any(code not in values for code in self.indicators):
+            return None
+        value = values[self.value]
+        if self.check == "sum_equals":
+            return value == sum(values[p] for p in self.parts)
+        if self.check == "not_greater":
+            return value <= values[self.limit or ""]
+        base = values[self.base or ""]
+        if self.check == "zero_when_zero":
+            return base != 0 or value == 0
+        return base == 0 or value / base <= (self.max or 0)
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from antq.tasks.clean import (
     parse_value,
     sum_formula_ranges,
 )
+from antq.tasks.normalize.evidence import shifted_form, shifted_table
 from antq.tasks.normalize.layout import (
     MIN_INDICATORS,
     Ambiguous,
@@ -113,6 +114,10 @@ def normalize_workbook(book: Workbook, ref: FileRef, config: Config | None = Non
         _read_form(parsed, sheet, layout, title, cfg)
         for part in parts:
             _read_part(parsed, part, cfg)
+        rows = {code: rows[0] for code, rows in layout.rows.items()}
+        misread = shifted_form(sheet, rows, layout.label_col, layout.value_col, cfg)
+        if misread is not None and parsed.reports:
+            _withdraw(parsed, sheet.name, misread)
     elif isinstance(layout, CrossLayout):
         _read_cross(parsed, sheet, view, layout, title, cfg)
     else:
@@ -206,6 +211,15 @@ def _read_part(parsed: ParsedFile, part: _Part, cfg: Config) -> None:
             _observation(parsed, 0, indicator, sheet, row, layout.value_col, where, cfg, notes=True)
     for hit in layout.weak_rows:
         _unknown_label(parsed, hit, where, a1(hit.row, layout.value_col), cfg)
+
+
+def _withdraw(parsed: ParsedFile, sheet: str, found: Ambiguous) -> None:
+    """Nothing of a reading the file's own rules contradict is kept: one finding says
+    which cells compete."""
+    parsed.reports.clear()
+    parsed.observations.clear()
+    parsed.findings.append(_ambiguous(parsed, sheet, found))
+    parsed.notes.append(f"Không nhận số liệu: {found.part} không chắc ({found.candidates[1][1]})")
 
 
 def _name_the_sender(parsed: ParsedFile, sheet: Sheet, title: list[TitleCell], cfg: Config) -> None:
@@ -801,6 +815,10 @@ def _read_table(
     if totals.candidates:
         labels = [_label_cell(view, r, first_ind) for r in totals.candidates]
         parsed.findings.append(_ambiguous_total(parsed, sheet.name, labels, "dòng"))
+    misread = shifted_table(sheet, layout.columns, unit_rows, layout.header_row, cfg)
+    if misread is not None:
+        _withdraw(parsed, sheet.name, misread)
+        return
     for hit in layout.weak_columns:
         if any(sheet.value(r, hit.col) is not None for r in unit_rows):
             _unknown_label(parsed, hit, base_where, a1(hit.row, hit.col), cfg)
