@@ -42,6 +42,12 @@ def main() -> None:
     false = [path for path in clean if path in errors]
     print(summary.to_string())
     print(f"\nall: {int(table['ok'].sum())}/{len(table)} files read fully correctly")
+    stored_wrong = table[table["stored_wrong"] > 0]
+    print(
+        f"files stored with a value that differs from the truth: {len(stored_wrong)}/{len(table)} "
+        f"({len(stored_wrong) / max(len(table), 1):.1%}, {int(table['stored_wrong'].sum())} values, "
+        "target 0, always)"
+    )
     print(
         f"well-formed files with a false error finding: {len(false)}/{len(clean)} "
         f"({len(false) / max(len(clean), 1):.1%}, target 0)"
@@ -49,6 +55,8 @@ def main() -> None:
     if args.verbose:
         for row in table[~table["ok"]].itertuples():
             print(row.variation, row.file, row.detail)
+        for row in stored_wrong.itertuples():
+            print("stored wrong:", row.file, row.detail)
         for path in false:
             print("false error:", path, [f.rule for f in findings if f.original_path == path])
 

@@ -50,6 +50,8 @@ def score_files(truth: SampleTruth, facts: pd.DataFrame, findings: list) -> pd.D
         expected = expected_by_file.get(f.original_path, {})
         actual = {k: v for k, v in got.items() if k[0] == f.original_path}
         wrong = [k for k, v in expected.items() if k not in actual or not _same(actual[k], v)]
+        # A value stored that the truth does not have, or has otherwise: never allowed.
+        differs = [k for k, v in expected.items() if k in actual and not _same(actual[k], v)]
         extra = [k for k in actual if k not in expected]
         mistakes = truth.findings[truth.findings["original_path"] == f.original_path]
         missed = [
@@ -69,6 +71,7 @@ def score_files(truth: SampleTruth, facts: pd.DataFrame, findings: list) -> pd.D
                 "ok": not wrong and not extra and not missed,
                 "wrong": len(wrong),
                 "extra": len(extra),
+                "stored_wrong": len(differs) + len(extra),
                 "missed": len(missed),
                 "detail": (wrong[:2], extra[:2], missed[:2]),
             }

@@ -37,6 +37,7 @@ from antq.tasks.normalize.layout import (
     indicators_named,
     is_number_cell,
     label_hits,
+    month_column_notes,
 )
 from antq.tasks.normalize.model import FileRef, Observation, ParsedFile, Report
 from antq.tasks.normalize.template import KnownForm, known_form
@@ -111,6 +112,7 @@ def normalize_workbook(book: Workbook, ref: FileRef, config: Config | None = Non
         _name_the_sender(parsed, sheet, title, cfg)
         parsed.findings.append(_ambiguous(parsed, sheet.name, layout))
     elif isinstance(layout, FormLayout):
+        parsed.notes.extend(month_column_notes(view, layout))
         _read_form(parsed, sheet, layout, title, cfg)
         for part in parts:
             _read_part(parsed, part, cfg)

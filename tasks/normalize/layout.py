@@ -17,7 +17,7 @@ from typing import Literal
 
 from rapidfuzz import fuzz
 
-from antq.cells import a1
+from antq.cells import a1, column_letter
 from antq.config import Config
 from antq.period import Period
 from antq.schemas.layouts import Layouts
@@ -406,12 +406,7 @@ def _month_column(
     names the month or "this period" ("Thực hiện tháng 10/2026", "Kỳ này"), never one
     naming another period or a comparison ("Cùng kỳ năm 2025", "Tháng 9", "So sánh");
     two that remain alike are not chosen between."""
-    above = [
-        r
-        for r in range(max(0, header_row - 2), header_row)
-        if all(view.text(r, c) != view.text(r, label_col) for c in value_cols)
-    ]
-    header = range(above[0] if above else header_row, header_row + 1)
+    header = _header_span(view, header_row, label_col, value_cols)
     roles = {c: column_role(view, header, c) for c in value_cols}
     kept = [c for c in value_cols if roles[c] != "other"]
     named = [c for c in kept if roles[c] == "this"] or kept
@@ -424,6 +419,44 @@ def _month_column(
     if len(named) > 1:
         return _ambiguous_columns(view, header, named, rows[0])
     return named[0] if named else None
+
+
+def _header_span(view: SheetView, header_row: int, label_col: int, cols: list[int]) -> range:
+    """The rows of a form's column headers: the header row and up to two group rows
+    above it, not a title merged across the sheet (it spans the labels' column too)."""
+    above = [
+        r
+        for r in range(max(0, header_row - 2), header_row)
+        if all(view.text(r, c) != view.text(r, label_col) for c in cols)
+    ]
+    return range(above[0] if above else header_row, header_row + 1)
+
+
+_ROLE_VI = {
+    "this": "ghi kỳ này",
+    "neutral": "không ghi kỳ",
+    "other": "kỳ khác, so sánh, hay không phải số liệu",
+}
+
+
+def month_column_notes(view: SheetView, layout: FormLayout) -> list[str]:
+    """Why the month's column of a form is the one read, for `antq inspect`."""
+    if layout.header_row is None:
+        return [f"Cột {column_letter(layout.value_col)}: cột duy nhất có số liệu bên phải nhãn"]
+    notes = []
+    cols = [
+        c
+        for c in range(layout.label_col + 1, view.n_cols)
+        if view.text(layout.header_row, c)
+        and view.text(layout.header_row, c) != view.text(layout.header_row, layout.label_col)
+    ]
+    header = _header_span(view, layout.header_row, layout.label_col, cols)
+    for c in cols:
+        text = " / ".join(dict.fromkeys(t for r in header if (t := view.text(r, c))))
+        role = column_role(view, header, c)
+        verdict = "đọc" if c == layout.value_col else "không đọc"
+        notes.append(f"Cột {column_letter(c)} “{text}”: {_ROLE_VI[role]} → {verdict}")
+    return notes
 
 
 def _ambiguous_columns(
