@@ -1,94 +1,75 @@
-"""The layout fuzzer: thousands of well-formed files drawn by tests/fuzz_layouts.py (a
-generator written from the SPEC alone, without reading the reader) must each be read
-with every figure at its cell, never a wrong value, and no error.
+"""The layout fuzzer: thousands of files drawn by tests/fuzz_layouts.py (a generator
+written from the SPEC alone, without reading the reader), with and without distractors
+(sub-total rows, comparison columns, a continued sheet, figures with units, transposed
+tables, two plausible totals). Judged per file (tools/fuzzing.py):
 
-Each drawn file is read and normalised on its own (what the reader decides); the month
-stages are covered by benchmarks/layout_fuzz.py, which runs the same files through
-validation as one inbox.
+- no value is ever stored wrong (a figure other than the truth's, or one it has not);
+- a file is read fully (every figure at its cell), or it says why with a finding that
+  names a cell (`layout-ambiguous`, or `unit-ambiguous` for a name two communes share
+  once written without diacritics); no other error on a well-formed file;
+- at least 99 % of the well-formed files are read fully;
+- a file the fuzzer marks as unprovable (two totals, neither the sum) gets
+  `layout-ambiguous` and none of the figures it cannot prove.
 
-The suite draws the same 2,000 layouts on every run (ANTQ_FUZZ_SEED, default below), so
-a red CI always means a change broke something; set another seed to explore new layouts
-(`ANTQ_FUZZ_SEED=7 pytest tests/test_layout_fuzz.py`), as benchmarks/layout_fuzz.py does.
+The suite draws the same layouts on every run (ANTQ_FUZZ_SEED), so a red CI always
+means a change broke something; benchmarks/layout_fuzz.py draws other seeds and more.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
 import os
 
-from fuzz_layouts import LayoutCase, layout_cases
-from hypothesis import HealthCheck, given, seed, settings
+import pytest
 
-from antq.schemas.catalog import catalog
-from antq.schemas.registry import registry
-from antq.tasks.normalize import FileRef, normalize_workbook
-from antq.tasks.read import read_bytes
-from antq.text import fold
+from antq.config import Config
+from tools.fuzzing import draw_cases, judge
 
-# The suite reads 1,000 generated layouts; benchmarks/layout_fuzz.py reads more.
-EXAMPLES = int(os.environ.get("ANTQ_FUZZ_EXAMPLES", "1000"))
+CASES = int(os.environ.get("ANTQ_FUZZ_EXAMPLES", "2000"))
 SEED = int(os.environ.get("ANTQ_FUZZ_SEED", "20261201"))
 
 
-def _folds_to_several(code: str) -> bool:
-    unit = registry().unit(code)
-    if unit is None or unit.level != "commune":
-        return False
-    return registry().match_commune(fold(unit.name), unit.province_code).status == "ambiguous"
+@pytest.fixture(scope="module")
+def outcomes():
+    config = Config.load("2026-10")
+    return [judge(case, config) for case in draw_cases(CASES, SEED)]
 
 
-def _read(case: LayoutCase):
-    ref = FileRef(
-        original_path=f"{case.period}/{case.province_code}/{case.file_name}",
-        sha256=hashlib.sha256(case.data).hexdigest(),
-        province_code=case.province_code,
-        period=case.period,
-        received_at=dt.datetime(2026, 10, 16, tzinfo=dt.UTC),
-    )
-    return normalize_workbook(read_bytes(case.data, case.file_name.rsplit(".", 1)[0]), ref)
+def _show(items):
+    return [(o.tags, o.wrong or o.extra or o.missing, o.errors[:3]) for o in items[:3]]
 
 
-@settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
-@seed(SEED)
-@given(layout_cases(period="2026-10"))
-def test_every_figure_of_a_generated_layout_is_read_at_its_cell(case):
-    parsed = _read(case)
-    errors = [(f.rule, f.cell, f.value_raw) for f in parsed.findings if f.is_error]
-    units = {r.index: r.unit_code for r in parsed.reports}
-    read = {
-        (units[o.report], o.indicator): (o.parsed.value, o.cell)
-        for o in parsed.observations
-        if o.parsed.value is not None
-    }
-    expected = {(unit, ind): (value, cell) for unit, ind, value, _sheet, cell in case.facts}
-    wrong = {k: (read[k], v) for k, v in expected.items() if k in read and read[k] != v}
-    assert not wrong, (case.tags, wrong)
-    extra = set(read) - set(expected)
-    assert not extra, (case.tags, sorted(extra)[:5])
-    missing = sorted(set(expected) - set(read))
-    # A name typed without diacritics that two communes share once folded ("Son Ha":
-    # Sơn Hà and Sơn Hạ) is not guessed: it is reported, and its row only is held back.
-    unsure = {unit for unit, _ in missing if _folds_to_several(unit)}
-    assert all(rule == "unit-ambiguous" for rule, _, _ in errors) or not errors, (
-        case.tags,
-        errors[:5],
-    )
-    assert {unit for unit, _ in missing} <= unsure, (case.tags, missing[:5], errors[:5])
-    assert bool(unsure) == bool(errors), (case.tags, errors[:5])
-    month = int(case.period[5:])
-    for report in parsed.reports:
-        if report.kind == "table-total":
-            continue  # a table of communes is not asked for the province's own figures
-        required = {
-            i.code
-            for i in catalog().for_level(report.unit_level)
-            if i.is_required(report.unit_level, month)
-        }
-        present = {ind for (unit, ind) in read if unit == report.unit_code}
-        assert required <= present, (case.tags, sorted(required - present))
+def test_enough_layouts_are_drawn(outcomes):
+    assert len(outcomes) >= min(CASES, 2000) * 0.95
+
+
+def test_no_value_is_ever_stored_wrong(outcomes):
+    bad = [o for o in outcomes if o.stored_wrong]
+    assert not bad, _show(bad)
+
+
+def test_a_well_formed_file_gets_no_other_error(outcomes):
+    bad = [o for o in outcomes if o.false_errors]
+    assert not bad, _show(bad)
+
+
+def test_every_file_not_read_fully_says_why_at_a_cell(outcomes):
+    bad = [o for o in outcomes if not o.read_fully and not o.explained]
+    assert not bad, _show(bad)
+
+
+def test_almost_every_well_formed_file_is_read_fully(outcomes):
+    well_formed = [o for o in outcomes if not o.ambiguous_expected]
+    # Names two communes share once folded are rightly held back: not a failure.
+    read = [o for o in well_formed if o.read_fully or {u for u, _ in o.missing} <= o.unsure]
+    assert len(read) >= 0.99 * len(well_formed), _show([o for o in well_formed if o not in read])
+
+
+def test_an_unprovable_file_says_so_and_stores_nothing_of_what_it_cannot_prove(outcomes):
+    unprovable = [o for o in outcomes if o.ambiguous_expected]
+    bad = [o for o in unprovable if "layout-ambiguous" not in {e[0] for e in o.errors}]
+    assert not bad, _show(bad)
+
+
+def test_a_report_read_carries_every_required_figure(outcomes):
+    bad = [o for o in outcomes if o.required_missing and o.read_fully]
+    assert not bad, [(o.tags, o.required_missing[:5]) for o in bad[:3]]
