@@ -305,3 +305,19 @@ def test_a_form_whose_figures_sit_one_row_off_their_labels_is_not_stored():
 def test_a_form_with_a_mistake_or_two_is_left_to_validation():
     parsed = normalize(form_bytes({**CLEAN, "nguon_tin_co_gia_tri": 10}))  # 10 of 9
     assert parsed.reports and not [f for f in parsed.findings if f.rule == "layout-ambiguous"]
+
+
+def test_a_total_without_diacritics_in_the_stt_column_is_the_province_s_report():
+    names = [u.name for u in registry().communes_of("15")[:3]]
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["BẢNG TỔNG HỢP THÁNG 10 NĂM 2026"])
+    ws.append(["STT", "Tên đơn vị", "Số buổi tuyên truyền", "Số nguồn tin", "Số tin, bài"])
+    for i, name in enumerate(names):
+        ws.append([i + 1, name, 3 + i, 9 - i, i])
+    ws.append(["Tong cong toan tinh", None, 12, 24, 3])
+    parsed = normalize(_save(wb))
+    assert not parsed.findings
+    assert [(r.kind, r.anchor_cell) for r in parsed.reports][-1] == ("table-total", "A6")
+    total = {o.indicator: o.parsed.value for o in parsed.observations if o.report == 3}
+    assert total == {"buoi_tuyen_truyen": 12.0, "nguon_tin": 24.0, "tin_bai": 3.0}
