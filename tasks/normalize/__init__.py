@@ -151,7 +151,6 @@ class _Part:
     sheet: Sheet
     layout: FormLayout
     title: list[TitleCell]
-    codes: frozenset[str]  # the indicators it adds
 
 
 def _continued(
@@ -187,7 +186,7 @@ def _continued(
         ):
             continue
         taken |= set(found.rows)
-        parts.append(_Part(other, found, own_title, frozenset(found.rows)))
+        parts.append(_Part(other, found, own_title))
         parsed.notes.append(
             f"Trang “{other.name}” nối tiếp biểu của trang “{sheet.name}”: thêm "
             f"{len(found.rows)} chỉ tiêu, không trùng chỉ tiêu nào, không ghi kỳ hay đơn vị khác"
@@ -615,7 +614,7 @@ class _TableRow:
     label: TotalLabel | None  # what a total-like label in the unit's columns claims
     found: UnitFinding | None  # the unit it names, when it claims no total
     has_numbers: bool
-    comparison: bool  # "Cùng kỳ năm 2025", "Tỷ lệ (%)": a row of another kind of figure
+    not_a_unit: bool  # "Cùng kỳ năm 2025", "Tỷ lệ (%)", an indicator's label: no unit's row
 
 
 def _table_rows(
@@ -645,7 +644,7 @@ def _table_rows(
                 label,
                 None if label is not None else found,
                 any(is_number_cell(v, units) for v in values),
-                label is None and not named and _comparison_row(view, r, first_ind, cfg),
+                label is None and not named and _names_no_unit(view, r, first_ind, cfg),
             )
         )
     return rows
@@ -660,7 +659,7 @@ def _row_total_label(view: SheetView, r: int, first_ind: int, cfg: Config) -> To
     return None
 
 
-def _comparison_row(view: SheetView, r: int, first_ind: int, cfg: Config) -> bool:
+def _names_no_unit(view: SheetView, r: int, first_ind: int, cfg: Config) -> bool:
     """A row that names another period or another kind of figure ("Cùng kỳ năm 2025",
     "Tỷ lệ so với kế hoạch (%)"), or an indicator (the province's own figures listed under
     its table: "Số hội nghị sơ kết, tổng kết | 3"), rather than a unit: its figures are
@@ -675,26 +674,29 @@ def _comparison_row(view: SheetView, r: int, first_ind: int, cfg: Config) -> boo
 def _row_lines(sheet: Sheet, layout: TableLayout, rows: list[_TableRow], cfg: Config) -> list[Line]:
     """The rows with figures as lines for `reconcile`: the figures of every column whose
     indicator adds up over communes (not 0/1 marks, not categories)."""
-    compared = [c for c, code in layout.columns.items() if _adds_up(cfg.catalog.indicator(code))]
+    compared = [
+        (c, code) for c, code in layout.columns.items() if _adds_up(cfg.catalog.indicator(code))
+    ]
     lines = []
     for row in rows:
-        if row.comparison or not (row.has_numbers or row.label):
+        if row.not_a_unit or not (row.has_numbers or row.label):
             continue
-        figures = tuple(_figure(sheet, row.r, c, cfg) for c in compared)
+        figures = tuple(_figure(sheet, row.r, c, code, cfg) for c, code in compared)
         names_unit = row.found is not None and row.found.status == "ok"
         lines.append(Line(row.r, figures, row.label, names_unit))
     return lines
 
 
 def _adds_up(indicator: Indicator) -> bool:
-    return indicator.value_type in ("integer", "vnd") and "commune" in indicator.levels
+    return indicator.is_count and "commune" in indicator.levels
 
 
-def _figure(sheet: Sheet, r: int, c: int, cfg: Config) -> float | None:
+def _figure(sheet: Sheet, r: int, c: int, code: str, cfg: Config) -> float | None:
+    """The number a cell holds for `code`, for arithmetic only (None: not a number)."""
     value = sheet.value(r, c)
     if isinstance(value, Formula):
         return evaluate_sum(sheet, value)
-    parsed = parse_value(value, "integer", units=cfg.labels.unit_words)
+    parsed = parse_value(value, "integer", units=cfg.labels.units_for(code))
     return parsed.value if parsed.status in ("ok", "approximate") else None
 
 
@@ -759,7 +761,7 @@ def _read_table(
         if r in totals.derived:
             _derived_unit(parsed, sheet.name, row.found, totals.derived[r], rows, a1(r, first_ind))
             continue
-        if row.label is not None or row.comparison:
+        if row.label is not None or row.not_a_unit:
             continue
         if found is None and row.has_numbers and r < last_named:
             # A row of figures among the communes' rows that names no unit: said, not
@@ -947,6 +949,11 @@ def _read_cross(
     units = cfg.labels.unit_words
     codes = _code_row(sheet, layout, ref.province_code, reg)
     found: dict[int, UnitFinding] = {}
+    summed = [
+        (rows[0], code)
+        for code, rows in layout.rows.items()
+        if _adds_up(cfg.catalog.indicator(code))
+    ]
     lines = []
     for c in layout.value_cols:
         if c in layout.total_cols:
@@ -957,10 +964,7 @@ def _read_cross(
             if not any(is_number_cell(sheet.value(r, c), units) for r in figure_rows):
                 continue
             found[c] = _column_unit(sheet, view, layout, c, codes, ref.province_code, reg)
-        summed = [
-            rows[0] for code, rows in layout.rows.items() if _adds_up(cfg.catalog.indicator(code))
-        ]
-        figures = tuple(_figure(sheet, r, c, cfg) for r in summed)
+        figures = tuple(_figure(sheet, r, c, code, cfg) for r, code in summed)
         named = c in found and found[c].status == "ok"
         lines.append(Line(c, figures, label, named))
     totals = reconcile(lines)
