@@ -321,3 +321,16 @@ def test_a_total_without_diacritics_in_the_stt_column_is_the_province_s_report()
     assert [(r.kind, r.anchor_cell) for r in parsed.reports][-1] == ("table-total", "A6")
     total = {o.indicator: o.parsed.value for o in parsed.observations if o.report == 3}
     assert total == {"buoi_tuyen_truyen": 12.0, "nguon_tin": 24.0, "tin_bai": 3.0}
+
+
+def test_a_commune_s_own_table_with_a_total_row_gives_no_province_figures():
+    [name] = [u.name for u in registry().communes_of("15")[:1]]
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["BÁO CÁO THÁNG 10 NĂM 2026"])
+    ws.append(["STT", "Tên đơn vị", "Số buổi tuyên truyền", "Số nguồn tin", "Số tin, bài"])
+    ws.append([1, name, 3, 9, 1])
+    ws.append(["", "Cộng", 3, 9, 1])
+    parsed = normalize(_save(wb))
+    assert [r.kind for r in parsed.reports] == ["table-row"]
+    assert not [f for f in parsed.findings if f.is_error]

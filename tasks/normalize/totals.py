@@ -151,6 +151,10 @@ _RANK = {"grand": 3, "total": 2, "group": 1, None: 0}
 def _province_line(lines: list[Line], values: np.ndarray, derived: dict[int, Derived]) -> Totals:
     """`derived` is keyed by index in `lines`; the result by position."""
     by_pos = {d.pos: d for d in derived.values()}
+    if sum(line.names_unit for line in lines) < 2:
+        # A table of one commune ("Xã A | … " then "Cộng") is that commune's report: its
+        # total repeats the commune's figures and says nothing of the province's own.
+        return Totals(by_pos, None, False)
     grand = [i for i, d in derived.items() if d.grand]
     if grand:
         same = all(np.array_equal(values[g], values[grand[0]], equal_nan=True) for g in grand)
