@@ -28,6 +28,7 @@ from antq.tasks.normalize.layout import (
     TableLayout,
     indicators_named,
     label_hits,
+    month_column_notes,
 )
 from antq.tasks.normalize.template import KnownForm, examine_form, template_marker
 from antq.tasks.normalize.title import find_period, title_cells
@@ -140,7 +141,10 @@ def print_inspection(result: Inspection, out: TextIO) -> None:
     _print_unit_and_period(parsed, sheet, layout, config, out)
     if layout is not None:
         _print_readings(layout.readings, out)
-    _print_notes(parsed, out)
+    notes = list(parsed.notes)
+    if isinstance(layout, FormLayout):
+        notes += month_column_notes(SheetView(sheet, config, ref.period), layout)
+    _print_notes(notes, out)
     _print_facts(parsed, result.findings, out)
     _print_findings(result.findings, out)
 
@@ -235,10 +239,10 @@ def _print_readings(readings: tuple[Reading, ...], out: TextIO) -> None:
         out.write(f"  {cell:>6}  {text:<60} → {target}{runner}\n")
 
 
-def _print_notes(parsed: ParsedFile, out: TextIO) -> None:
-    if parsed.notes:
+def _print_notes(notes: list[str], out: TextIO) -> None:
+    if notes:
         out.write("\nKiểm chứng cách đọc:\n")
-        for note in parsed.notes:
+        for note in notes:
             out.write(f"  {note}\n")
 
 

@@ -12,7 +12,7 @@ import yaml
 from antq.text import fold
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity: its methods' caches key on it
 class Phrases:
     """A set of folded phrases; `found_in` is a whole-word, in-order containment test."""
 
@@ -46,7 +46,7 @@ class Phrases:
         return None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # loaded once; hashed by identity in the readers' caches
 class Layouts:
     value_headers: Phrases
     period_headers: Phrases

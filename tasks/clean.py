@@ -384,10 +384,13 @@ _WINDOW_PATTERNS = (
 )
 
 
+@lru_cache(maxsize=16384)
 def find_window(text: str) -> tuple[dt.date, dt.date] | None:
     """The data window a title gives as two dates ("Số liệu tính từ ngày 15/9/2026 đến
     ngày 14/10/2026"); the first date's year, when left out, is the one that puts it
     before the second."""
+    if sum(ch.isdigit() for ch in text) < 6:  # two dates need at least six digits
+        return None
     folded = without_marks(text)
     for pattern in _WINDOW_PATTERNS:
         match = pattern.search(folded)

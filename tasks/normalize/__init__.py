@@ -37,7 +37,6 @@ from antq.tasks.normalize.layout import (
     indicators_named,
     is_number_cell,
     label_hits,
-    month_column_notes,
 )
 from antq.tasks.normalize.model import FileRef, Observation, ParsedFile, Report
 from antq.tasks.normalize.template import KnownForm, known_form
@@ -112,12 +111,16 @@ def normalize_workbook(book: Workbook, ref: FileRef, config: Config | None = Non
         _name_the_sender(parsed, sheet, title, cfg)
         parsed.findings.append(_ambiguous(parsed, sheet.name, layout))
     elif isinstance(layout, FormLayout):
-        parsed.notes.extend(month_column_notes(view, layout))
         _read_form(parsed, sheet, layout, title, cfg)
         for part in parts:
             _read_part(parsed, part, cfg)
         rows = {code: rows[0] for code, rows in layout.rows.items()}
-        misread = shifted_form(sheet, rows, layout.label_col, layout.value_col, cfg)
+        read = {
+            o.indicator: o.parsed.value
+            for o in parsed.observations
+            if o.parsed.status == "ok" and o.parsed.value is not None
+        }
+        misread = shifted_form(sheet, rows, layout.label_col, layout.value_col, read, cfg)
         if misread is not None and parsed.reports:
             _withdraw(parsed, sheet.name, misread)
     elif isinstance(layout, CrossLayout):
@@ -169,9 +172,9 @@ def _continued(
         return []
     ref = parsed.ref
     stem = ref.file_name.rsplit(".", 1)[0]
-    main_unit = find_form_unit(cfg, title, ref.province_code, stem, writes_marks(sheet)).unit
     taken = set(layout.rows)
-    parts = []
+    parts: list[_Part] = []
+    main_unit = None
     for other, view, hits in others:
         found = detect_form(view, hits, min_indicators=1) if other.visible else None
         if not isinstance(found, FormLayout) or set(found.rows) & taken:
@@ -181,6 +184,10 @@ def _continued(
         if when.period is not None and not when.period.matches(ref.period):
             continue
         whose = find_form_unit(cfg, own_title, ref.province_code, "", writes_marks(other))
+        if whose.unit is not None and main_unit is None:
+            main_unit = find_form_unit(
+                cfg, title, ref.province_code, stem, writes_marks(sheet)
+            ).unit
         if whose.status not in ("ok", "unknown") or (
             whose.unit is not None and main_unit is not None and whose.unit != main_unit
         ):
@@ -694,6 +701,8 @@ def _adds_up(indicator: Indicator) -> bool:
 def _figure(sheet: Sheet, r: int, c: int, code: str, cfg: Config) -> float | None:
     """The number a cell holds for `code`, for arithmetic only (None: not a number)."""
     value = sheet.value(r, c)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
     if isinstance(value, Formula):
         return evaluate_sum(sheet, value)
     parsed = parse_value(value, "integer", units=cfg.labels.units_for(code))
@@ -819,7 +828,9 @@ def _read_table(
     if totals.candidates:
         labels = [_label_cell(view, r, first_ind) for r in totals.candidates]
         parsed.findings.append(_ambiguous_total(parsed, sheet.name, labels, "dòng"))
-    misread = shifted_table(sheet, layout.columns, unit_rows, layout.header_row, cfg)
+    misread = shifted_table(
+        sheet, layout.columns, unit_rows, _read_by_row(parsed), layout.header_row, cfg
+    )
     if misread is not None:
         _withdraw(parsed, sheet.name, misread)
         return
@@ -830,6 +841,17 @@ def _read_table(
         # With a row not read (its unit unsure), the rows' sum says nothing of the total.
         _mark_total_checkable(parsed, sheet.name, not unread_rows)
         _province_block(parsed, sheet, view, layout, max([totals.total, *unit_rows]), cfg)
+
+
+def _read_by_row(parsed: ParsedFile) -> dict[int, dict[str, float]]:
+    """The figures read for each commune row of a table, by the row's index."""
+    rows = {r.index: parse_a1(r.anchor_cell) for r in parsed.reports if r.kind == "table-row"}
+    out: dict[int, dict[str, float]] = {}
+    for obs in parsed.observations:
+        at = rows.get(obs.report)
+        if at is not None and obs.parsed.status == "ok" and obs.parsed.value is not None:
+            out.setdefault(at[0], {})[obs.indicator] = obs.parsed.value
+    return out
 
 
 def _derived_unit(

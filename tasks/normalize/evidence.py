@@ -44,11 +44,16 @@ def _misread(broken: int, checked: int) -> bool:
 
 
 def shifted_form(
-    sheet: Sheet, rows: dict[str, int], label_col: int, value_col: int, cfg: Config
+    sheet: Sheet,
+    rows: dict[str, int],
+    label_col: int,
+    value_col: int,
+    read: dict[str, float],
+    cfg: Config,
 ) -> Ambiguous | None:
-    """A form whose figures, read where its headers say, break most of the rules that
-    the cells one column or one row over keep."""
-    here = rule_breaks(_values(sheet, ((k, r, value_col) for k, r in rows.items()), cfg), cfg)
+    """A form whose figures as read (`read`, where its headers say) break most of the
+    rules that the cells one column or one row over keep."""
+    here = rule_breaks(read, cfg)
     if not _misread(*here):
         return None
     for dr, dc in ((0, 1), (0, -1), (1, 0), (-1, 0)):
@@ -78,38 +83,39 @@ def shifted_form(
 
 
 def shifted_table(
-    sheet: Sheet, columns: dict[int, str], unit_rows: list[int], header_row: int, cfg: Config
+    sheet: Sheet,
+    columns: dict[int, str],
+    unit_rows: list[int],
+    read: dict[int, dict[str, float]],
+    header: int,
+    cfg: Config,
 ) -> Ambiguous | None:
-    """A table whose unit rows, read under the headers, mostly break the rules that
-    every row keeps when read one column over (headers shifted against the figures)."""
+    """A table whose unit rows as read (`read`, by row) mostly break the rules that every
+    row keeps when read one column over (headers shifted against the figures)."""
     if len(unit_rows) < 2:
         return None
-
-    def broken_rows(shift: int) -> tuple[int, int]:
+    here = sum(rule_breaks(read.get(r, {}), cfg)[0] > 0 for r in unit_rows)
+    if not (here >= 2 and 2 * here >= len(unit_rows)):
+        return None
+    checked_here = sum(rule_breaks(read.get(r, {}), cfg)[1] > 0 for r in unit_rows)
+    for shift in (1, -1):
         broken = checked = 0
         for r in unit_rows:
             cells = ((code, r, c + shift) for c, code in columns.items())
             b, n = rule_breaks(_values(sheet, cells, cfg), cfg)
             broken += b > 0
             checked += n > 0
-        return broken, checked
-
-    here = broken_rows(0)
-    if not (here[0] >= 2 and 2 * here[0] >= len(unit_rows)):
-        return None
-    for shift in (1, -1):
-        broken, checked = broken_rows(shift)
-        if broken == 0 and checked >= here[1]:
+        if broken == 0 and checked >= checked_here:
             first = min(columns)
             return Ambiguous(
                 part="cột số liệu của từng chỉ tiêu",
                 candidates=(
                     (
-                        a1(header_row, first),
-                        f"đọc theo tiêu đề thì {here[0]}/{len(unit_rows)} dòng sai quy tắc",
+                        a1(header, first),
+                        f"đọc theo tiêu đề thì {here}/{len(unit_rows)} dòng sai quy tắc",
                     ),
                     (
-                        a1(header_row, first + shift),
+                        a1(header, first + shift),
                         f"đọc lệch {'sang phải' if shift > 0 else 'sang trái'} một cột thì không dòng nào sai",
                     ),
                 ),

@@ -491,22 +491,21 @@ def _cross_header(
     columns (a commune the registry does not know, a former district's sub-total)."""
     lay = view.lay
     for r in range(first_row - 1, max(-1, first_row - 6), -1):
-        units, totals, others = [], [], []
+        texts = {c: t for c in range(label_col + 1, view.n_cols) if (t := view.own_text(r, c))}
+        units = [c for c, text in texts.items() if total_label(text, lay) is None and is_unit(text)]
+        if len(units) < 2:
+            continue
+        totals, others = [], []
         for c in range(label_col + 1, view.n_cols):
-            text = view.own_text(r, c)
-            above = view.text(r - 1, c) if r > 0 else ""
-            if not text and total_label(view.text(r, c) or above, lay) is not None:
-                totals.append(c)  # "Tổng số" merged down over the names' row
-            elif not text:
+            text = texts.get(c, "")
+            if c in units or (text and lay.ignored_headers.found_in(text)):
                 continue
-            elif total_label(text, lay) is not None:
-                totals.append(c)
-            elif is_unit(text):
-                units.append(c)
-            elif not lay.ignored_headers.found_in(text):
+            above = view.text(r - 1, c) if r > 0 else ""
+            if total_label(text or view.text(r, c) or above, lay) is not None:
+                totals.append(c)  # "Tổng số" (maybe merged down over the names' row)
+            elif text:
                 others.append(c)
-        if len(units) >= 2:
-            return r, units, tuple(totals), tuple(others)
+        return r, units, tuple(totals), tuple(others)
     return None
 
 

@@ -18,6 +18,7 @@ cannot tell apart are candidates, for one `layout-ambiguous` finding.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 import numpy as np
@@ -35,6 +36,7 @@ TotalLabel = Literal["grand", "total", "group"]
 MIN_EVIDENCE = 3
 
 
+@lru_cache(maxsize=16384)
 def total_label(text: str, lay: Layouts) -> TotalLabel | None:
     """What a label says about its line being a total (None: nothing)."""
     folded = fold(text)
@@ -101,44 +103,48 @@ def reconcile(lines: list[Line]) -> Totals:
     values = np.array(
         [[np.nan if v is None else v for v in line.figures] for line in lines], dtype=float
     ).reshape(len(lines), -1)
-    evidence = min(MIN_EVIDENCE, int((np.nan_to_num(values) != 0).any(axis=0).sum()))
+    filled = np.nan_to_num(values)  # blanks add nothing to a sum
+    evidence = min(MIN_EVIDENCE, int((filled != 0).any(axis=0).sum()))
     derived: dict[int, Derived] = {}
     changed = True
+    atoms = [j for j, line in enumerate(lines) if line.label is None]  # lines a total may sum
     while changed:  # a grand total is proven once the sub-totals between are set aside
         changed = False
         for i, line in enumerate(lines):
             if i in derived:
                 continue
-            atoms = [j for j, other in enumerate(lines) if other.label is None and j not in derived]
-            run = _summed_run(values, i, atoms, 1 if line.label else 2, max(evidence, 1))
+            run = _summed_run(values, filled, i, atoms, 1 if line.label else 2, max(evidence, 1))
             if run is None:
                 continue
             units = {j for j in atoms if lines[j].names_unit and j != i}
             derived[i] = Derived(
                 line.pos, tuple(lines[j].pos for j in run), grand=bool(units) and units <= set(run)
             )
+            if i in atoms:
+                atoms.remove(i)
             changed = True
     return _province_line(lines, values, derived)
 
 
 def _summed_run(
-    values: np.ndarray, i: int, atoms: list[int], min_len: int, evidence: int
+    values: np.ndarray, filled: np.ndarray, i: int, atoms: list[int], min_len: int, evidence: int
 ) -> list[int] | None:
     """The shortest run of atoms right before or right after line `i` whose sum equals
     every figure of line `i` (blanks of `i` are not compared)."""
     target = values[i]
     compared = ~np.isnan(target)
-    if int((np.nan_to_num(target) != 0).sum()) < evidence:
+    if int((filled[i] != 0).sum()) < evidence:
         return None
+    want = target[compared]
+    tolerance = 1e-6 + 1e-9 * np.abs(want)
     before = [j for j in atoms if j < i][::-1]
     after = [j for j in atoms if j > i]
     best: list[int] | None = None
     for side in (before, after):
         if len(side) < min_len:
             continue
-        sums = np.cumsum(np.nan_to_num(values[side]), axis=0)
-        close = np.isclose(sums[:, compared], target[compared], rtol=1e-9, atol=1e-6)
-        hits = np.flatnonzero(close.all(axis=1))
+        sums = np.cumsum(filled[side][:, compared], axis=0)
+        hits = np.flatnonzero((np.abs(sums - want) <= tolerance).all(axis=1))
         hits = hits[hits >= min_len - 1]
         if hits.size and (best is None or hits[0] + 1 < len(best)):
             best = sorted(side[: hits[0] + 1])
