@@ -1,17 +1,28 @@
-"""Hypothesis generator of well-formed ANTQ monthly report workbooks (outsider's view).
+"""Hypothesis generator of ANTQ monthly report workbooks (outsider's view).
 
 Written from the domain contract (shared/domain/SPEC.md §2-§6) only, without looking
 at the pipeline's reader.  ``layout_cases(period="2026-10")`` is a hypothesis strategy
 of :class:`LayoutCase` objects: the bytes of one file as a person would make it, the
 province it is submitted for, and every figure it reports for the run's month with the
-cell (sheet + A1 reference as written in the file) that holds it.
+cell (sheet + A1 reference as written in the file) that holds it.  ``decoys`` lists the
+figures in the file that are not facts (sub-totals, comparison columns, rival totals) as
+(role, group, indicator, value, sheet, cell, basis); ``ambiguous`` names what a careful
+reader cannot prove from the file (empty for a well-formed case).
 
 Variations drawn (each named in ``LayoutCase.tags``):
 
 * family: ``family:form`` (one commune: title block naming the unit and the period,
   table STT | Nội dung | ĐVT | Số liệu | Ghi chú with roman-numeral sections I..VI,
-  signature footer) or ``family:table`` (a province listing 3-8 of its communes, one row
-  each, plus a "Tổng cộng"/"Cộng" row = the sum, which is the province's own report).
+  signature footer), ``family:table`` (a province listing 3-8 of its communes, one row
+  each, plus a "Tổng cộng"/"Cộng" row = the sum, which is the province's own report) or,
+  in about 10 % of the draws, ``family:transposed`` (indicators as rows under roman
+  sections, units as columns: STT | Chỉ tiêu | ĐVT | Xã A | Xã B | … | Tổng cộng; each
+  unit column is that unit's report, the total column = their sum is the province's;
+  ``transposed:chia-ra`` puts "Tổng số" first before a "Chia ra" group header over the
+  units, ``transposed:unit-group`` a group header "Đơn vị"… over them,
+  ``transposed:code-row`` a row of unit codes under the names,
+  ``transposed:province-rows`` van_ban_chi_dao / hoi_nghi_so_tong_ket rows filled in the
+  total column only).
 * units: real 2025 units from ``vietnam_provinces``; unit names written as
   ``name:plain`` "Phường Hoàn Kiếm", ``name:abbrev`` "P. Hoàn Kiếm", ``name:upper``,
   ``name:bare`` "Hoàn Kiếm" (only when unique in the province), ``name:ascii``,
@@ -44,9 +55,51 @@ Variations drawn (each named in ``LayoutCase.tags``):
   writes ss:Index on every cell, otherwise only on gaps), ``format:ods`` (hand-made zip).
 * encodings: ``unicode``, ``tcvn3`` (TCVN3/ABC, ".VnTime" font), ``vni`` ("VNI-Times").
 
+Distractors, each drawn independently with a modest probability (each ~6-10 % of all
+draws; most files carry none or one):
+
+* ``distractor:subtotals`` (tables): the communes grouped under former districts, a heading
+  row "Huyện Yên Sơn (cũ)" / "Thị xã … (cũ)" / "Thành phố … (cũ)" / "Khu vực …" (maybe
+  uppercase, maybe numbered I, II or A, B, maybe merged), each group of >= 2 communes
+  closed by a sub-total row labelled "Cộng", "Cộng huyện … (cũ)", "Tổng cộng khu vực …"
+  or not labelled at all, whose figures are the group's sums (decoys ``subtotal``, basis
+  = the group's communes); the grand total ("Tổng cộng toàn tỉnh", "Toàn tỉnh"…, first or
+  last) is the sum of all communes and the province's report.  Sub-totals are not facts.
+* ``distractor:comparison-columns``: beside the month's figures, 1-3 columns of "Cùng kỳ
+  năm 2025" / "Tháng 10/2025" (decoy ``cung-ky``), "Kỳ trước" / "Tháng 9" (``ky-truoc``),
+  "Lũy kế từ đầu năm" (``luy-ke``), "So sánh (%)" (``so-sanh-pct`` = month / compared
+  figure × 100, one decimal; "-" or blank when that is 0) and "Tăng (+), giảm (-)"
+  (``tang-giam`` = month − compared figure, may be negative).  The month's column is
+  headed "Tháng 10/2026", "Thực hiện tháng 10/2026", "Tháng 10", "T10/2026", "Kỳ này" or
+  "Trong kỳ" (usually first, sometimes after "Cùng kỳ").  Tables: per indicator a group
+  of sub-columns under the indicator's header ("Tháng 10/2026 | Cùng kỳ | So sánh %",
+  one more header row; xa_dat_chuan keeps its single column); forms: more figure
+  columns.  Only the month's column holds facts; the compared reports keep the catalog
+  rules (the year-to-date one but mo_hinh_moi ≤ mo_hinh_tong), totals are sums there too.
+* ``distractor:continued-sheet`` (forms): the form split at a section boundary across
+  two adjacent sheets ("Biểu 1"/"Biểu 2", "Phần 1"/"Phần 2", "Trang 1"/"Trang 2",
+  "BC"/"BC (2)"; with month sheets "T10 - Biểu 1"…): the second marked "(Tiếp theo)",
+  the title block on the first only or on both, the column header repeated, the
+  signature on the second only; each fact carries the sheet its cell is on.
+* ``distractor:units-in-cells``: all, ~60 % or ~30 % of the month's figures written with
+  their unit as text: "12 mô hình", "3 tin, bài", "2.436 lượt", "280.000.000 đồng",
+  "280.000.000đ", "5 buổi", "14 tổ" (the fact's value is the number).
+* ``ambiguous:two-totals`` (tables): two total-like rows ("Tổng cộng" and "Cộng toàn
+  tỉnh"…, both last, or one first and one last) with different figures, neither the sum
+  of the communes (each is the sum plus a report of its own, so the catalog rules hold
+  on both): no one can tell which is the province's report.  ``ambiguous`` is
+  ``("province-total",)``, the facts are the communes' only, the two rows are decoys
+  ``total-candidate``.  The only case that is not well-formed.
+
 ``verify_case(case)`` re-opens the bytes (openpyxl for xlsx, lxml for SpreadsheetML and
 ods, olefile + a small BIFF8 record reader for xls), decodes legacy text and asserts that
-every fact's cell holds its value, plus the catalog rules on the facts themselves.
+every fact's and every decoy's cell holds its value (a unit written beside a figure must
+be its indicator's), plus the catalog rules on the facts themselves and on every decoy
+report; that each sub-total is the sum of its group and sits right under it; that each
+comparison figure is on its month figure's row and, for % and +/-, computed from it; that
+a continued form's second sheet follows the first, says "(Tiếp theo)" and alone carries
+the signature; and, for an ambiguous case, that the province has no facts and both
+rival totals differ from the communes' sums and from each other.
 """
 
 from __future__ import annotations
@@ -86,6 +139,11 @@ class LayoutCase:
     period: str
     facts: tuple = dataclasses.field(repr=False)
     tags: tuple = ()
+    # figures in the file that are NOT facts (sub-totals, comparison columns, rival
+    # totals): (role, group, indicator, value, sheet, cell, basis); see the docstring
+    decoys: tuple = dataclasses.field(default=(), repr=False)
+    # what a careful reader cannot prove from the file (not stored, `layout-ambiguous`)
+    ambiguous: tuple = ()
 
 
 # ----------------------------------------------------------------- legacy encodings
@@ -577,6 +635,28 @@ DVT = {
     "hoi_nghi_so_tong_ket": ["Hội nghị"],
 }
 
+# Units written inside a figure's cell ("12 mô hình", "2.436 lượt", "280.000.000 đồng").
+UNIT_WORDS = {
+    "mo_hinh": ["mô hình", "MH"],
+    "to_tu_quan": ["tổ", "tổ, đội"],
+    "thanh_vien_to_tu_quan": ["người", "thành viên"],
+    "buoi_tuyen_truyen": ["buổi"],
+    "luot_nguoi_tham_gia": ["lượt", "lượt người"],
+    "tin_bai": ["tin, bài", "tin bài", "bài"],
+    "to_roi_tai_lieu": ["tờ", "bản", "tờ rơi"],
+    "nguon_tin": ["nguồn tin", "tin"],
+    "vu_viec_kham_pha": ["vụ", "vụ việc"],
+    "doi_tuong_bat_giu": ["đối tượng"],
+    "khu_dan_cu": ["khu", "khu dân cư", "thôn, TDP"],
+    "cqdn_nt": ["đơn vị", "cơ sở"],
+    "lop_tap_huan": ["lớp"],
+    "luot_tap_huan": ["lượt", "lượt người"],
+    "doi_thoai": ["cuộc"],
+    "kinh_phi_xa_hoi_hoa": ["đồng", "đ", "VNĐ"],
+    "van_ban_chi_dao": ["văn bản"],
+    "hoi_nghi_so_tong_ket": ["hội nghị", "cuộc"],
+}
+
 
 def _unit_key(code: str) -> str:
     if code.startswith("mo_hinh"):
@@ -779,6 +859,13 @@ def _fmt_vn_number(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
 
+def _with_unit(rng: random.Random, st_, code: str, v: int) -> str:
+    """A figure typed with its unit: "12 mô hình", "2.436 lượt", "280.000.000đ"."""
+    word = rng.choice(UNIT_WORDS[_unit_key(code)])
+    sep = "" if word == "đ" or (word == "VNĐ" and rng.random() < 0.5) else " "
+    return st_.text(f"{_fmt_vn_number(v)}{sep}{word}")
+
+
 # ----------------------------------------------------------------------------- grid
 
 
@@ -920,6 +1007,79 @@ TITLES = [
 ]
 
 
+# ------------------------------------------------------------- comparison columns
+
+CMP_ROLE = {"cungky": "cung-ky", "prev": "ky-truoc", "luyke": "luy-ke"}
+
+
+def _draw_comparison(rng: random.Random, most: int) -> tuple:
+    """Columns beside the month's figure, in file order: "value" (the month's) and 1..most of
+    cungky (same month last year), prev (previous month), luyke (year-to-date), pct
+    (% of the compared figure), change (+/- against it)."""
+    kinds = rng.sample(["cungky", "cungky", "prev", "pct", "pct", "change", "luyke"], 4)
+    kinds = list(dict.fromkeys(kinds))[: rng.randint(1, most)]
+    order = ["cungky", "prev", "value", "luyke", "pct", "change"]
+    out = sorted(kinds, key=order.index)
+    if rng.random() < 0.75 or not {"cungky", "prev"} & set(out):
+        out.insert(0, "value")  # usually the month first, else "Cùng kỳ | Tháng 10 | So sánh"
+    else:
+        out.insert(sum(k in ("cungky", "prev") for k in out), "value")
+    return tuple(out)
+
+
+def _cmp_base(kinds) -> str:
+    """What the % and +/- columns compare the month with."""
+    return "prev" if "prev" in kinds and "cungky" not in kinds else "cungky"
+
+
+def _cmp_headers(rng: random.Random, kinds, y: int, m: int) -> dict:
+    """Header wording of each column; the month's names the month (or says "this period")."""
+    py, pm = _prev_month(y, m)
+    value = rng.choice(
+        [
+            f"Tháng {m}/{y}",
+            f"Thực hiện tháng {m}/{y}",
+            f"Tháng {m}",
+            "Kỳ này",
+            "Trong kỳ",
+            f"T{m}/{y}",
+            f"Thực hiện tháng {m}",
+        ]
+    )
+    with_year = str(y) in value
+    cungky = [f"Cùng kỳ năm {y - 1}", "Cùng kỳ", f"Cùng kỳ {y - 1}"]
+    prev = ["Kỳ trước", "Tháng trước", f"Tháng {pm}"]
+    if with_year:
+        cungky.append(f"Tháng {m}/{y - 1}")
+        prev.append(f"Tháng {pm}/{py}")
+    if _cmp_base(kinds) == "cungky":
+        pct = ["So sánh (%)", "So với cùng kỳ (%)", "Tỷ lệ so với cùng kỳ (%)", "So sánh %"]
+    else:
+        pct = ["So sánh (%)", "So với kỳ trước (%)", "So với tháng trước (%)"]
+    return {
+        "value": value,
+        "cungky": rng.choice(cungky),
+        "prev": rng.choice(prev),
+        "luyke": rng.choice(["Lũy kế từ đầu năm", "Lũy kế", f"Lũy kế năm {y}", "Lũy kế năm"]),
+        "pct": rng.choice(pct),
+        "change": rng.choice(["Tăng (+), giảm (-)", "Tăng, giảm", "Tăng (+)/giảm (-)", "+/-"]),
+    }
+
+
+def _cmp_figure(kind: str, cur: int, base: int):
+    """The % / +/- figure of a month's value against its compared figure (None: no figure)."""
+    if kind == "change":
+        return cur - base
+    return round(cur / base * 100, 1) if base > 0 else None
+
+
+def _ytd(rng: random.Random, vals: dict, m: int) -> dict:
+    """Year-to-date: stocks as at the month's end, flows = the month + a typical month times
+    the months before (the column's own figures keep the catalog rules, but mo_hinh_moi)."""
+    typical = _values(rng, "province")
+    return {c: v if c in STOCKS else v + typical[c] * (m - 1) for c, v in vals.items()}
+
+
 # ------------------------------------------------------------------- table family
 
 
@@ -947,9 +1107,100 @@ class TableLayout:
     dat_text: bool
     money_text: bool
     seed: int
+    units_in_cells: float = 0.0  # share of figure cells written "12 mô hình"
+    # communes grouped under former districts: ((heading, sub-total label, n communes), ...)
+    subtotals: tuple = ()
+    sub_style: tuple = (0, 0, False)  # heading STT (none/roman/letter), merge, STT restarts
+    # ambiguous: two total-like rows, neither the sum (values "rival:1", "rival:2")
+    rival_totals: tuple = ()
+    # per indicator, sub-columns "Tháng 10/2026 | Cùng kỳ | So sánh (%)" (_draw_comparison)
+    comparison: tuple = ()
 
 
-def _table_columns(lay: TableLayout, st_: Style, used: set):
+# Former districts (before 2025-07-01) a province's table may still group its communes by.
+FORMER_DISTRICTS = [
+    "Yên Sơn", "Sơn Dương", "Hàm Yên", "Chiêm Hóa", "Đông Anh", "Gia Lâm", "Thanh Oai",
+    "Quỳnh Lưu", "Diễn Châu", "Hoài Nhơn", "Phù Mỹ", "Krông Pắc", "Đức Trọng", "Châu Thành",
+    "Phú Tân", "Tân Uyên", "Bến Cát", "Sơn Tịnh", "Mộ Đức", "Thọ Xuân", "Hậu Lộc", "Kim Sơn",
+    "Ý Yên", "Vĩnh Bảo", "Tiên Lãng", "Long Phú", "Cái Nước", "Lạng Giang", "Tiên Du",
+]  # fmt: skip
+
+
+def _draw_subtotals(rng: random.Random, n: int) -> tuple:
+    """Split n communes into 2-3 consecutive groups of >= 2, each with a heading row and a
+    sub-total label ("" = the sub-total row carries no label at all)."""
+    k = rng.randint(2, min(3, n // 2))
+    sizes = [2] * k
+    for _ in range(n - 2 * k):
+        sizes[rng.randrange(k)] += 1
+    names = rng.sample(FORMER_DISTRICTS, k)
+    kind = rng.choice(["Huyện", "Huyện", "Thị xã", "Thành phố", "Khu vực", "mixed"])
+    label_style = rng.choice(["Cộng", "Cộng", "Cộng of", "Cộng of", "Tổng cộng of", "", ""])
+    upper = rng.random() < 0.3
+    out = []
+    for i, (name, size) in enumerate(zip(names, sizes, strict=True)):
+        kd = rng.choice(["Huyện", "Thị xã", "Thành phố"]) if kind == "mixed" else kind
+        if kd == "Khu vực":
+            place = rng.choice([name, str(i + 1), ROMAN[i]])
+            heading = f"Khu vực {place}"
+        else:
+            heading = f"{kd} {name} (cũ)"
+        if label_style == "Cộng of":
+            label = f"Cộng {heading[0].lower()}{heading[1:]}"
+        elif label_style == "Tổng cộng of":
+            label = f"Tổng cộng {heading[0].lower()}{heading[1:]}"
+        else:
+            label = label_style
+        if upper:
+            heading, label = heading.upper(), label.upper()
+        out.append((heading, label, size))
+    return tuple(out)
+
+
+RIVAL_TOTALS = [
+    "Tổng cộng",
+    "Cộng toàn tỉnh",
+    "Toàn tỉnh",
+    "Tổng số",
+    "Tổng cộng toàn tỉnh",
+    "Cộng",
+]
+
+
+def _draw_rival_labels(rng: random.Random, with_subtotals: bool) -> tuple:
+    pool = [x for x in RIVAL_TOTALS if not (with_subtotals and x == "Cộng")]
+    a, b = rng.sample(pool, 2)
+    return (a.upper() if rng.random() < 0.2 else a, b)
+
+
+def _table_comparisons(rng, kinds, units, pcode, vals, m) -> dict:
+    """{row key: {kind: figures}} of the comparison sub-columns; the total rows' compared
+    figures are the sums of the communes' (their own province-only ones aside)."""
+    need = {k for k in kinds if k in CMP_ROLE}
+    if {"pct", "change"} & set(kinds):
+        need.add(_cmp_base(kinds))
+    out = {}
+    for u in units:
+        out[u[0]] = {
+            k: _ytd(rng, vals[u[0]], m) if k == "luyke" else _values(rng, "commune") for k in need
+        }
+    tot = {}
+    for k in need:
+        t = {c: sum(out[u[0]][k][c] for u in units) for c in PROVINCE_INDICATORS}
+        own = _values(rng, "province")
+        for c in PROVINCE_ONLY:
+            t[c] = vals[pcode][c] + own[c] * (m - 1) if k == "luyke" else own[c]
+        tot[k] = t
+    out[pcode] = tot
+    for key in ("rival:1", "rival:2"):
+        if key in vals:
+            out[key] = dict(tot)
+            if "luyke" in need:
+                out[key]["luyke"] = _ytd(rng, vals[key], m)
+    return out
+
+
+def _table_columns(lay: TableLayout, st_: Style, used: set, year: int, month: int):
     """Return fixed+indicator columns as list of dicts with header path."""
     rng = random.Random(lay.seed ^ 0x5EED)
     st_.rng = rng
@@ -1041,6 +1292,19 @@ def _table_columns(lay: TableLayout, st_: Style, used: set):
                 )
     if spacer_at == len(nodes):
         cols.append({"kind": "spacer"})
+    if lay.comparison:  # each indicator over its sub-columns: the month's and the others
+        heads = _cmp_headers(rng, lay.comparison, year, month)
+        out = []
+        for j, col in enumerate(cols):
+            if col["kind"] != "ind" or col["code"] == "xa_dat_chuan":
+                out.append(col)
+                continue
+            for ck in lay.comparison:
+                path = col["path"] + [(f"cmp{j}:{ck}", st_.text(heads[ck]))]
+                kind = "ind" if ck == "value" else "cmp"
+                out.append({"kind": kind, "cmp": ck, "code": col["code"], "path": path})
+        cols = out
+        used.add("distractor:comparison-columns")
     return cols
 
 
@@ -1055,13 +1319,14 @@ def _build_table(
     sheet_name: str,
     record: list | None,
     used: set,
+    decoys: list | None = None,
 ):
     _, provinces, _, bare_count = _registry()
     rng = random.Random(lay.seed)  # identical wording for every month's sheet
     st_.rng = rng
     g = Grid(sheet_name)
     r0, c0 = lay.offset
-    ind_cols = _table_columns(lay, st_, used)
+    ind_cols = _table_columns(lay, st_, used, year, month)
     rng = random.Random(lay.seed + 1)
     st_.rng = rng
     fixed = []
@@ -1085,7 +1350,7 @@ def _build_table(
     if lay.notes_col:
         cols.append({"kind": "note", "path": [(3, st_.text("Ghi chú"))]})
     ncols = len(cols)
-    H = lay.depth
+    H = lay.depth + (1 if lay.comparison else 0)
     ptitle = _province_title(provinces[pcode])
     # title block
     r = r0
@@ -1151,12 +1416,40 @@ def _build_table(
         r += 1
         used.add("spacer")
     ind_list = [(j, col["code"]) for j, col in enumerate(cols) if col["kind"] == "ind"]
+    ind_j = {code: j for j, code in ind_list}
+    cmp_list = [(j, col["code"], col["cmp"]) for j, col in enumerate(cols) if col["kind"] == "cmp"]
+    base_kind = _cmp_base(lay.comparison)
+    cmp_values = values.get("cmp", {})
 
-    def write_values(row, unit_code, vals, is_total):
-        for j, code in ind_list:
-            if code in PROVINCE_ONLY and not is_total:
+    def write_cmp(row, group, vals, kind, cmpv):
+        for j, code, ck in cmp_list:
+            if code in PROVINCE_ONLY and kind != "total":
                 continue
-            if code == "xa_dat_chuan" and is_total:
+            cur_ref = a1(row, c0 + ind_j[code])
+            if ck in ("pct", "change"):
+                base = cmpv[base_kind][code]
+                x = _cmp_figure(ck, vals[code], base)
+                if x is None:
+                    if rng.random() < 0.5:
+                        g.put(row, c0 + j, "-")
+                    continue
+                role, basis = ("so-sanh-pct" if ck == "pct" else "tang-giam"), (cur_ref, base)
+            else:
+                x = cmpv[ck][code]
+                role, basis = CMP_ROLE[ck], (cur_ref,)
+            g.put(row, c0 + j, x)
+            if record is not None:
+                ref = a1(row, c0 + j)
+                decoys.append((role, group, code, float(x), sheet_name, ref, (sheet_name, *basis)))
+
+    def write_values(row, unit_code, vals, kind, decoy=None, cmpv=None):
+        """kind: unit | total | subtotal; decoy = (role, group, basis) for non-facts."""
+        if cmp_list:
+            write_cmp(row, unit_code if decoy is None else decoy[1], vals, kind, cmpv)
+        for j, code in ind_list:
+            if code in PROVINCE_ONLY and kind != "total":
+                continue
+            if code == "xa_dat_chuan" and kind != "unit":
                 continue
             v = vals[code]
             cell = v
@@ -1164,48 +1457,115 @@ def _build_table(
                 cell = st_.text("Đạt" if v else "Chưa đạt")
             elif code == "kinh_phi_xa_hoi_hoa" and lay.money_text and v:
                 cell = _fmt_vn_number(v)
+            elif code != "xa_dat_chuan" and rng.random() < lay.units_in_cells:
+                cell = _with_unit(rng, st_, code, v)
+                if record is not None:
+                    used.add("distractor:units-in-cells")
             g.put(row, c0 + j, cell)
-            if record is not None:
+            if record is None:
+                continue
+            if decoy is None:
                 record.append((unit_code, code, float(v), sheet_name, a1(row, c0 + j)))
+            else:
+                role, group, basis = decoy
+                decoys.append((role, group, code, float(v), sheet_name, a1(row, c0 + j), basis))
 
-    def write_total(row):
-        lab = st_.text(lay.total_label)
-        name_j = next(j for j, col in enumerate(cols) if col["kind"] == "name")
+    name_j = next(j for j, col in enumerate(cols) if col["kind"] == "name")
+    last_fixed = max(
+        name_j, max((j for j, col in enumerate(cols) if col["kind"] in ("code",)), default=0)
+    )
+    stt_j = 0 if lay.has_stt else None
+
+    def write_label(row, lab):
+        lab = st_.text(lab)
         first = 0 if rng.random() < 0.6 else name_j
-        last = max(
-            name_j, max((j for j, col in enumerate(cols) if col["kind"] in ("code",)), default=0)
-        )
-        if first < last and rng.random() < 0.7:
-            g.merge(row, c0 + first, row, c0 + last, lab)
+        if first < last_fixed and rng.random() < 0.7:
+            g.merge(row, c0 + first, row, c0 + last_fixed, lab)
         else:
             g.put(row, c0 + name_j, lab)
-        write_values(row, pcode, values[pcode], True)
+
+    def write_total(row, which=0):
+        if not lay.rival_totals:
+            write_label(row, lay.total_label)
+            write_values(row, pcode, values[pcode], "total", None, cmp_values.get(pcode))
+            return
+        write_label(row, lay.rival_totals[which])
+        basis = tuple(u[0] for u in units)
+        key = f"rival:{which + 1}"
+        decoy = ("total-candidate", f"total-candidate:{which + 1}", basis)
+        write_values(row, None, values[key], "total", decoy, cmp_values.get(key))
+
+    def write_units(r, members, i0):
+        for i, (ucode, uname, dtype) in enumerate(members, i0):
+            for j, col in enumerate(cols):
+                kind = col["kind"]
+                if kind == "stt":
+                    g.put(r, c0 + j, i + 1)
+                elif kind == "name":
+                    key = strip_diacritics(_bare(uname, dtype)).lower()
+                    uniq = bare_count[pcode].get(key, 0) == 1
+                    g.put(r, c0 + j, st_.text(_unit_name(lay.name_style, uname, dtype, uniq)))
+                elif kind == "code":
+                    g.put(r, c0 + j, [ucode, int(ucode), str(int(ucode))][lay.code_style])
+                    if lay.code_style and ucode.startswith("0"):
+                        used.add("code-no-leading-zeros")
+                elif kind == "note" and rng.random() < 0.2:
+                    g.put(
+                        r,
+                        c0 + j,
+                        st_.text(rng.choice(["Báo cáo chậm", "Đã rà soát", "Đơn vị mới sáp nhập"])),
+                    )
+            write_values(r, ucode, values[ucode], "unit", None, cmp_values.get(ucode))
+            r += 1
+        return r
 
     if lay.total_first:
         write_total(r)
         r += 1
-    for i, (ucode, uname, dtype) in enumerate(units):
-        for j, col in enumerate(cols):
-            kind = col["kind"]
-            if kind == "stt":
-                g.put(r, c0 + j, i + 1)
-            elif kind == "name":
-                uniq = bare_count[pcode].get(strip_diacritics(_bare(uname, dtype)).lower(), 0) == 1
-                g.put(r, c0 + j, st_.text(_unit_name(lay.name_style, uname, dtype, uniq)))
-            elif kind == "code":
-                g.put(r, c0 + j, [ucode, int(ucode), str(int(ucode))][lay.code_style])
-                if lay.code_style and ucode.startswith("0"):
-                    used.add("code-no-leading-zeros")
-            elif kind == "note" and rng.random() < 0.2:
-                g.put(
-                    r,
-                    c0 + j,
-                    st_.text(rng.choice(["Báo cáo chậm", "Đã rà soát", "Đơn vị mới sáp nhập"])),
-                )
-        write_values(r, ucode, values[ucode], False)
-        r += 1
+    groups = []  # (heading, sub-total label, members)
+    k = 0
+    for heading, label, size in lay.subtotals:
+        groups.append((heading, label, units[k : k + size]))
+        k += size
+    if not groups:
+        groups = [(None, None, units)]
+    else:
+        used.add("distractor:subtotals")
+    head_stt, head_merge, restart = lay.sub_style
+    i = 0
+    for gi, (heading, label, members) in enumerate(groups):
+        if heading is not None:
+            if head_stt and stt_j is not None:
+                g.put(r, c0 + stt_j, [None, ROMAN[gi], "ABCDEFGH"[gi]][head_stt])
+            text = st_.text(heading)
+            if head_merge == 1 and name_j < last_fixed:
+                g.merge(r, c0 + name_j, r, c0 + last_fixed, text)
+            elif head_merge == 2:
+                g.merge(r, c0 + name_j, r, c0 + ncols - 1, text)
+            else:
+                g.put(r, c0 + name_j, text)
+            r += 1
+            if restart:
+                i = 0
+        r = write_units(r, members, i)
+        i += len(members)
+        if heading is not None:
+            if label:
+                write_label(r, label)
+            sub = {code: sum(values[u[0]][code] for u in members) for code in PROVINCE_INDICATORS}
+            basis = tuple(u[0] for u in members)
+            sub_cmp = {
+                ck: {c: sum(cmp_values[u[0]][ck][c] for u in members) for c in PROVINCE_INDICATORS}
+                for ck in cmp_values.get(units[0][0], {})
+            }
+            decoy = ("subtotal", f"subtotal:{gi + 1}", basis)
+            write_values(r, None, sub, "subtotal", decoy, sub_cmp)
+            r += 1
     if not lay.total_first:
         write_total(r)
+        r += 1
+    if lay.rival_totals:
+        write_total(r, 1)
         r += 1
     if lay.notes_below:
         r += 1
@@ -1259,6 +1619,10 @@ class FormLayout:
     money_text: bool
     notes_text: bool
     seed: int
+    units_in_cells: float = 0.0
+    comparison: bool = False  # prev/pct/change columns; the month's header names the month
+    # on two sheets: (first section of the second sheet, title block again, "(Tiếp theo)")
+    continued: tuple = ()
 
 
 def _build_form(
@@ -1274,7 +1638,11 @@ def _build_form(
     sheet_name: str,
     record: list | None,
     used: set,
+    prev_month: dict | None = None,
+    decoys: list | None = None,
+    sheet2: str | None = None,
 ):
+    """The form's sheet(s): two when lay.continued (the second named sheet2)."""
     _, provinces, _, bare_count = _registry()
     rng = random.Random(lay.seed)
     st_.rng = rng
@@ -1305,42 +1673,45 @@ def _build_form(
     last_c = c - 1
     width = last_c - c0 + 1
     # title block
-    r = r0
     ptitle = _province_title(provinces[pcode])
     uniq = bare_count[pcode].get(strip_diacritics(_bare(uname, dtype)).lower(), 0) == 1
     right = c0 + max(3, width - 3)
-    g.put(r, c0, st_.text(f"CÔNG AN {ptitle.upper()}"))
-    g.put(r, right, st_.text("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"))
-    r += 1
-    g.put(r, c0, st_.text(f"CÔNG AN {uname.upper()}"))
-    g.put(r, right, st_.text("Độc lập - Tự do - Hạnh phúc"))
-    r += 1
-    g.put(r, c0, st_.text(f"Số: {rng.randint(10, 300)}/BC-CAX"))
+    number = f"Số: {rng.randint(10, 300)}/BC-CAX"
     place = _bare(uname, dtype)
-    g.put(r, right, st_.text(f"{place}, ngày {rng.randint(14, 20)} tháng {month} năm {year}"))
-    r += 2
+    dated = f"{place}, ngày {rng.randint(14, 20)} tháng {month} năm {year}"
     lines = [st_.text(rng.choice(TITLES))]
     if rng.random() < 0.5:
         lines.append(st_.text("Kết quả thực hiện phong trào toàn dân bảo vệ an ninh Tổ quốc"))
     lines.append(st_.text(_period_line(lay.period_kind, year, month)))
     if lay.window_line:
         lines.append(st_.text(_window_line(year, month)))
-    for line in lines:
-        if lay.merged_title:
-            g.merge(r, c0, r, last_c, line)
-        else:
-            g.put(r, c0 + 1, line)
+
+    def write_title(r, extra_lines=()):
+        g.put(r, c0, st_.text(f"CÔNG AN {ptitle.upper()}"))
+        g.put(r, right, st_.text("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"))
         r += 1
-    if lay.name_style != "plain" or lay.show_code:
-        nm = st_.text(_unit_name(lay.name_style, uname, dtype, uniq))
-        g.put(r, c0, st_.text("Đơn vị báo cáo: ") + nm)
-        if lay.show_code:
-            g.put(r, c0 + width - 2, st_.text("Mã ĐVHC: ") + ucode)
+        g.put(r, c0, st_.text(f"CÔNG AN {uname.upper()}"))
+        g.put(r, right, st_.text("Độc lập - Tự do - Hạnh phúc"))
         r += 1
-    r += 1
+        g.put(r, c0, st_.text(number))
+        g.put(r, right, st_.text(dated))
+        r += 2
+        for line in [*lines, *extra_lines]:
+            if lay.merged_title:
+                g.merge(r, c0, r, last_c, line)
+            else:
+                g.put(r, c0 + 1, line)
+            r += 1
+        if lay.name_style != "plain" or lay.show_code:
+            nm = st_.text(_unit_name(lay.name_style, uname, dtype, uniq))
+            g.put(r, c0, st_.text("Đơn vị báo cáo: ") + nm)
+            if lay.show_code:
+                g.put(r, c0 + width - 2, st_.text("Mã ĐVHC: ") + ucode)
+            r += 1
+        return r + 1
+
     # header
     H = 2 if lay.two_row_header else 1
-    hr = r
     hdr = {
         "stt": rng.choice(["STT", "TT", "Số TT"]),
         "content": rng.choice(["Nội dung", "Chỉ tiêu", "Nội dung chỉ tiêu", "Nội dung báo cáo"]),
@@ -1363,39 +1734,56 @@ def _build_form(
         "luyke": rng.choice(["Lũy kế từ đầu năm", "Lũy kế", f"Lũy kế năm {year}", "Lũy kế năm"]),
         "cungky": rng.choice([f"Cùng kỳ năm {year - 1}", "Cùng kỳ", f"Cùng kỳ {year - 1}"]),
     }
-    g.merge(hr, stt_c, hr + H - 1, stt_c, st_.text(hdr["stt"]))
-    g.merge(
-        hr, content_c, hr + H - 1, content_c + (1 if lay.indent else 0), st_.text(hdr["content"])
-    )
-    if dvt_c is not None:
-        g.merge(hr, dvt_c, hr + H - 1, dvt_c, st_.text(hdr["dvt"]))
-    if note_c is not None:
-        g.merge(hr, note_c, hr + H - 1, note_c, st_.text(hdr["note"]))
-    if H == 2:
-        fc = sorted(fig_cols.values())
-        g.merge(hr, fc[0], hr, fc[-1], st_.text(rng.choice(["Số liệu", "Kết quả", "Số lượng"])))
-        for name, cc in fig_cols.items():
-            g.put(hr + 1, cc, st_.text(hdr["value2"] if name == "value" else hdr[name]))
-    else:
-        for name, cc in fig_cols.items():
-            g.put(hr, cc, st_.text(hdr[name]))
-    r = hr + H
-    if lay.number_row:
-        n = 0
-        letters = iter("ABCDEFGH")
-        order = (
-            [stt_c, content_c]
-            + ([dvt_c] if dvt_c is not None else [])
-            + sorted(fig_cols.values())
-            + ([note_c] if note_c is not None else [])
+    if lay.comparison:
+        cmp = _cmp_headers(rng, lay.extras, year, month)
+        hdr.update(cmp)
+        hdr["value2"] = cmp["value"]
+        used.add("distractor:comparison-columns")
+    base_name = _cmp_base(lay.extras)
+    top = rng.choice(["Số liệu", "Kết quả", "Số lượng"]) if H == 2 else None
+
+    def write_header(hr):
+        g.merge(hr, stt_c, hr + H - 1, stt_c, st_.text(hdr["stt"]))
+        g.merge(
+            hr,
+            content_c,
+            hr + H - 1,
+            content_c + (1 if lay.indent else 0),
+            st_.text(hdr["content"]),
         )
-        for cc in order:
-            if lay.number_row == 2 and cc in (stt_c, content_c, dvt_c):
-                g.put(r, cc, next(letters))
-                continue
-            n += 1
-            g.put(r, cc, f"({n})" if lay.number_row == 1 else n)
-        r += 1
+        if dvt_c is not None:
+            g.merge(hr, dvt_c, hr + H - 1, dvt_c, st_.text(hdr["dvt"]))
+        if note_c is not None:
+            g.merge(hr, note_c, hr + H - 1, note_c, st_.text(hdr["note"]))
+        if H == 2:
+            fc = sorted(fig_cols.values())
+            g.merge(hr, fc[0], hr, fc[-1], st_.text(top))
+            for name, cc in fig_cols.items():
+                g.put(hr + 1, cc, st_.text(hdr["value2"] if name == "value" else hdr[name]))
+        else:
+            for name, cc in fig_cols.items():
+                g.put(hr, cc, st_.text(hdr[name]))
+        r = hr + H
+        if lay.number_row:
+            n = 0
+            letters = iter("ABCDEFGH")
+            order = (
+                [stt_c, content_c]
+                + ([dvt_c] if dvt_c is not None else [])
+                + sorted(fig_cols.values())
+                + ([note_c] if note_c is not None else [])
+            )
+            for cc in order:
+                if lay.number_row == 2 and cc in (stt_c, content_c, dvt_c):
+                    g.put(r, cc, next(letters))
+                    continue
+                n += 1
+                g.put(r, cc, f"({n})" if lay.number_row == 1 else n)
+            r += 1
+        return r
+
+    r = write_header(write_title(r0))
+    grids = [g]
     # sections
     sections = list(SECTIONS)
     if rng.random() < 0.3:
@@ -1410,14 +1798,39 @@ def _build_form(
             return st_.text("Đạt" if v else "Chưa đạt")
         if code == "kinh_phi_xa_hoi_hoa" and lay.money_text and v:
             return _fmt_vn_number(v)
+        if code != "xa_dat_chuan" and rng.random() < lay.units_in_cells:
+            if record is not None:
+                used.add("distractor:units-in-cells")
+            return _with_unit(rng, st_, code, v)
         return v
 
+    srcs = {"value": vals, "luyke": ytd, "cungky": prev_year, "prev": prev_month}
+
     def write_figs(row, code):
+        cur_ref = a1(row, fig_cols["value"])
         for name, cc in fig_cols.items():
-            src = {"value": vals, "luyke": ytd, "cungky": prev_year}[name]
-            g.put(row, cc, cell_value(code, src[code]))
-            if name == "value" and record is not None:
-                record.append((ucode, code, float(vals[code]), sheet_name, a1(row, cc)))
+            ref = a1(row, cc)
+            if name in ("pct", "change"):
+                if code == "xa_dat_chuan":
+                    continue
+                x = _cmp_figure(name, vals[code], srcs[base_name][code])
+                if x is None:
+                    if rng.random() < 0.5:
+                        g.put(row, cc, "-")
+                    continue
+                g.put(row, cc, x)
+                role = "so-sanh-pct" if name == "pct" else "tang-giam"
+                basis = (sheet_name, cur_ref, srcs[base_name][code])
+            else:
+                x = srcs[name][code]
+                g.put(row, cc, cell_value(code, x))
+                role, basis = CMP_ROLE.get(name), (sheet_name, cur_ref)
+            if record is None:
+                continue
+            if name == "value":
+                record.append((ucode, code, float(x), sheet_name, ref))
+            else:
+                decoys.append((role, ucode, code, float(x), sheet_name, ref, basis))
         if dvt_c is not None:
             g.put(row, dvt_c, st_.text(rng.choice(DVT[_unit_key(code)])))
         if note_c is not None and lay.notes_text and rng.random() < 0.15:
@@ -1437,7 +1850,24 @@ def _build_form(
             used.add("notes-text")
 
     for si, (titles, items) in enumerate(sections):
-        if lay.spacer_row and si and rng.random() < 0.5:
+        if lay.continued and si == lay.continued[0]:
+            # the form goes on on a second sheet: "(Tiếp theo)", the title block again or
+            # not, the column header again
+            g = Grid(sheet2)
+            grids.append(g)
+            sheet_name = sheet2
+            cont = st_.text(lay.continued[2])
+            if lay.continued[1]:
+                r = write_title(r0, [cont])
+            else:
+                if lay.merged_title:
+                    g.merge(r0, c0, r0, last_c, cont)
+                else:
+                    g.put(r0, c0 + 1, cont)
+                r = r0 + 2
+            r = write_header(r)
+            used.add("distractor:continued-sheet")
+        elif lay.spacer_row and si and rng.random() < 0.5:
             r += 1
             used.add("spacer")
         title = rng.choice(titles)
@@ -1534,6 +1964,196 @@ def _build_form(
         g.put(r + 7, c0, st_.text("Nơi nhận:"))
         g.put(r + 8, c0, st_.text(f"- Công an {ptitle.lower()} (PV05);"))
         g.put(r + 9, c0, st_.text("- Lưu: VT."))
+    return grids
+
+
+# ---------------------------------------------------------------- transposed family
+
+
+@dataclasses.dataclass
+class TransLayout:
+    """Indicators as rows, units as columns, the province's total column last (or first,
+    "Tổng số" before a "Chia ra" group header over the units)."""
+
+    has_stt: bool
+    has_dvt: bool
+    code_row: bool  # a row of unit codes under the unit names
+    code_style: int
+    name_style: str
+    total_first: bool
+    total_label: str
+    unit_group: str  # "" or the group header over the unit columns
+    province_rows: bool
+    notes_col: bool
+    number_row: int
+    spacer_row: bool
+    spacer_col: bool
+    offset: tuple
+    merged_title: bool
+    period_kind: int
+    window_line: bool
+    notes_below: bool
+    dat_text: bool
+    money_text: bool
+    seed: int
+    units_in_cells: float = 0.0
+
+
+def _build_transposed(
+    lay: TransLayout,
+    st_: Style,
+    pcode: str,
+    units: list,
+    values: dict,
+    year: int,
+    month: int,
+    sheet_name: str,
+    record: list | None,
+    used: set,
+):
+    _, provinces, _, bare_count = _registry()
+    rng = random.Random(lay.seed)
+    st_.rng = rng
+    g = Grid(sheet_name)
+    r0, c0 = lay.offset
+    c = c0
+    stt_c = None
+    if lay.has_stt:
+        stt_c, c = c, c + 1
+    label_c, c = c, c + 1
+    dvt_c = None
+    if lay.has_dvt:
+        dvt_c, c = c, c + 1
+    if lay.spacer_col:
+        c += 1
+        used.add("spacer")
+    fig = [pcode] + [u[0] for u in units] if lay.total_first else [u[0] for u in units] + [pcode]
+    fig_c = {key: c + k for k, key in enumerate(fig)}
+    c += len(fig)
+    note_c = None
+    if lay.notes_col:
+        note_c, c = c, c + 1
+    last_c = c - 1
+    ptitle = _province_title(provinces[pcode])
+    # title block
+    r = r0
+    g.put(r, c0, st_.text(f"CÔNG AN {ptitle.upper()}"))
+    if rng.random() < 0.5 and last_c - c0 > 5:
+        g.put(r, last_c - 3, st_.text("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"))
+        g.put(r + 1, last_c - 3, st_.text("Độc lập - Tự do - Hạnh phúc"))
+    r += 3
+    lines = [st_.text(rng.choice(TITLES)), st_.text(_period_line(lay.period_kind, year, month))]
+    if lay.window_line:
+        lines.append(st_.text(_window_line(year, month)))
+    for line in lines:
+        if lay.merged_title:
+            g.merge(r, c0, r, last_c, line)
+        else:
+            g.put(r, label_c, line)
+        r += 1
+    r += 1
+    # header: fixed columns merged down, unit names (under a group header or not)
+    grouped = lay.total_first or bool(lay.unit_group)
+    H = 2 if grouped else 1
+    hr = r
+    fixed = [(stt_c, rng.choice(["STT", "TT"])), (label_c, rng.choice(["Chỉ tiêu", "Nội dung"]))]
+    fixed += [(dvt_c, rng.choice(["ĐVT", "Đơn vị tính"])), (note_c, "Ghi chú")]
+    for cc, text in fixed:
+        if cc is not None:
+            g.merge(hr, cc, hr + H - 1, cc, st_.text(text))
+    g.merge(hr, fig_c[pcode], hr + H - 1, fig_c[pcode], st_.text(lay.total_label))
+    ucols = [fig_c[u[0]] for u in units]
+    if grouped:
+        group = "Chia ra" if lay.total_first else lay.unit_group
+        g.merge(hr, min(ucols), hr, max(ucols), st_.text(group))
+    for ucode, uname, dtype in units:
+        uniq = bare_count[pcode].get(strip_diacritics(_bare(uname, dtype)).lower(), 0) == 1
+        nm = st_.text(_unit_name(lay.name_style, uname, dtype, uniq))
+        g.put(hr + H - 1, fig_c[ucode], nm)
+    r = hr + H
+    if lay.code_row:
+        if rng.random() < 0.5:
+            g.put(r, label_c, st_.text(rng.choice(["Mã ĐVHC", "Mã xã", "Mã đơn vị"])))
+        for ucode, _, _ in units:
+            g.put(r, fig_c[ucode], [ucode, int(ucode), str(int(ucode))][lay.code_style])
+            if lay.code_style and ucode.startswith("0"):
+                used.add("code-no-leading-zeros")
+        r += 1
+    if lay.number_row:
+        order = [x for x in (stt_c, label_c, dvt_c) if x is not None]
+        order += sorted(fig_c.values()) + ([note_c] if note_c is not None else [])
+        letters = iter("ABCDEFGH")
+        n = 0
+        for cc in order:
+            if lay.number_row == 2 and cc in (stt_c, label_c, dvt_c):
+                g.put(r, cc, next(letters))
+                continue
+            n += 1
+            g.put(r, cc, f"({n})" if lay.number_row == 1 else n)
+        r += 1
+
+    def cell(code, v):
+        if code == "xa_dat_chuan" and lay.dat_text:
+            return st_.text("Đạt" if v else "Chưa đạt")
+        if code == "kinh_phi_xa_hoi_hoa" and lay.money_text and v:
+            return _fmt_vn_number(v)
+        if code != "xa_dat_chuan" and rng.random() < lay.units_in_cells:
+            if record is not None:
+                used.add("distractor:units-in-cells")
+            return _with_unit(rng, st_, code, v)
+        return v
+
+    def write_row(row, code):
+        for key in fig:
+            if key == pcode and code == "xa_dat_chuan":
+                continue
+            if key != pcode and code in PROVINCE_ONLY:
+                continue
+            v = values[key][code]
+            g.put(row, fig_c[key], cell(code, v))
+            if record is not None:
+                record.append((key, code, float(v), sheet_name, a1(row, fig_c[key])))
+        if dvt_c is not None:
+            g.put(row, dvt_c, st_.text(rng.choice(DVT[_unit_key(code)])))
+
+    sections = [(titles, items) for titles, items in SECTIONS]
+    if lay.province_rows:
+        sections.append((["Công tác chỉ đạo, sơ kết, tổng kết"], [(c, []) for c in PROVINCE_ONLY]))
+    sub_style = rng.randrange(3)
+    for si, (titles, items) in enumerate(sections):
+        if lay.spacer_row and si and rng.random() < 0.5:
+            r += 1
+            used.add("spacer")
+        title = st_.text(rng.choice(titles))
+        if stt_c is not None:
+            g.put(r, stt_c, ROMAN[si])
+            g.put(r, label_c, title.upper() if rng.random() < 0.5 else title)
+        else:
+            g.put(r, label_c, f"{ROMAN[si]}. {title.upper()}")
+        r += 1
+        for no, (parent, subs) in enumerate(items, 1):
+            if stt_c is not None:
+                g.put(r, stt_c, no)
+                g.put(r, label_c, st_.label(parent))
+            else:
+                g.put(r, label_c, st_.label(parent, prefix=f"{no}. "))
+            write_row(r, parent)
+            r += 1
+            for k, sub in enumerate(subs):
+                if sub_style == 0 and stt_c is not None:
+                    g.put(r, stt_c, f"{no}.{k + 1}")
+                    lab = st_.label(sub)
+                else:
+                    lab = st_.label(sub, prefix=["- ", "+ ", f"{'abcdefgh'[k]}) "][sub_style])
+                g.put(r, label_c, lab)
+                write_row(r, sub)
+                r += 1
+    if lay.notes_below:
+        r += 1
+        g.put(r, c0, st_.text("Ghi chú: Số liệu do Công an các xã, phường, đặc khu báo cáo."))
+        r += 2
+        g.put(r, label_c, st_.text("NGƯỜI LẬP BẢNG"))
+        g.put(r, max(label_c + 1, last_c - 2), st_.text(rng.choice(["GIÁM ĐỐC", "TRƯỞNG PHÒNG"])))
     return g
 
 
@@ -1955,7 +2575,7 @@ def layout_cases(draw, period: str = "2026-10"):
     year, month = (int(x) for x in period.split("-"))
     codes, provinces, wards, _ = _registry()
     pcode = codes[draw(st.integers(0, len(codes) - 1))]
-    family = _weighted(draw, [("form", 1), ("table", 1)])
+    family = "transposed" if _chance(draw, 10) else _weighted(draw, [("form", 1), ("table", 1)])
     fmt = _pick(draw, ["xlsx"] * 7 + ["xls"] * 5 + ["xml2003"] * 5 + ["ods"] * 3)
     enc = _weighted(draw, [("unicode", 70), ("tcvn3", 15), ("vni", 15)])
     seed = draw(st.integers(0, 2**32 - 1))
@@ -1982,6 +2602,7 @@ def layout_cases(draw, period: str = "2026-10"):
         tags.append("merged-title")
     dat_text = _chance(draw, 35)
     money_text = _chance(draw, 10)
+    units_in_cells = _pick(draw, [1.0, 1.0, 0.6, 0.3]) if _chance(draw, 10) else 0.0
     name_style = _pick(draw, NAME_STYLES)
     number_row = _weighted(draw, [(0, 6), (1, 2), (2, 1), (3, 1)])
     if number_row:
@@ -2004,13 +2625,21 @@ def layout_cases(draw, period: str = "2026-10"):
         return [f"T{m}", f"Tháng {m}", f"T{m}.{y}", f"Thang {m}"][sheet_scheme]
 
     facts: list = []
+    decoys: list = []  # figures that are not facts (LayoutCase.decoys)
+    ambiguous: tuple = ()
     grids = []
     used: set = set()  # variations that actually made it into the file
     if family == "table":
-        n = draw(st.integers(3, 8))
+        with_subtotals = _chance(draw, 18)
+        two_totals = _chance(draw, 20)
+        comparison = _chance(draw, 11)
+        n = draw(st.integers(4 if with_subtotals else 3, 8))
         idx = sorted(rng.sample(range(len(plist)), min(n, len(plist))))
         units = [plist[i] for i in idx]
         depth = draw(st.integers(1, 3))
+        total_labels = ["Tổng cộng", "Cộng", "TỔNG CỘNG", "Tổng số", "Toàn tỉnh"]
+        if with_subtotals:  # a grand total among sub-totals says it is the province's
+            total_labels = ["Tổng cộng", "TỔNG CỘNG", "Tổng cộng toàn tỉnh", "Toàn tỉnh"]
         lay = TableLayout(
             depth=depth,
             grouped=depth >= 2,
@@ -2021,7 +2650,7 @@ def layout_cases(draw, period: str = "2026-10"):
             name_style=name_style,
             number_row=number_row,
             total_first=_chance(draw, 15),
-            total_label=_pick(draw, ["Tổng cộng", "Cộng", "TỔNG CỘNG", "Tổng số", "Toàn tỉnh"]),
+            total_label=_pick(draw, total_labels),
             province_cols=_chance(draw, 40),
             notes_col=_chance(draw, 30),
             spacer_row=spacer_row,
@@ -2034,7 +2663,15 @@ def layout_cases(draw, period: str = "2026-10"):
             dat_text=dat_text,
             money_text=money_text,
             seed=layout_seed,
+            units_in_cells=units_in_cells,
+            subtotals=_draw_subtotals(rng, len(units)) if with_subtotals else (),
+            sub_style=(rng.randrange(3), rng.randrange(3), rng.random() < 0.4),
+            rival_totals=_draw_rival_labels(rng, with_subtotals) if two_totals else (),
+            comparison=_draw_comparison(rng, 2) if comparison else (),
         )
+        if two_totals:
+            tags.append("ambiguous:two-totals")
+            ambiguous = ("province-total",)
         tags.append(f"name:{lay.name_style}")
         tags.append(f"header-rows:{depth}")
         if lay.code_col:
@@ -2059,14 +2696,38 @@ def layout_cases(draw, period: str = "2026-10"):
             tot["van_ban_chi_dao"] = pv["van_ban_chi_dao"]
             tot["hoi_nghi_so_tong_ket"] = pv["hoi_nghi_so_tong_ket"]
             vals[pcode] = tot
+            while lay.rival_totals:
+                # two rows that both look like the province's total, neither the sum: each
+                # is the sum plus a report of its own, so the catalog rules still hold
+                for i in (1, 2):
+                    extra = _values(rng, "province")
+                    rival = {c: tot[c] + extra[c] for c in PROVINCE_INDICATORS}
+                    rival.update({c: extra[c] for c in PROVINCE_ONLY})
+                    vals[f"rival:{i}"] = rival
+                if vals["rival:1"] != vals["rival:2"]:
+                    break
+            if lay.comparison:
+                vals["cmp"] = _table_comparisons(rng, lay.comparison, units, pcode, vals, m)
             if extra_months:
                 name = sheet_name(y, m)
             else:
                 name = ["Sheet1", "BC", "Báo cáo", f"T{m}", "Tổng hợp", "Biểu 01"][layout_seed % 6]
             grids.append(
-                _build_table(
-                    lay, style, pcode, units, vals, y, m, name, facts if k == 0 else None, used
-                )
+                [
+                    _build_table(
+                        lay,
+                        style,
+                        pcode,
+                        units,
+                        vals,
+                        y,
+                        m,
+                        name,
+                        facts if k == 0 else None,
+                        used,
+                        decoys if k == 0 else None,
+                    )
+                ]
             )
         label_name = _province_title(provinces[pcode])
         file_stub = rng.choice(
@@ -2077,18 +2738,90 @@ def layout_cases(draw, period: str = "2026-10"):
                 f"{pcode}_ANTQ_{year}{month:02d}",
             ]
         )
+    elif family == "transposed":
+        n = draw(st.integers(3, 8))
+        idx = sorted(rng.sample(range(len(plist)), min(n, len(plist))))
+        units = [plist[i] for i in idx]
+        total_first = _chance(draw, 35)
+        lay = TransLayout(
+            has_stt=not _chance(draw, 15),
+            has_dvt=_chance(draw, 60),
+            code_row=_chance(draw, 30),
+            code_style=draw(st.integers(0, 2)),
+            name_style=name_style,
+            total_first=total_first,
+            total_label=_pick(draw, ["Tổng số", "Tổng số", "Toàn tỉnh"])
+            if total_first
+            else _pick(draw, ["Tổng cộng", "Tổng số", "Toàn tỉnh", "Cộng", "TỔNG CỘNG"]),
+            unit_group=_pick(draw, ["", "", "Xã, phường, đặc khu", "Đơn vị", "Chia theo đơn vị"]),
+            province_rows=_chance(draw, 40),
+            notes_col=_chance(draw, 25),
+            number_row=number_row,
+            spacer_row=spacer_row,
+            spacer_col=spacer_col,
+            offset=offset,
+            merged_title=merged_title,
+            period_kind=period_kind,
+            window_line=window,
+            notes_below=_chance(draw, 50),
+            dat_text=dat_text,
+            money_text=money_text,
+            seed=layout_seed,
+            units_in_cells=units_in_cells,
+        )
+        tags.append(f"name:{lay.name_style}")
+        for flag, tag in (
+            (lay.total_first, "transposed:chia-ra"),
+            (bool(lay.unit_group) and not lay.total_first, "transposed:unit-group"),
+            (lay.code_row, "transposed:code-row"),
+            (lay.province_rows, "transposed:province-rows"),
+            (not lay.has_stt, "no-stt"),
+            (not lay.has_dvt, "no-dvt"),
+            (lay.notes_col, "notes-column"),
+            (lay.notes_below, "notes-below"),
+        ):
+            if flag:
+                tags.append(tag)
+        for k, (y, m) in enumerate(months):
+            vals = {u[0]: _values(rng, "commune", quiet=rng.random() < 0.05) for u in units}
+            tot = {c: sum(vals[u[0]][c] for u in units) for c in PROVINCE_INDICATORS}
+            pv = _values(rng, "province")
+            tot.update({c: pv[c] for c in PROVINCE_ONLY})
+            vals[pcode] = tot
+            if extra_months:
+                name = sheet_name(y, m)
+            else:
+                name = ["Sheet1", "Tổng hợp", "Biểu 02", f"T{m}", "BC ngang", "Data"][
+                    layout_seed % 6
+                ]
+            record = facts if k == 0 else None
+            grids.append(
+                [_build_transposed(lay, style, pcode, units, vals, y, m, name, record, used)]
+            )
+        file_stub = rng.choice(
+            [
+                f"Tong hop chi tieu ANTQ T{month}-{year} {_ascii_slug(provinces[pcode])}",
+                f"Bieu tong hop thang {month} - {provinces[pcode]}",
+                f"{pcode}_chitieu_{year}{month:02d}",
+            ]
+        )
     else:
         unit = plist[rng.randrange(len(plist))]
         extras = ["value"]
         luyke = _chance(draw, 30)
         cungky = _chance(draw, 20)
+        comparison = _chance(draw, 11)
+        continued = _chance(draw, 14)
+        if comparison:
+            extras = list(_draw_comparison(rng, 3))
+            luyke, cungky = "luyke" in extras, "cungky" in extras
+        else:
+            extras += ["luyke"] * luyke + ["cungky"] * cungky
         if luyke:
-            extras.append("luyke")
             tags.append("luy-ke")
         if cungky:
-            extras.append("cungky")
             tags.append("cung-ky")
-        if len(extras) > 1 and _chance(draw, 30):
+        if len(extras) > 1 and _chance(draw, 30) and not comparison:
             rng.shuffle(extras)
         lay = FormLayout(
             has_dvt=not _chance(draw, 15),
@@ -2111,6 +2844,18 @@ def layout_cases(draw, period: str = "2026-10"):
             money_text=money_text,
             notes_text=_chance(draw, 20),
             seed=layout_seed,
+            units_in_cells=units_in_cells,
+            comparison=comparison,
+            continued=(
+                rng.randint(2, 4),  # sections on the first sheet
+                extra_months or rng.random() < 0.5,  # title block on both sheets
+                rng.choice(["(Tiếp theo)", "(tiếp theo)", "(Tiếp theo biểu số 01)", "TIẾP THEO"]),
+            )
+            if continued
+            else (),
+        )
+        pair = rng.choice(
+            [("Biểu 1", "Biểu 2"), ("Phần 1", "Phần 2"), ("Trang 1", "Trang 2"), ("BC", "BC (2)")]
         )
         tags.append(f"name:{lay.name_style}")
         for flag, tag in (
@@ -2134,11 +2879,24 @@ def layout_cases(draw, period: str = "2026-10"):
                 for code, v in vals.items()
             }
             prev_year = _values(rng, "commune")
+            prev_month = _values(rng, "commune") if "prev" in extras else None
             name = (
                 sheet_name(y, m)
                 if extra_months
                 else ["Sheet1", "BC", "Báo cáo", f"T{m}", "Biểu mẫu", "Bao cao"][layout_seed % 6]
             )
+            name2 = None
+            if continued and extra_months:  # each month's two sheets named by the month
+                name, name2 = (
+                    (name, f"{name} (tiếp)")
+                    if pair[0] == "BC"
+                    else (
+                        f"{name} - {pair[0].split()[0]} 1",
+                        f"{name} - {pair[0].split()[0]} 2",
+                    )
+                )
+            elif continued:
+                name, name2 = pair
             grids.append(
                 _build_form(
                     lay,
@@ -2153,6 +2911,9 @@ def layout_cases(draw, period: str = "2026-10"):
                     name,
                     facts if k == 0 else None,
                     used,
+                    prev_month,
+                    decoys if k == 0 else None,
+                    name2,
                 )
             )
         ucode, uname, dtype = unit
@@ -2173,7 +2934,8 @@ def layout_cases(draw, period: str = "2026-10"):
     if extra_months and len(grids) > 1:
         order = list(range(len(grids)))
         perm = draw(st.permutations(order))
-        grids = [grids[i] for i in perm]
+        grids = [grids[i] for i in perm]  # a month's sheets stay together, in order
+    grids = [g for month_grids in grids for g in month_grids]
     if style.reworded:
         tags.append("reworded")
     if style.upper:
@@ -2205,6 +2967,8 @@ def layout_cases(draw, period: str = "2026-10"):
         period=period,
         facts=tuple(facts),
         tags=tuple(dict.fromkeys(tags)),
+        decoys=tuple(decoys),
+        ambiguous=ambiguous,
     )
 
 
@@ -2439,7 +3203,7 @@ def read_workbook(data: bytes) -> dict:
 # ---------------------------------------------------------------------- self-check
 
 
-def _interpret(raw, decode) -> float:
+def _interpret(raw, decode, code: str | None = None) -> float:
     if isinstance(raw, (int, float)):
         return float(raw)
     text = decode(str(raw)).strip()
@@ -2448,12 +3212,51 @@ def _interpret(raw, decode) -> float:
         return 1.0
     if low in ("chưa đạt", "chua dat"):
         return 0.0
-    assert re.fullmatch(r"\d{1,3}(\.\d{3})*", text), f"unexpected text figure {text!r}"
-    return float(text.replace(".", ""))
+    m = re.fullmatch(r"(\d{1,3}(?:\.\d{3})*)\s*(.*)", text)
+    assert m, f"unexpected text figure {text!r}"
+    if m.group(2):  # "12 mô hình", "280.000.000 đồng": the unit must be the indicator's
+        words = {strip_diacritics(w).lower() for w in UNIT_WORDS.get(_unit_key(code or ""), ())}
+        assert strip_diacritics(m.group(2)).lower() in words, f"{text!r} is not a {code} figure"
+    return float(m.group(1).replace(".", ""))
+
+
+def _check_rules(v: dict, who, skip: tuple = ()) -> None:
+    """The catalog's within-report rules on whichever indicators v holds."""
+
+    def has(*codes):
+        return all(c in v for c in codes) and not set(codes) & set(skip)
+
+    if has("mo_hinh_tong", *MO_HINH_PARTS):
+        assert v["mo_hinh_tong"] == sum(v[p] for p in MO_HINH_PARTS), who
+    for small, big in (
+        ("mo_hinh_moi", "mo_hinh_tong"),
+        ("to_tu_quan", "thanh_vien_to_tu_quan"),
+        ("nguon_tin_co_gia_tri", "nguon_tin"),
+        ("khu_dan_cu_dat_chuan", "khu_dan_cu_tong"),
+        ("cqdn_nt_dat_chuan", "cqdn_nt_tong"),
+    ):
+        if has(small, big):
+            assert v[small] <= v[big], (who, small, big)
+    if has("buoi_tuyen_truyen", "luot_nguoi_tham_gia"):
+        if v["buoi_tuyen_truyen"] == 0:
+            assert v["luot_nguoi_tham_gia"] == 0, who
+        assert v["luot_nguoi_tham_gia"] <= 5000 * v["buoi_tuyen_truyen"], who
+    if has("lop_tap_huan", "luot_tap_huan") and v["lop_tap_huan"] == 0:
+        assert v["luot_tap_huan"] == 0, who
+    if "xa_dat_chuan" in v:
+        assert v["xa_dat_chuan"] in (0.0, 1.0), who
+    for code, x in v.items():
+        assert x >= 0 and float(x).is_integer(), (who, code, x)
+
+
+def _texts(cells: dict, decode) -> list:
+    return [strip_diacritics(decode(v)).lower() for v in cells.values() if isinstance(v, str)]
 
 
 def verify_case(case: LayoutCase) -> None:
-    """Re-open the bytes and check every fact's cell; check the facts' own rules."""
+    """Re-open the bytes and check every fact's and decoy's cell; check the catalog rules
+    on the facts, the arithmetic of sub-totals and comparison columns, and that what is
+    declared ambiguous really cannot be proved."""
     enc = "tcvn3" if "tcvn3" in case.tags else "vni" if "vni" in case.tags else "unicode"
     decode = _DECODERS[enc]
     ext = case.file_name.rsplit(".", 1)[-1].lower()
@@ -2461,27 +3264,40 @@ def verify_case(case: LayoutCase) -> None:
     assert ext == {"xlsx": "xlsx", "xls": "xls", "xml2003": "xls", "ods": "ods"}[fmt]
     assert re.fullmatch(r"\d{2}", case.province_code)
     book = read_workbook(case.data)
+    order = list(book)
     assert case.facts, "no facts"
     sheet_names = {f[3] for f in case.facts}
-    assert len(sheet_names) == 1, sheet_names
-    (sheet,) = sheet_names
-    assert sheet in book, (sheet, list(book))
+    for sheet in sheet_names:
+        assert sheet in book, (sheet, order)
+    fact_sheets = sorted(sheet_names, key=order.index)
+    continued = "distractor:continued-sheet" in case.tags
+    assert len(fact_sheets) == (2 if continued else 1), fact_sheets
     if "extra-month-sheets" in case.tags:
-        assert len(book) >= 2
-    cells = book[sheet]
-    refs = [f[4] for f in case.facts]
-    assert len(set(refs)) == len(refs), "two facts share a cell"
-    for _unit, code, value, _, ref in case.facts:
+        assert len(book) >= len(fact_sheets) + 1
+    seen = set()
+    for _unit, code, value, sheet, ref in case.facts:
+        assert (sheet, ref) not in seen, f"two facts share the cell {sheet}!{ref}"
+        seen.add((sheet, ref))
+        cells = book[sheet]
         rc = parse_a1(ref)
         assert rc in cells, f"{ref} empty, expected {code}={value}"
-        got = _interpret(cells[rc], decode)
+        got = _interpret(cells[rc], decode, code)
         assert got == value, f"{ref}: {code} expected {value}, cell holds {cells[rc]!r}"
         assert value >= 0 and float(value).is_integer()
-    # period named in the title block of the fact sheet
+    # period named in the title block of the (first) fact sheet
     y, m = (int(x) for x in case.period.split("-"))
-    texts = [strip_diacritics(decode(v)).lower() for v in cells.values() if isinstance(v, str)]
+    first = _texts(book[fact_sheets[0]], decode)
     pat = re.compile(rf"(thang|t)\s*0?{m}\b.*{y}|0?{m}\s*[-/]\s*{y}")
-    assert any(pat.search(t) for t in texts), "period not named on the sheet"
+    assert any(pat.search(t) for t in first), "period not named on the sheet"
+    if continued:
+        # the second sheet follows the first, says it continues it, and carries the signature
+        assert order.index(fact_sheets[1]) == order.index(fact_sheets[0]) + 1, order
+        last = _texts(book[fact_sheets[1]], decode)
+        assert any("tiep theo" in t for t in last), "second sheet not marked (Tiếp theo)"
+        assert any("nguoi lap bao cao" in t for t in last)
+        assert not any("nguoi lap bao cao" in t for t in first)
+        on_first = {f[1] for f in case.facts if f[3] == fact_sheets[0]}
+        assert on_first and on_first != {f[1] for f in case.facts}
     # self-consistency of facts
     by_unit: dict = {}
     for unit, code, value, _, _ref in case.facts:
@@ -2496,28 +3312,106 @@ def verify_case(case: LayoutCase) -> None:
             assert len(unit) == 5 and unit.isdigit()
             required = set(COMMUNE_INDICATORS)
         assert required <= set(v), f"{unit} misses {sorted(required - set(v))}"
-        assert v["mo_hinh_tong"] == sum(v[p] for p in MO_HINH_PARTS)
-        assert v["mo_hinh_moi"] <= v["mo_hinh_tong"]
-        assert v["thanh_vien_to_tu_quan"] >= v["to_tu_quan"]
-        assert v["nguon_tin_co_gia_tri"] <= v["nguon_tin"]
-        assert v["khu_dan_cu_dat_chuan"] <= v["khu_dan_cu_tong"]
-        assert v["cqdn_nt_dat_chuan"] <= v["cqdn_nt_tong"]
-        if v["buoi_tuyen_truyen"] == 0:
-            assert v["luot_nguoi_tham_gia"] == 0
-        assert v["luot_nguoi_tham_gia"] <= 5000 * v["buoi_tuyen_truyen"]
-        if v["lop_tap_huan"] == 0:
-            assert v["luot_tap_huan"] == 0
-        if "xa_dat_chuan" in v:
-            assert v["xa_dat_chuan"] in (0.0, 1.0)
-    if "family:table" in case.tags:
-        communes = [u for u in by_unit if u != prov]
-        assert prov in by_unit and 3 <= len(communes) <= 8
+        _check_rules(v, unit)
+    ambiguous = "ambiguous:two-totals" in case.tags
+    assert bool(case.ambiguous) == ambiguous, case.ambiguous
+    if ambiguous:
+        assert case.ambiguous == ("province-total",)
+    communes = [u for u in by_unit if u != prov]
+    if "family:table" in case.tags or "family:transposed" in case.tags:
+        assert (prov not in by_unit) == ambiguous, "the province's figures are facts iff provable"
+        assert 3 <= len(communes) <= 8
         own = {w[0] for w in _registry()[2][prov]}
         for u in communes:
             assert u in own, f"{u} is not a commune of {prov}"
-        for code in PROVINCE_INDICATORS:
-            assert by_unit[prov][code] == sum(by_unit[u][code] for u in communes), code
+        if not ambiguous:
+            for code in PROVINCE_INDICATORS:
+                assert by_unit[prov][code] == sum(by_unit[u][code] for u in communes), code
     else:
+        assert "family:form" in case.tags and not ambiguous
         assert list(by_unit) != [prov] and len(by_unit) == 1
         (unit,) = by_unit
         assert unit in {w[0] for w in _registry()[2][prov]}, f"{unit} is not a commune of {prov}"
+    _verify_decoys(case, book, decode, by_unit, communes, seen)
+
+
+def _verify_decoys(case, book, decode, by_unit, communes, fact_cells) -> None:
+    """Decoys: (role, group, indicator, value, sheet, cell, basis).
+
+    subtotal / total-candidate: basis = the commune codes the row closes; a sub-total
+    equals their sum, a rival total of an ambiguous case differs from it (as a row).
+    cung-ky / ky-truoc / luy-ke: basis = (sheet, cell) of the month's figure beside it.
+    so-sanh-pct / tang-giam: basis = (sheet, cell of the month's figure, compared figure).
+    """
+    reports: dict = {}
+    seen = set()
+    prov = case.province_code
+    unit_rows = {}  # a table's row of each commune (the province's row is no commune's)
+    if "family:table" in case.tags:
+        unit_rows = {u: parse_a1(ref)[0] for u, _c, _v, _s, ref in case.facts if u != prov}
+    commune_rows = set(unit_rows.values())
+    for role, group, code, value, sheet, ref, basis in case.decoys:
+        assert (sheet, ref) not in fact_cells, f"decoy {role} on the fact cell {ref}"
+        assert (sheet, ref) not in seen, f"two decoys share the cell {sheet}!{ref}"
+        seen.add((sheet, ref))
+        cells = book[sheet]
+        rc = parse_a1(ref)
+        assert rc in cells, f"decoy {role} {ref} empty, expected {value}"
+        raw = cells[rc]
+        if role in ("so-sanh-pct", "tang-giam"):
+            assert isinstance(raw, (int, float)), (role, ref, raw)
+            got = float(raw)
+        else:
+            got = _interpret(raw, decode, code)
+        assert abs(got - value) < 1e-9, f"decoy {role} {ref}: expected {value}, holds {raw!r}"
+        if role in ("subtotal", "total-candidate"):
+            reports.setdefault((role, group), {})[code] = value
+            assert set(basis) <= set(communes), basis
+            assert rc[0] not in commune_rows, f"{role} {ref} on a commune's row"
+            if role == "subtotal":
+                assert value == sum(by_unit[u][code] for u in basis), (group, code)
+                # the row right after the group's last commune closes it
+                assert rc[0] == 1 + max(unit_rows[u] for u in basis), (group, ref)
+            continue
+        cur_sheet, cur_ref = basis[0], basis[1]
+        assert cur_sheet == sheet and parse_a1(cur_ref)[0] == rc[0], (role, ref, cur_ref)
+        cur = _interpret(book[cur_sheet][parse_a1(cur_ref)], decode, code)
+        if role == "so-sanh-pct":
+            base = basis[2]
+            assert base > 0 and value == round(cur / base * 100, 1), (ref, cur, base, value)
+            assert 0 <= value <= cur * 100
+        elif role == "tang-giam":
+            assert value == cur - basis[2], (ref, cur, basis[2], value)
+        else:
+            reports.setdefault((role, group), {})[code] = value
+            if role == "luy-ke":
+                assert value == cur if code in STOCKS else value >= cur, (ref, code)
+    for (role, group), v in reports.items():
+        _check_rules(v, (role, group), skip=("mo_hinh_moi",) if role == "luy-ke" else ())
+    groups = {d[1]: d[6] for d in case.decoys if d[0] == "subtotal"}
+    if "distractor:subtotals" in case.tags:
+        # every commune closed by exactly one sub-total, at least two of them
+        assert len(groups) >= 2, groups
+        assert sorted(u for b in groups.values() for u in b) == sorted(communes), groups
+    else:
+        assert not groups
+    rivals = {g: v for (r, g), v in reports.items() if r == "total-candidate"}
+    if case.ambiguous:
+        assert len(rivals) >= 2, rivals
+        sums = {c: sum(by_unit[u][c] for u in communes) for c in PROVINCE_INDICATORS}
+        for g, v in rivals.items():
+            assert set(PROVINCE_INDICATORS) <= set(v), (g, set(PROVINCE_INDICATORS) - set(v))
+            assert any(v[c] != sums[c] for c in PROVINCE_INDICATORS), f"{g} is the sum"
+        rows = [tuple(sorted(v.items())) for v in rivals.values()]
+        assert len(set(rows)) == len(rows), "the rival totals are equal"
+    else:
+        assert not rivals
+    if "distractor:units-in-cells" in case.tags:
+        assert any(
+            isinstance(cell, str) and re.search(r"\d\s*[^\d\s.]", decode(cell))
+            for cell in (book[f[3]][parse_a1(f[4])] for f in case.facts)
+        ), "no figure written with its unit"
+    cmp_roles = {"cung-ky", "ky-truoc", "luy-ke", "so-sanh-pct", "tang-giam"}
+    has_cmp = any(d[0] in cmp_roles for d in case.decoys)
+    if "distractor:comparison-columns" in case.tags:
+        assert has_cmp

@@ -72,7 +72,7 @@ class Outcome:
         names = {unit for unit, _ in self.missing} <= self.unsure and (
             not self.unsure or "unit-ambiguous" in told
         )
-        return not self.missing or names or "layout-ambiguous" in told or bool(self.warned)
+        return not self.missing or names or bool(told) or bool(self.warned)
 
     @property
     def false_errors(self) -> list:
@@ -132,7 +132,14 @@ def judge(case, config=None) -> Outcome:
         extra=sorted(set(read) - set(expected)),
         missing=missing,
         unsure={u for u, _ in missing if _folds_to_several(u, cfg.registry)},
-        errors=[(f.rule, f.cell, f.value_raw) for f in parsed.findings if f.is_error],
+        # A figure the reader could not take as a number is a `not-a-number` error once
+        # validated: counted here, so a figure lost that way is never taken as explained.
+        errors=[(f.rule, f.cell, f.value_raw) for f in parsed.findings if f.is_error]
+        + [
+            ("not-a-number", o.cell, o.value_raw)
+            for o in parsed.observations
+            if o.parsed.status not in ("ok", "blank")
+        ],
         warned=[f.cell for f in parsed.findings if not f.is_error and f.cell],
         ambiguous_expected=bool(getattr(case, "ambiguous", ())),
         required_missing=required_missing,
