@@ -197,6 +197,7 @@ def _known_words() -> frozenset[str]:
         "xã phường đặc khu đơn vị tính số liệu nội dung chỉ tiêu ghi chú lũy kế tổng cộng",
         "người lập biểu trưởng phó thủ trưởng ký tên đóng dấu kỳ trước cùng kỳ mã số thứ tự",
         "buổi lượt tin bài tờ rơi nguồn tin vụ việc đối tượng lớp cuộc đồng triệu mô hình",
+        "so sánh tăng giảm cộng dồn kế hoạch chỉ tiêu giao xếp hạng thứ hạng kỳ này",
     ]
     cat = catalog()
     for indicator in cat.indicators:

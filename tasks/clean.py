@@ -105,7 +105,8 @@ def parse_vn_number(raw: str) -> float | None:
 
 
 # Unit words every count may carry; `LabelBook.unit_words` adds the catalog's.
-GENERIC_UNITS = frozenset({"nguoi", "luot", "cai", "don vi"})
+GENERIC_UNITS = frozenset({"nguoi", "luot", "cai", "don vi", "ban", "d", "vnd"})
+_GLUED_UNIT = re.compile(r"(?<=\d)(?=[^\W\d_])")
 # Words of a label that alone name nothing a figure counts ("Số", "trong đó", "về").
 _FUNCTION_WORDS = frozenset(
     {"so", "trong", "do", "cua", "ve", "tai", "va", "cac", "duoc", "tu", "da", "co", "la",
@@ -124,15 +125,30 @@ def _without_unit(text: str, units: frozenset[str]) -> str:
     """ "khoảng 660 người" -> "khoảng 660", "12 mô hình tự quản" -> "12": what follows the
     number and only names what it counts (unit words, the indicator's own words) says
     nothing more."""
-    words = text.split()
+    words = _GLUED_UNIT.sub(" ", text).split()  # "280.000.000đ" -> "280.000.000 đ"
     while len(words) > 1:
         for n in (3, 2, 1):
-            if len(words) > n and fold(" ".join(words[-n:])) in units:
+            said = fold(" ".join(words[-n:]))
+            # Abbreviated units read in full: "3 MH" (mô hình), "20 thôn, TDP".
+            if len(words) > n and (said in units or _expand(said) in units):
                 words = words[:-n]
                 break
         else:
             break
     return " ".join(words)
+
+
+def _with_legacy_unit(text: str, units: frozenset[str]) -> float | None:
+    """A figure whose unit is typed in a legacy font the cell alone does not give away
+    ("146.000.000®" is TCVN3 for "146.000.000đ", "12 VNÑ" VNI for "12 VNĐ"): the digits
+    are the same in every encoding, so only the unit is read again."""
+    from antq.legacy_text import decode
+
+    for encoding in ("tcvn3", "vni"):
+        number = parse_vn_number(_without_unit(decode(text, encoding), units))
+        if number is not None:
+            return number
+    return None
 
 
 def _parse_binary(raw: object) -> Parsed:
@@ -192,6 +208,8 @@ def parse_value(
         return Parsed("ok", float(round(value)) if abs(value - round(value)) < 1e-9 else value)
     text = _without_unit(_plain_text(str(raw)), units)
     number = parse_vn_number(text)
+    if number is None and not text.isascii():
+        number = _with_legacy_unit(text, units)
     if number is not None:
         return Parsed("ok", number)
     fraction_match = _FRACTION.match(text) if fraction else None
@@ -259,9 +277,17 @@ _FILLERS = re.compile(
 )
 
 
+# The movement's own name after what a figure counts ("Số buổi tuyên truyền, vận động
+# Nhân dân tham gia bảo vệ ANTQ") says what every figure of the report is about.
+_MOVEMENT = re.compile(
+    r"(?:^| )(?:(?:nhan dan|quan chung) )?tham gia (?:phong trao )?(?:toan dan )?"
+    r"bao ve an ninh to quoc(?= |$)"
+)
+
+
 def _expand(folded: str) -> str:
     expanded = " ".join(_ABBREVIATIONS.get(word, word) for word in folded.split())
-    expanded = expanded.replace("so luong", "so")
+    expanded = _MOVEMENT.sub(" ", expanded.replace("so luong", "so"))
     return " ".join(_FILLERS.sub(" ", expanded).split())
 
 
@@ -339,7 +365,7 @@ _PERIOD_PATTERNS = (
     re.compile(rf"(?<![\d/.\-])(?P<month>\d{{1,2}}){_SEP}(?P<year>(?:19|20)\d{{2}})(?![\d/.\-])"),
     # "tháng 10", "T10" with no year
     re.compile(r"thang\s*(?P<month>\d{1,2})(?!\s*\d)(?![/\-.]\d)"),
-    re.compile(r"(?<![a-z\d])t(?P<month>\d{1,2})(?![\d/.\-])(?=[\s_\-.]|$)"),
+    re.compile(r"(?<![a-z\d])t(?P<month>\d{1,2})(?![\d/.\-])(?=[\s_\-.),;]|$)"),
 )
 # "ngày 14 tháng 10 năm 2026" is the date a report was signed, not its period.
 _SIGNING_DATE = re.compile(r"ngay\s*\d{1,2}\s*(?:thang|[/\-.])\s*\d{1,2}\s*(?:nam|[/\-.])\s*\d{4}")
@@ -533,6 +559,9 @@ class LabelBook:
             | {gram for text in (ind.label, *ind.synonyms) for gram in _label_grams(text)}
             for ind in catalog.indicators
         }
+        # Any indicator's words after a number: enough to tell a cell is a figure ("44
+        # khu") before its row's indicator is known.
+        self.figure_words = frozenset().union(*self._own_units.values())
         # Memoised per distinct text (and per book: another catalog, other answers).
         self.match = lru_cache(maxsize=32768)(self._match)
         self.scores = lru_cache(maxsize=16384)(self._scores)

@@ -7,6 +7,7 @@ problem of one table row holds back only that row.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -114,6 +115,8 @@ def normalize_workbook(book: Workbook, ref: FileRef, config: Config | None = Non
         _read_form(parsed, sheet, layout, title, cfg)
         for part in parts:
             _read_part(parsed, part, cfg)
+        taken = {sheet.name, *(part.sheet.name for part in parts)}
+        _forms_of_other_units(parsed, book, [o for o in others if o[0].name not in taken], cfg)
         rows = {code: rows[0] for code, rows in layout.rows.items()}
         read = {
             o.indicator: o.parsed.value
@@ -127,7 +130,40 @@ def normalize_workbook(book: Workbook, ref: FileRef, config: Config | None = Non
         _read_cross(parsed, sheet, view, layout, title, cfg)
     else:
         _read_table(parsed, sheet, view, layout, title, cfg)
+        _forms_of_other_units(parsed, book, others, cfg)
     return parsed
+
+
+def _forms_of_other_units(
+    parsed: ParsedFile, book: Workbook, others: list[_Labelled], cfg: Config
+) -> None:
+    """A workbook with a commune's form on each sheet ("Xã Tam Tiến", "Xã Bố Hạ"…), or a
+    province's table of communes with the province's own form on another sheet ("Phụ
+    lục 01"): a sheet whose own title names another unit and the run's month is that
+    unit's report, read and proven as a file of its own. A sheet that names no other
+    unit (a district's sum, instructions, last month's form) is not read here."""
+    if not parsed.reports:
+        return
+    most = max((indicators_named(hits) for _, _, hits in others), default=0)
+    units = {rep.unit_code for rep in parsed.reports}
+    for sheet, _view, hits in others:
+        if not holds_a_report(indicators_named(hits), most):
+            continue
+        own = normalize_workbook(replace(book, sheets=(sheet,)), parsed.ref, cfg)
+        if (
+            own.layout != "form"
+            or not own.reports
+            or {rep.unit_code for rep in own.reports} & units
+            or any(f.rule.startswith(("period-", "unit-", "layout-")) for f in own.findings)
+        ):
+            continue
+        offset = len(parsed.reports)
+        parsed.reports += [replace(rep, index=rep.index + offset) for rep in own.reports]
+        parsed.observations += [replace(o, report=o.report + offset) for o in own.observations]
+        parsed.findings += own.findings
+        parsed.notes += [f"Trang “{sheet.name}”: {note}" for note in own.notes]
+        parsed.notes.append(f"Trang “{sheet.name}” là báo cáo của {own.unit_name}.")
+        units |= {rep.unit_code for rep in own.reports}
 
 
 def _ambiguous(parsed: ParsedFile, sheet: str, found: Ambiguous) -> Finding:
@@ -433,11 +469,59 @@ def _observation(
         fraction=indicator.code in cfg.catalog.part_codes,
         units=cfg.labels.units_for(indicator.code),
     )
+    if result.status == "invalid" and isinstance(value, str):
+        result = _without_footnote(value, sheet, indicator, cfg) or result
     if notes and result.status == "blank" and indicator.value_type == "binary":
         result = _blank_with_note(sheet, r, c) or result
     parsed.observations.append(
         Observation(report, indicator.code, raw or None, result, sheet.name, cell)
     )
+
+
+# A footnote's mark after a figure: "27(*)", "0*", "12²", "14.000.000 (3)".
+_FOOTNOTE = re.compile(
+    r"^(?P<figure>.*?\S)\s*(?P<mark>\(\s*\*+\s*\)|\*+|[¹²³⁴-⁹⁰]+|\(\s*\d{1,2}\s*\))$"
+)
+_FOOTNOTE_LINE = re.compile(r"^\s*(\(\s*\d{1,2}\s*\))\s*:?\s*\w")
+_footnotes: dict[int, tuple[Sheet, frozenset[str]]] = {}
+
+
+def _footnote_lines(sheet: Sheet) -> frozenset[str]:
+    """The numbered footnotes the sheet writes out ("(2) Có 2 khu dân cư mới công nhận…"),
+    by their mark with no spaces: "(2)"."""
+    known = _footnotes.get(id(sheet))
+    if known is not None and known[0] is sheet:
+        return known[1]
+    marks = frozenset(
+        "".join(m.group(1).split())
+        for row in sheet.rows
+        for v in row
+        if isinstance(v, str) and len(v) >= 12 and (m := _FOOTNOTE_LINE.match(v))
+    )
+    if len(_footnotes) > 16:
+        _footnotes.clear()
+    _footnotes[id(sheet)] = (sheet, marks)
+    return marks
+
+
+def _without_footnote(text: str, sheet: Sheet, indicator: Indicator, cfg: Config) -> Parsed | None:
+    """A figure with a footnote's mark is the figure: "27(*)" is 27. A mark in brackets
+    with a number ("42(2)") only when the sheet writes that footnote out: otherwise the
+    bracket may say something else of the figure, and the cell stays not a number."""
+    found = _FOOTNOTE.match(text.strip())
+    if found is None:
+        return None
+    mark = "".join(found["mark"].split())
+    if mark[0] == "(" and mark[1].isdigit() and mark not in _footnote_lines(sheet):
+        return None
+    result = parse_value(
+        found["figure"],
+        indicator.value_type,
+        indicator,
+        fraction=indicator.code in cfg.catalog.part_codes,
+        units=cfg.labels.units_for(indicator.code),
+    )
+    return result if result.status == "ok" else None
 
 
 NOTE_SPAN = 3  # columns right of a form's figure where its note ("Ghi chú") may sit
@@ -752,13 +836,20 @@ def _read_table(
         totals.total if totals.total is not None and named and totals.total > max(named) else None
     )
     seen_units: dict[str, int] = {}
+    beside = _beside_table(sheet, view, layout, rows, reg, ref.province_code)
+    full = layout
+    split = beside is not None and _names_others(rows, beside[1])
+    if split:
+        # The rows of the table on the right name their own units: each of its figures
+        # goes to the unit named on its own side of the row, never to the left's unit.
+        layout = replace(layout, columns={c: k for c, k in layout.columns.items() if c < beside[0]})
     for row in rows:
         r, found = row.r, row.found
         if r == totals.total:
             _add_table_report(
                 parsed,
                 sheet,
-                layout,
+                full,
                 r,
                 province.code,
                 "province",
@@ -791,6 +882,8 @@ def _read_table(
         if found.status != "ok" or found.unit is None:
             if closed is not None and r > closed and not looks_like_unit_name(found.written):
                 continue
+            if named and r > max(named) and cfg.labels.match(found.written).status != "none":
+                continue  # under the last commune, an indicator's label: the province's own
             parsed.findings.append(_unit_finding(parsed, found, sheet.name, reg))
             unread_rows += 1
             continue
@@ -825,6 +918,9 @@ def _read_table(
             cfg,
             found.cell,
         )
+    if split:
+        unread_rows += _read_beside(parsed, sheet, full, beside, unit_rows, cfg)  # type: ignore[arg-type]
+        layout = full
     if totals.candidates:
         labels = [_label_cell(view, r, first_ind) for r in totals.candidates]
         parsed.findings.append(_ambiguous_total(parsed, sheet.name, labels, "dòng"))
@@ -834,13 +930,123 @@ def _read_table(
     if misread is not None:
         _withdraw(parsed, sheet.name, misread)
         return
+    beside_cols = _beside_header(sheet, layout, beside[0], unit_rows) if beside else set()
     for hit in layout.weak_columns:
+        if hit.col in beside_cols:
+            continue
         if any(sheet.value(r, hit.col) is not None for r in unit_rows):
             _unknown_label(parsed, hit, base_where, a1(hit.row, hit.col), cfg)
     if totals.total is not None:
         # With a row not read (its unit unsure), the rows' sum says nothing of the total.
         _mark_total_checkable(parsed, sheet.name, not unread_rows)
         _province_block(parsed, sheet, view, layout, max([totals.total, *unit_rows]), cfg)
+
+
+def _beside_table(
+    sheet: Sheet,
+    view: SheetView,
+    layout: TableLayout,
+    rows: list[_TableRow],
+    reg: Registry,
+    province_code: str,
+) -> tuple[int, dict[int, UnitFinding]] | None:
+    """A second table set beside the first on the same rows ("BẢNG 1 | BẢNG 2"), with a
+    column of unit names of its own: that column and, for each row, the unit it names."""
+    named = [row for row in rows if row.found is not None and row.found.status == "ok"]
+    keys = [c for c in (layout.name_col, layout.code_col) if c is not None]
+    if len(named) < 2 or not keys:
+        return None
+    marks = writes_marks(sheet)
+    for c in range(max(keys) + 1, max(layout.columns)):
+        if c in layout.columns:
+            continue
+        found: dict[int, UnitFinding] = {}
+        for row in named:
+            text = view.own_text(row.r, c)
+            if text and any(ch.isalpha() for ch in text):
+                found[row.r] = resolve_commune_name(reg, text, a1(row.r, c), province_code, marks)
+        ok = {r: f for r, f in found.items() if f.status == "ok" and f.unit is not None}
+        if len(found) < 0.8 * len(named) or len(ok) < 0.8 * len(found):
+            continue
+        return c, found
+    return None
+
+
+def _names_others(rows: list[_TableRow], found: dict[int, UnitFinding]) -> bool:
+    """Whether the table beside names, on some row, another unit than the row's own."""
+    own = {row.r: row.found.unit.code for row in rows if row.found and row.found.unit}
+    return any(f.unit is not None and f.unit.code != own.get(r) for r, f in found.items())
+
+
+def _beside_header(sheet: Sheet, layout: TableLayout, col: int, unit_rows: list[int]) -> set[int]:
+    """The name column of a table beside the first and its numbering column ("TT"): no
+    indicator's columns, so no unknown label either."""
+    cols = {col}
+    numbers = [sheet.value(r, col - 1) for r in unit_rows]
+    if col - 1 not in layout.columns and all(
+        isinstance(v, int | float) or (isinstance(v, str) and v.strip().isdigit()) for v in numbers
+    ):
+        cols.add(col - 1)
+    return cols
+
+
+def _read_beside(
+    parsed: ParsedFile,
+    sheet: Sheet,
+    full: TableLayout,
+    beside: tuple[int, dict[int, UnitFinding]],
+    unit_rows: list[int],
+    cfg: Config,
+) -> int:
+    """The figures of the table beside the first, each into the report of the unit its
+    own name column names on that row. Returns the rows it could not read."""
+    col, found = beside
+    right = replace(full, columns={c: k for c, k in full.columns.items() if c > col})
+    reports = {
+        rep.unit_code: rep.index
+        for rep in parsed.reports
+        if rep.kind == "table-row" and rep.sheet == sheet.name
+    }
+    seen: dict[str, int] = {}
+    unread = 0
+    for r in unit_rows:
+        unit_found = found.get(r)
+        if unit_found is None:
+            continue
+        if unit_found.status != "ok" or unit_found.unit is None:
+            parsed.findings.append(_unit_finding(parsed, unit_found, sheet.name, cfg.registry))
+            unread += 1
+            continue
+        unit = unit_found.unit
+        if unit.code in seen:
+            parsed.findings.append(
+                make_finding(
+                    "duplicate-row",
+                    parsed.ref.where(
+                        sheet=sheet.name,
+                        cell=unit_found.cell,
+                        unit_code=unit.code,
+                        unit_name=unit.display_name,
+                    ),
+                    value_raw=unit_found.written,
+                    first_row=seen[unit.code] + 1,
+                )
+            )
+            continue
+        seen[unit.code] = r
+        if unit.code not in reports:
+            _add_table_report(
+                parsed, sheet, replace(right, columns={}), r, unit.code, "commune",
+                unit.display_name, "table-row", cfg, unit_found.cell,
+            )  # fmt: skip
+            reports[unit.code] = len(parsed.reports) - 1
+        index = reports[unit.code]
+        where = parsed.ref.where(unit_code=unit.code, unit_name=unit.display_name, sheet=sheet.name)
+        for c, code in right.columns.items():
+            indicator = cfg.catalog.indicator(code)
+            if "commune" in indicator.levels:
+                _observation(parsed, index, indicator, sheet, r, c, where, cfg)
+    return unread
 
 
 def _read_by_row(parsed: ParsedFile) -> dict[int, dict[str, float]]:

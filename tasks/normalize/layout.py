@@ -153,9 +153,13 @@ def header_role(text: str, period: Period, lay: Layouts) -> PeriodRole:
     return _header_role(text, period.year, period.month, lay)
 
 
+# A column of changes written with signs only: "+/-", "(+, -)", "±".
+_CHANGE = re.compile(r"^[\s(\[]*(?:\+\s*[/,;]?\s*[-−–]|±)[\s)\]]*$")
+
+
 @lru_cache(maxsize=16384)
 def _header_role(text: str, year: int, month: int, lay: Layouts) -> PeriodRole:
-    if not text or lay.ignored_headers.found_in(text):
+    if not text or lay.ignored_headers.found_in(text) or _CHANGE.match(text):
         return "other" if text else "neutral"
     named = find_periods(text)
     if named:
@@ -421,6 +425,28 @@ def _month_column(
     return named[0] if named else None
 
 
+def _unrivalled(
+    view: SheetView, header_row: int, label_col: int, col: int, rows: list[int], ignored: set[int]
+) -> int | Ambiguous:
+    """A column chosen by a header that does not name the month ("Số liệu") is the
+    month's only when no other headed column beside the labels holds figures as fully:
+    "Số liệu | Xã A | Xã B" is no form of one unit, and is not guessed at."""
+    header = _header_span(view, header_row, label_col, [col])
+    if column_role(view, header, col) == "this":
+        return col
+    units = view.labels.unit_words
+    rivals = []
+    for c in range(label_col + 1, view.n_cols):
+        text = view.text(header_row, c)
+        if c == col or c in ignored or not text or view.lay.code_headers.found_in(text):
+            continue
+        if column_role(view, header, c) == "other":
+            continue
+        if sum(_holds_figure(view.sheet.value(r, c), units) for r in rows) >= len(rows) // 2:
+            rivals.append(c)
+    return _ambiguous_columns(view, header, sorted([col, *rivals]), rows[0]) if rivals else col
+
+
 def _header_span(view: SheetView, header_row: int, label_col: int, cols: list[int]) -> range:
     """The rows of a form's column headers: the header row and up to two group rows
     above it, not a title merged across the sheet (it spans the labels' column too)."""
@@ -483,14 +509,15 @@ UnitTest = Callable[[str], bool]
 
 
 def _cross_header(
-    view: SheetView, first_row: int, label_col: int, is_unit: UnitTest
+    view: SheetView, first_row: int, label_col: int, is_unit: UnitTest, top: int | None = None
 ) -> tuple[int, list[int], tuple[int, ...], tuple[int, ...]] | None:
     """A header row above the indicators naming two or more units: the columns are units.
     Returns the row, the unit columns, the columns whose header (or the one above it:
     "Tổng số" beside "Chia ra" over the communes) claims a total, and the other headed
     columns (a commune the registry does not know, a former district's sub-total)."""
     lay = view.lay
-    for r in range(first_row - 1, max(-1, first_row - 6), -1):
+    # From the first sure label up: the names' row may itself read like a label.
+    for r in range(first_row - 1, max(-1, min(first_row, top or first_row) - 6), -1):
         texts = {c: t for c in range(label_col + 1, view.n_cols) if (t := view.own_text(r, c))}
         units = [c for c, text in texts.items() if total_label(text, lay) is None and is_unit(text)]
         if len(units) < 2:
@@ -703,7 +730,9 @@ def _block_rows(
                     label,
                     _level(view, r, label_col, col, label),
                     _is_heading(view, r, label_col, label, value_cols),
-                    any(_holds_figure(view.sheet.value(r, c), book.unit_words) for c in value_cols),
+                    any(
+                        _holds_figure(view.sheet.value(r, c), book.figure_words) for c in value_cols
+                    ),
                 )
             )
             if entries[-1].figure or entries[-1].heading:  # the block goes on
@@ -749,7 +778,10 @@ def _block_rows(
         match = resolved[entry.row]
         if match.status == "ok":
             rows[match.code or ""].append(entry.row)
-        elif entry.figure and not _section_like(book, entry.label):
+        elif (entry.figure or _written(view, entry.row, value_cols)) and not _section_like(
+            book, entry.label
+        ):
+            # A number written beside a label not read is said, never dropped.
             weak.append(Hit(entry.row, entry.col, entry.label, match))
     readings = tuple(
         _reading(e.row, e.col, e.label, resolved[e.row], how.get(e.row, "label"))
@@ -757,6 +789,13 @@ def _block_rows(
         if not e.heading
     )
     return rows, weak, readings
+
+
+def _written(view: SheetView, r: int, cols: list[int]) -> bool:
+    """A cell beside the label holds a number of some kind ("44 khu"), not a signature."""
+    return any(
+        any(ch.isdigit() for ch in cell_text(v)) for c in cols if (v := view.sheet.value(r, c))
+    )
 
 
 def detect_form(
@@ -784,7 +823,7 @@ def detect_form(
     top = first_row
     while top - 1 in labelled or top - 2 in labelled:
         top = top - 1 if top - 1 in labelled else top - 2
-    cross = _cross_header(view, top, label_col, is_unit)
+    cross = _cross_header(view, first_row, label_col, is_unit, top)
     if cross is not None:
         header_row, unit_cols, total_cols, other_cols = cross
         value_cols = sorted((*unit_cols, *total_cols, *other_cols))
@@ -805,6 +844,8 @@ def detect_form(
     header_row, value_cols, ignored = _find_form_header(view, first_row, label_col, top)
     if value_cols and header_row is not None:
         value_col = _month_column(view, header_row, label_col, value_cols, ok_rows)
+        if isinstance(value_col, int):
+            value_col = _unrivalled(view, header_row, label_col, value_col, ok_rows, ignored)
     else:
         value_col = _value_col_by_numbers(view, ok_rows, label_col, ignored)
     if value_col is None or isinstance(value_col, Ambiguous):
@@ -911,9 +952,42 @@ def _ignored_column(view: SheetView, parts: list[str]) -> bool:
     lay, book = view.lay, view.labels
     return any(
         (lay.ignored_headers.found_in(text) and book.match(text).status != "ok")
+        or _CHANGE.match(text)
         or (when_only(text, lay) and header_role(text, view.period, lay) == "other")
         for text in parts
     )
+
+
+def _sub_header(view: SheetView, header_row: int, c: int) -> list[str]:
+    """Texts under a table's header row that only say which period or comparison a
+    column holds ("Tháng 10/2026", "Lũy kế", "Tăng (+)/giảm (-)"): a fourth header row."""
+    out = []
+    for r in (header_row + 1, header_row + 2):
+        text = view.own_text(r, c) if r < view.sheet.n_rows else ""
+        if (
+            text
+            and any(ch.isalpha() or ch == "+" for ch in text)
+            and (when_only(text, view.lay) or _CHANGE.match(text))
+        ):
+            out.append(text)
+    return out
+
+
+def _twin_role(view: SheetView, parts: list[str]) -> PeriodRole:
+    """The period a column's header texts name. Of the indicator's own label only the
+    months it names count ("Số buổi tuyên truyền (T9)"): its words may hold "kế hoạch"."""
+    book, month = view.labels, view.period.month
+    roles = {
+        header_role(text, view.period, view.lay)
+        if book.match(text).status != "ok"
+        else "other"
+        if any(
+            p.month != month or p.year not in (None, view.period.year) for p in find_periods(text)
+        )
+        else "neutral"
+        for text in parts
+    }
+    return "other" if "other" in roles else "this" if "this" in roles else "neutral"
 
 
 _PERIOD_TOKEN = re.compile(r"^(?:t\d{1,2}|\d+)$")
@@ -1042,6 +1116,20 @@ def detect_table(view: SheetView, min_columns: int = MIN_INDICATORS) -> TableLay
     mapping: dict[int, str] = {}
     ambiguous = []
     for code, cols in chosen.items():
+        if len(cols) > 1:
+            # Twin columns of one indicator, one of them headed with another month ("Số
+            # buổi tuyên truyền (T9)"): that one is last month's figure, not this one's.
+            # The row under the header may tell twins apart ("Tháng 10/2026 | Lũy kế").
+            below = {c: _sub_header(view, header_row, c) for _, c in cols}
+            roles = {c: _twin_role(view, [*columns[c][1], *below[c]]) for _, c in cols}
+            now = [(s, c) for s, c in cols if roles[c] != "other"]
+            named = [(s, c) for s, c in now if roles[c] == "this"]
+            # The one twin whose own sub-header names the month, under a group header
+            # that says "trong kỳ" over all of them.
+            own = [(s, c) for s, c in now if below[c] and _twin_role(view, below[c]) == "this"]
+            if len(own) == 1:
+                named = own
+            cols[:] = (named if len(named) == 1 and below[named[0][1]] else now) or cols
         cols.sort(reverse=True)
         if len(cols) > 1 and cols[0][0] == cols[1][0]:
             ambiguous.append((code, tuple(sorted(c for _, c in cols))))
@@ -1052,6 +1140,12 @@ def detect_table(view: SheetView, min_columns: int = MIN_INDICATORS) -> TableLay
     if len(set(mapping.values())) < MIN_INDICATORS:
         return None
     weak += _unnamed_columns(view, header_top, header_row, min(mapping), columns)
+    # A column headed with another month ("Mô hình T9") is no label to learn: last month's.
+    weak = [
+        hit
+        for hit in weak
+        if _twin_role(view, columns[hit.col][1] if hit.col in columns else [hit.text]) != "other"
+    ]
     code_col, name_col = _unit_columns(view, header_top, header_row, min(mapping))
     # The unit's name and code columns ("Xã, phường, đặc khu", "Mã ĐVHC") name no figure.
     weak = [hit for hit in weak if hit.col not in (code_col, name_col)]
