@@ -32,9 +32,11 @@ READ = {
     "unseen-hidden-columns",
     "unseen-month-pivot",
     "unseen-plan-column",
+    "unseen-rank-column",
     "unseen-sheet-per-commune",
     "unseen-side-by-side",
     "unseen-total-first",
+    "unseen-village-rows",
 }
 # A province's own figures on an appendix sheet whose title names no unit (the province
 # is named on the narrative sheet before it): not read, and not said yet (issue note).

@@ -826,6 +826,8 @@ def _read_table(
     rows = _table_rows(parsed, sheet, view, layout, cfg)
     totals = reconcile(_row_lines(sheet, layout, rows, cfg))
     parsed.notes.extend(_totals_notes(totals, "dòng", lambda r: str(r + 1)))
+    if _commune_of_parts(parsed, sheet, layout, rows, totals, title, cfg):
+        return
     unit_rows: list[int] = []
     unread_rows = 0
     last_named = _last_named_row(sheet, view, layout)
@@ -940,6 +942,53 @@ def _read_table(
         # With a row not read (its unit unsure), the rows' sum says nothing of the total.
         _mark_total_checkable(parsed, sheet.name, not unread_rows)
         _province_block(parsed, sheet, view, layout, max([totals.total, *unit_rows]), cfg)
+
+
+def _commune_of_parts(
+    parsed: ParsedFile,
+    sheet: Sheet,
+    layout: TableLayout,
+    rows: list[_TableRow],
+    totals: Totals,
+    title: list[TitleCell],
+    cfg: Config,
+) -> bool:
+    """A commune's own table of its villages or residential groups ("Khu 1", "Thôn Hòa
+    Bình"…) closed by a row that sums every one of them ("Tổng cộng toàn xã"): no row
+    names a unit, the title names the commune, and the sum proves the closing row is the
+    commune's report. The village rows are its parts, not units to look up."""
+    if any(row.found is not None and row.found.status == "ok" for row in rows):
+        return False
+    figures = [row.r for row in rows if row.has_numbers and row.label is None]
+    # The one row that sums every row of figures above it, and nothing below it counts.
+    grand = [
+        d.pos
+        for d in totals.derived.values()
+        if set(d.members) == {r for r in figures if r < d.pos}
+        and not any(r > d.pos for r in figures)
+    ]
+    whole = totals.total if totals.total is not None and totals.proven else None
+    if whole is None and len(grand) == 1:
+        whole = grand[0]
+    if whole is None:
+        return False
+    ref = parsed.ref
+    stem = ref.file_name.rsplit(".", 1)[0]
+    found = find_form_unit(cfg, title, ref.province_code, stem, writes_marks(sheet))
+    if found.status != "ok" or found.unit is None or found.unit.level != "commune":
+        return False
+    unit = found.unit
+    parsed.unit_code, parsed.unit_level, parsed.unit_name = unit.code, unit.level, unit.display_name
+    parsed.layout = "table"
+    _add_table_report(
+        parsed, sheet, layout, whole, unit.code, "commune", unit.display_name, "form", cfg,
+        a1(whole, min(layout.columns)),
+    )  # fmt: skip
+    parsed.notes.append(
+        f"Bảng các thôn, tổ dân phố của {unit.display_name}: dòng {whole + 1} bằng tổng mọi "
+        "dòng trên nó, là báo cáo của xã"
+    )
+    return True
 
 
 def _beside_table(

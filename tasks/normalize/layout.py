@@ -155,11 +155,13 @@ def header_role(text: str, period: Period, lay: Layouts) -> PeriodRole:
 
 # A column of changes written with signs only: "+/-", "(+, -)", "±".
 _CHANGE = re.compile(r"^[\s(\[]*(?:\+\s*[/,;]?\s*[-−–]|±)[\s)\]]*$")
+# A column of percentages ("Tỷ lệ đạt chuẩn (%)", "So sánh %"): no count, whatever its label.
+_PERCENT = re.compile(r"%")
 
 
 @lru_cache(maxsize=16384)
 def _header_role(text: str, year: int, month: int, lay: Layouts) -> PeriodRole:
-    if not text or lay.ignored_headers.found_in(text) or _CHANGE.match(text):
+    if not text or lay.ignored_headers.found_in(text) or _CHANGE.match(text) or "%" in text:
         return "other" if text else "neutral"
     named = find_periods(text)
     if named:
@@ -953,6 +955,7 @@ def _ignored_column(view: SheetView, parts: list[str]) -> bool:
     return any(
         (lay.ignored_headers.found_in(text) and book.match(text).status != "ok")
         or _CHANGE.match(text)
+        or _PERCENT.search(text)
         or (when_only(text, lay) and header_role(text, view.period, lay) == "other")
         for text in parts
     )
@@ -1121,7 +1124,11 @@ def detect_table(view: SheetView, min_columns: int = MIN_INDICATORS) -> TableLay
             # buổi tuyên truyền (T9)"): that one is last month's figure, not this one's.
             # The row under the header may tell twins apart ("Tháng 10/2026 | Lũy kế").
             below = {c: _sub_header(view, header_row, c) for _, c in cols}
-            roles = {c: _twin_role(view, [*columns[c][1], *below[c]]) for _, c in cols}
+            above = {
+                c: [view.text(r, c) for r in range(max(0, header_row - 2), header_row)]
+                for _, c in cols
+            }
+            roles = {c: _twin_role(view, [*columns[c][1], *above[c], *below[c]]) for _, c in cols}
             now = [(s, c) for s, c in cols if roles[c] != "other"]
             named = [(s, c) for s, c in now if roles[c] == "this"]
             # The one twin whose own sub-header names the month, under a group header
