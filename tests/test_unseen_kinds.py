@@ -36,6 +36,7 @@ READ = {
     "unseen-sheet-per-commune",
     "unseen-side-by-side",
     "unseen-total-first",
+    "unseen-ytd-block-first",
     "unseen-village-rows",
 }
 # A province's own figures on an appendix sheet whose title names no unit (the province

@@ -1191,7 +1191,7 @@ def detect_layout(
     """The layout that explains more of the catalog; forms win ties (one unit per file).
     `is_unit` tells a unit's name (of the submitting province) in a header cell. A form
     whose month column cannot be told is `Ambiguous`, unless a table explains the sheet."""
-    form = detect_form(view, hits, is_unit)
+    form = detect_form(view, month_block(view, hits), is_unit)
     named = len(form.rows) if isinstance(form, FormLayout | CrossLayout) else 0
     # A table must name more indicators than the form to win, so it needs more columns.
     table = detect_table(view, max(MIN_INDICATORS, named + 1 if named else 0))
@@ -1201,6 +1201,52 @@ def detect_layout(
         form_n, table_n = len(form.rows), len(set(table.columns.values()))
         return form if form_n >= table_n else table
     return form or table
+
+
+def month_block(view: SheetView, hits: list[Hit]) -> list[Hit]:
+    """A form written twice down one sheet, each part under a heading of its own ("PHẦN
+    I. LŨY KẾ TỪ ĐẦU NĂM", "PHẦN II. KẾT QUẢ TRONG THÁNG 10/2026"): the labels of the one
+    part whose heading names the run's month. Only when the other parts repeat most of
+    its indicators: the headings and the repetition prove which part is the month's."""
+    ok = [h for h in hits if h.match.status == "ok"]
+    if not ok:
+        return hits
+    first, last = min(h.row for h in ok), max(h.row for h in ok)
+    units = view.labels.unit_words
+    heads: list[tuple[int, PeriodRole]] = []
+    for r in range(max(0, first - 3), last + 1):
+        row = view.sheet.rows[r] if r < view.sheet.n_rows else []
+        texts = [cell_text(v) for v in row if isinstance(v, str) and v.strip()]
+        if len(texts) != 1 or any(is_number_cell(v, units) for v in row):
+            continue
+        role = header_role(texts[0], view.period, view.lay)
+        if role != "neutral" and view.labels.match(texts[0]).status != "ok":
+            heads.append((r, role))
+    # A heading opens a part only when labels follow it ("Tháng 10 năm 2026" in the
+    # title block does not).
+    if len(heads) < 2:
+        return hits
+    rows = sorted({h.row for h in ok})
+    ends = [r for r, _ in heads[1:]] + [last + 1]
+    heads = [
+        (r, role)
+        for (r, role), end in zip(heads, ends, strict=True)
+        if any(r < x < end for x in rows)
+    ]
+    this = [r for r, role in heads if role == "this"]
+    if len(this) != 1 or len(heads) < 2:
+        return hits
+    spans = dict(zip([r for r, _ in heads], [r for r, _ in heads[1:]] + [last + 1], strict=True))
+    start = this[0]
+    end = spans[start]
+    inside = [h for h in hits if start < h.row < end]
+    outside = {
+        h.match.code for r, role in heads if role == "other" for h in ok if r < h.row < spans[r]
+    }
+    again = outside & {h.match.code for h in inside if h.match.status == "ok"}
+    if len(again) < max(MIN_INDICATORS, len(outside) // 2):
+        return hits
+    return inside
 
 
 def indicators_named(hits: list[Hit]) -> int:
