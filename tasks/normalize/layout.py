@@ -1079,8 +1079,12 @@ def _weak_columns_in_context(
         found = None
         if hit.col not in mapping and not _ignored_column(view, parts):
             book = view.labels
-            found = book.match_in_context(parts[-1], allowed) or book.match_in_context(
-                hit.text, allowed
+            # The header's own words, without what only says when ("Thực hiện tháng 10").
+            named = " ".join(part for part in parts if not when_only(part, view.lay))
+            found = (
+                book.match_in_context(parts[-1], allowed)
+                or book.match_in_context(hit.text, allowed)
+                or (book.match_in_context(named, allowed) if named else None)
             )
         if found is not None:
             mapping[hit.col] = found.code or ""
