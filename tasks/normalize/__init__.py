@@ -246,15 +246,7 @@ def _read_part(parsed: ParsedFile, part: _Part, cfg: Config) -> None:
     where = parsed.ref.where(
         unit_code=report.unit_code, unit_name=report.unit_name, sheet=sheet.name
     )
-    for indicator in cfg.catalog.for_level(report.unit_level):
-        rows = layout.rows.get(indicator.code, ())
-        if not rows:
-            continue
-        row = _single_row(parsed, sheet, layout.value_col, indicator, rows, where)
-        if row is not None:
-            _observation(parsed, 0, indicator, sheet, row, layout.value_col, where, cfg, notes=True)
-    for hit in layout.weak_rows:
-        _unknown_label(parsed, hit, where, a1(hit.row, layout.value_col), cfg)
+    _form_figures(parsed, sheet, layout, report.unit_level, where, cfg)
 
 
 def _withdraw(parsed: ParsedFile, sheet: str, found: Ambiguous) -> None:
@@ -576,7 +568,15 @@ def _read_form(
     unit = found.unit
     parsed.unit_code, parsed.unit_level, parsed.unit_name = unit.code, unit.level, unit.display_name
     where = _form_report(parsed, unit, sheet.name, a1(layout.first_row, layout.label_col))
-    for indicator in cfg.catalog.for_level(unit.level):
+    _form_figures(parsed, sheet, layout, unit.level, where, cfg)
+
+
+def _form_figures(
+    parsed: ParsedFile, sheet: Sheet, layout: FormLayout, level, where: Where, cfg: Config
+) -> None:
+    """Each indicator's figure of a form (or of its part on another sheet) into the
+    file's one report; a label not sure is said at its figure's cell."""
+    for indicator in cfg.catalog.for_level(level):
         rows = layout.rows.get(indicator.code, ())
         if not rows:
             continue
