@@ -35,6 +35,7 @@ READ = {
     "unseen-rank-column",
     "unseen-sheet-per-commune",
     "unseen-side-by-side",
+    "unseen-stacked-blocks",
     "unseen-total-first",
     "unseen-ytd-block-first",
     "unseen-village-rows",

@@ -35,6 +35,7 @@ from antq.tasks.normalize.layout import (
     TableLayout,
     detect_form,
     detect_layout,
+    detect_table,
     indicators_named,
     is_number_cell,
     label_hits,
@@ -129,9 +130,103 @@ def normalize_workbook(book: Workbook, ref: FileRef, config: Config | None = Non
     elif isinstance(layout, CrossLayout):
         _read_cross(parsed, sheet, view, layout, title, cfg)
     else:
-        _read_table(parsed, sheet, view, layout, title, cfg)
+        blocks = _stacked_tables(sheet, layout, ref, cfg)
+        if len(blocks) > 1:
+            for part, part_view, part_layout in blocks:
+                own = ParsedFile(ref, format=book.format)
+                _read_table(own, part, part_view, part_layout, title, cfg)
+                _merge_units(parsed, own, part_layout)
+        else:
+            _read_table(parsed, sheet, view, layout, title, cfg)
         _forms_of_other_units(parsed, book, others, cfg)
     return parsed
+
+
+def _stacked_tables(
+    sheet: Sheet, layout: TableLayout, ref: FileRef, cfg: Config
+) -> list[tuple[Sheet, SheetView, TableLayout]]:
+    """Tables stacked down one sheet ("Biểu 01", "Biểu 02"…, "PHẦN A", "PHẦN B"), each
+    under a header of its own naming other indicators, each listing the units again:
+    the sheet cut into one part per table, each cell keeping its place."""
+    tops = [(0, layout)]
+    start = layout.header_row + 1
+    while len(tops) < 8:
+        found = _next_table(sheet, start, ref, cfg)
+        if found is None:
+            break
+        tops.append((found.header_top, found))
+        start = found.header_row + 1
+    if len(tops) == 1:
+        return []
+    parts = []
+    for i, (top, part_layout) in enumerate(tops):
+        end = tops[i + 1][0] if i + 1 < len(tops) else sheet.n_rows
+        part = replace(sheet, rows=[[] for _ in range(top)] + sheet.rows[top:end])
+        if i == 0:
+            part = replace(sheet, rows=sheet.rows[:end])
+        parts.append((part, SheetView(part, cfg, ref.period), part_layout))
+    return parts
+
+
+def _next_table(sheet: Sheet, start: int, ref: FileRef, cfg: Config) -> TableLayout | None:
+    """The first table header below row `start`: the best one, then any above it."""
+    end, first = sheet.n_rows, None
+    while start < end:
+        masked = replace(sheet, rows=[[] for _ in range(start)] + sheet.rows[start:end])
+        found = detect_table(SheetView(masked, cfg, ref.period))
+        if found is None:
+            return first
+        words = cfg.labels.figure_words
+        if found.header_top <= start or any(
+            is_number_cell(sheet.value(found.header_row, c), words) for c in found.columns
+        ):
+            # What is left of the header above, or a row of figures written with their
+            # unit ("12 mô hình | 3 tổ"): no table's header.
+            start = found.header_row + 1
+            continue
+        first, end = found, found.header_top
+    return first
+
+
+def _merge_units(parsed: ParsedFile, own: ParsedFile, layout: TableLayout) -> None:
+    """The reports one of several stacked tables read, joined to the same units' reports
+    of the tables before it (a unit's figures are spread over the tables). A figure read
+    twice for one unit with two values is said, and neither is taken."""
+    if parsed.unit_code is None:
+        parsed.unit_code, parsed.unit_level, parsed.unit_name = (
+            own.unit_code,
+            own.unit_level,
+            own.unit_name,
+        )
+        parsed.sheet, parsed.layout = own.sheet, own.layout
+    index = {(rep.unit_code, rep.kind): rep.index for rep in parsed.reports}
+    moved: dict[int, int] = {}
+    for rep in own.reports:
+        key = (rep.unit_code, rep.kind)
+        if key not in index:
+            index[key] = len(parsed.reports)
+            parsed.reports.append(replace(rep, index=index[key]))
+        moved[rep.index] = index[key]
+    seen = {(o.report, o.indicator): o for o in parsed.observations}
+    for obs in own.observations:
+        obs = replace(obs, report=moved[obs.report])
+        before = seen.get((obs.report, obs.indicator))
+        if before is None:
+            parsed.observations.append(obs)
+            seen[(obs.report, obs.indicator)] = obs
+        elif before.parsed.value != obs.parsed.value:
+            parsed.findings.append(
+                make_finding(
+                    "duplicate-label",
+                    parsed.ref.where(sheet=obs.sheet, cell=before.cell),
+                    indicator=obs.indicator,
+                    value_raw=obs.value_raw,
+                    cells=f"{before.cell}, {obs.cell}",
+                )
+            )
+            parsed.observations.remove(before)
+    parsed.findings += own.findings
+    parsed.notes += own.notes
 
 
 def _forms_of_other_units(
@@ -1406,8 +1501,15 @@ def _province_block(
             indicator = cfg.catalog.indicator(match.code) if match.status == "ok" else None
             if indicator is None or indicator.code in taken or not indicator.province_only:
                 break
+            # The first figure right of the label: its unit ("Văn bản") may stand between.
             figure = next(
-                (c2 for c2 in range(c + 1, view.n_cols) if sheet.value(r, c2) is not None), None
+                (
+                    c2
+                    for c2 in range(c + 1, view.n_cols)
+                    if sheet.value(r, c2) is not None
+                    and (is_number_cell(sheet.value(r, c2), units) or c2 == view.n_cols - 1)
+                ),
+                None,
             )
             if (
                 figure is not None

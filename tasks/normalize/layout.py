@@ -1012,7 +1012,10 @@ def _header_row_scores(
     view: SheetView, min_columns: int
 ) -> list[tuple[int, dict[int, tuple[LabelMatch, list[str]]]]]:
     scored = []
-    for r in range(min(view.sheet.n_rows, MAX_HEADER_ROWS)):
+    rows = view.sheet.rows
+    # From the first row written (a table stacked below another is read from its own top).
+    first = next((r for r, row in enumerate(rows) if any(v is not None for v in row)), 0)
+    for r in range(first, min(view.sheet.n_rows, first + MAX_HEADER_ROWS)):
         # A header row naming k indicators has at least k text cells: rows with fewer than
         # `min_columns` cannot win, and skipping them keeps forms cheap.
         if view.text_columns(r) < min_columns:
