@@ -248,9 +248,25 @@ def _forms_of_other_units(
         if (
             own.layout != "form"
             or not own.reports
-            or {rep.unit_code for rep in own.reports} & units
             or any(f.rule.startswith(("period-", "unit-", "layout-")) for f in own.findings)
         ):
+            continue
+        if {rep.unit_code for rep in own.reports} & units:
+            if parsed.layout == "form" and _figures(own) != _figures(parsed):
+                # Two sheets of the month with the same unit's form, the figures not the
+                # same ("T10-2026" and its copy "T10-2026 (2)"): which is final is not told.
+                first = parsed.sheet or ""
+                _withdraw(
+                    parsed,
+                    first,
+                    Ambiguous(
+                        f"trang nào là báo cáo {_month_vi(parsed)} (hai trang cùng là báo "
+                        "cáo của đơn vị trong tháng, số liệu khác nhau)",
+                        ((f"{first}!A1", first), (f"{sheet.name}!A1", sheet.name)),
+                        f"xoá trang thừa, chỉ giữ một trang báo cáo {_month_vi(parsed)}",
+                    ),
+                )
+                return
             continue
         offset = len(parsed.reports)
         parsed.reports += [replace(rep, index=rep.index + offset) for rep in own.reports]
@@ -259,6 +275,16 @@ def _forms_of_other_units(
         parsed.notes += [f"Trang “{sheet.name}”: {note}" for note in own.notes]
         parsed.notes.append(f"Trang “{sheet.name}” là báo cáo của {own.unit_name}.")
         units |= {rep.unit_code for rep in own.reports}
+
+
+def _figures(parsed: ParsedFile) -> dict[tuple[str, str], float | None]:
+    units = {rep.index: rep.unit_code for rep in parsed.reports}
+    return {(units[o.report], o.indicator): o.parsed.value for o in parsed.observations}
+
+
+def _month_vi(parsed: ParsedFile) -> str:
+    year, month = parsed.ref.period.split("-")
+    return f"tháng {int(month)}/{year}"
 
 
 def _ambiguous(parsed: ParsedFile, sheet: str, found: Ambiguous) -> Finding:
@@ -444,16 +470,29 @@ def _report_sheet(
     reports = [item for item in scored if holds_a_report(item[0][0], best[0][0])]
     chosen = best[1:]
     if len(reports) > 1:
+        # The sheet that names the month itself (title, date, sheet name) wins over one
+        # whose month only the file's name gives ("Dữ liệu" beside its print sheet "In").
+        own: list = []
+        named: list = []
         for item in reports:
             _, sheet, _, hits = item
-            first_row = min(h.row for h in hits if h.match.status == "ok")
+            first_row = _first_label_row(hits)
             found = find_period(
                 title_cells(sheet, first_row), sheet.name, ref.original_path, cfg.periods
             )
             if found.period is not None and found.period.matches(ref.period):
-                chosen = item[1:]
-                break
+                (named if found.source in ("file", "folder") else own).append(item)
+        if own or named:
+            chosen = (own or named)[0][1:]
     return chosen, [item for item in in_order if item[0] is not chosen[0]]
+
+
+def _first_label_row(hits: list[Hit]) -> int:
+    """Where a sheet's labels begin: the first sure label with another right under it. A
+    title line alone ("KẾT QUẢ PHONG TRÀO TOÀN DÂN BẢO VỆ ANTQ") reads like a label but
+    belongs to the title block above the table."""
+    rows = sorted({h.row for h in hits if h.match.status == "ok"})
+    return next((r for r, after in zip(rows, rows[1:], strict=False) if after - r <= 2), rows[0])
 
 
 def _vi_period(period: WrittenPeriod) -> str:
