@@ -138,6 +138,7 @@ def _without_unit(text: str, units: frozenset[str]) -> str:
     return " ".join(words)
 
 
+@lru_cache(maxsize=16384)
 def _with_legacy_unit(text: str, units: frozenset[str]) -> float | None:
     """A figure whose unit is typed in a legacy font the cell alone does not give away
     ("146.000.000®" is TCVN3 for "146.000.000đ", "12 VNÑ" VNI for "12 VNĐ"): the digits

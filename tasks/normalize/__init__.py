@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from antq.cells import a1, column_letter, parse_a1
 from antq.config import Config
@@ -432,11 +433,16 @@ def _unit_test(province_code: str, reg: Registry):  # -> Callable[[str], bool]
     def is_unit(text: str) -> bool:
         if not any(ch.isalpha() for ch in text) or len(text) > 80:
             return False
-        return reg.match_commune(text, province_code).status == "ok" or (
-            reg.match_commune(text, None).status == "ok"
-        )
+        return _names_a_unit(reg, province_code, text)
 
     return is_unit
+
+
+@lru_cache(maxsize=32768)
+def _names_a_unit(reg: Registry, province_code: str, text: str) -> bool:
+    return reg.match_commune(text, province_code).status == "ok" or (
+        reg.match_commune(text, None).status == "ok"
+    )
 
 
 def holds_a_report(named: int, most: int) -> bool:

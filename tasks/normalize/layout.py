@@ -521,6 +521,8 @@ def _cross_header(
     # From the first sure label up: the names' row may itself read like a label.
     for r in range(first_row - 1, max(-1, min(first_row, top or first_row) - 6), -1):
         texts = {c: t for c in range(label_col + 1, view.n_cols) if (t := view.own_text(r, c))}
+        if len(texts) < 2:
+            continue
         units = [c for c, text in texts.items() if total_label(text, lay) is None and is_unit(text)]
         if len(units) < 2:
             continue
@@ -1216,12 +1218,16 @@ def month_block(view: SheetView, hits: list[Hit]) -> list[Hit]:
     part whose heading names the run's month. Only when the other parts repeat most of
     its indicators: the headings and the repetition prove which part is the month's."""
     ok = [h for h in hits if h.match.status == "ok"]
-    if not ok:
-        return hits
+    codes = [h.match.code for h in ok]
+    if len(set(codes)) == len(codes):
+        return hits  # no indicator written twice: one part
     first, last = min(h.row for h in ok), max(h.row for h in ok)
     units = view.labels.unit_words
     heads: list[tuple[int, PeriodRole]] = []
+    labelled = {h.row for h in ok}
     for r in range(max(0, first - 3), last + 1):
+        if r in labelled:
+            continue  # a row with a sure label is no part's heading
         row = view.sheet.rows[r] if r < view.sheet.n_rows else []
         texts = [cell_text(v) for v in row if isinstance(v, str) and v.strip()]
         if len(texts) != 1 or any(is_number_cell(v, units) for v in row):
