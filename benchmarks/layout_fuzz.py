@@ -138,8 +138,8 @@ def main() -> None:
         f", {int(((table['errors'] > 0) & ~table['well_formed']).sum())} told so"
     )
     if args.verbose:
-        wrong = (~table["read_fully"] & table["well_formed"]) | (table["errors"] > 0)
-        for row in table[wrong & table["well_formed"]].itertuples():
+        shown = (~table["read_fully"] | (table["errors"] > 0)) & table["well_formed"]
+        for row in table[shown].itertuples():
             print(row.file, row.detail)
 
 

@@ -18,6 +18,7 @@ from typing import Literal
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from antq.legacy_text import decode
 from antq.schemas.catalog import Catalog, Indicator, ValueType
 from antq.text import fold, without_marks
 
@@ -143,8 +144,6 @@ def _with_legacy_unit(text: str, units: frozenset[str]) -> float | None:
     """A figure whose unit is typed in a legacy font the cell alone does not give away
     ("146.000.000®" is TCVN3 for "146.000.000đ", "12 VNÑ" VNI for "12 VNĐ"): the digits
     are the same in every encoding, so only the unit is read again."""
-    from antq.legacy_text import decode
-
     for encoding in ("tcvn3", "vni"):
         number = parse_vn_number(_without_unit(decode(text, encoding), units))
         if number is not None:

@@ -136,7 +136,7 @@ def normalize_workbook(book: Workbook, ref: FileRef, config: Config | None = Non
             for part, part_view, part_layout in blocks:
                 own = ParsedFile(ref, format=book.format)
                 _read_table(own, part, part_view, part_layout, title, cfg)
-                _merge_units(parsed, own, part_layout)
+                _merge_units(parsed, own)
         else:
             _read_table(parsed, sheet, view, layout, title, cfg)
         _forms_of_other_units(parsed, book, others, cfg)
@@ -189,9 +189,10 @@ def _next_table(sheet: Sheet, start: int, ref: FileRef, cfg: Config) -> TableLay
     return first
 
 
-def _merge_units(parsed: ParsedFile, own: ParsedFile, layout: TableLayout) -> None:
-    """The reports one of several stacked tables read, joined to the same units' reports
-    of the tables before it (a unit's figures are spread over the tables). A figure read
+def _merge_units(parsed: ParsedFile, own: ParsedFile) -> None:
+    """The reports another part of the workbook read (a stacked table, another unit's
+    sheet), joined to the same units' reports read before (a unit's figures may be spread
+    over the tables). A figure read
     twice for one unit with two values is said, and neither is taken."""
     if parsed.unit_code is None:
         parsed.unit_code, parsed.unit_level, parsed.unit_name = (
@@ -269,12 +270,9 @@ def _forms_of_other_units(
                 )
                 return
             continue
-        offset = len(parsed.reports)
-        parsed.reports += [replace(rep, index=rep.index + offset) for rep in own.reports]
-        parsed.observations += [replace(o, report=o.report + offset) for o in own.observations]
-        parsed.findings += own.findings
-        parsed.notes += [f"Trang “{sheet.name}”: {note}" for note in own.notes]
-        parsed.notes.append(f"Trang “{sheet.name}” là báo cáo của {own.unit_name}.")
+        own.notes = [f"Trang “{sheet.name}”: {note}" for note in own.notes]
+        own.notes.append(f"Trang “{sheet.name}” là báo cáo của {own.unit_name}.")
+        _merge_units(parsed, own)  # units of its own: its reports are added as they are
         units |= {rep.unit_code for rep in own.reports}
 
 
@@ -594,13 +592,7 @@ def _observation(
         )
         return
     raw = cell_text(value) if value is not None else None
-    result = parse_value(
-        value,
-        indicator.value_type,
-        indicator,
-        fraction=indicator.code in cfg.catalog.part_codes,
-        units=cfg.labels.units_for(indicator.code),
-    )
+    result = _parse_for(value, indicator, cfg)
     if result.status == "invalid" and isinstance(value, str):
         result = _without_footnote(value, sheet, indicator, cfg) or result
     if notes and result.status == "blank" and indicator.value_type == "binary":
@@ -646,14 +638,20 @@ def _without_footnote(text: str, sheet: Sheet, indicator: Indicator, cfg: Config
     mark = "".join(found["mark"].split())
     if mark[0] == "(" and mark[1].isdigit() and mark not in _footnote_lines(sheet):
         return None
-    result = parse_value(
-        found["figure"],
+    result = _parse_for(found["figure"], indicator, cfg)
+    return result if result.status == "ok" else None
+
+
+def _parse_for(value: object, indicator: Indicator, cfg: Config) -> Parsed:
+    """What a cell says as a figure of `indicator`: its type, its parts ("27/27"), the
+    words its figures may carry ("12 mô hình")."""
+    return parse_value(
+        value,
         indicator.value_type,
         indicator,
         fraction=indicator.code in cfg.catalog.part_codes,
         units=cfg.labels.units_for(indicator.code),
     )
-    return result if result.status == "ok" else None
 
 
 NOTE_SPAN = 3  # columns right of a form's figure where its note ("Ghi chú") may sit
@@ -1032,19 +1030,7 @@ def _read_table(
         if found.unit.level != "commune":
             continue
         if found.unit.code in seen_units:
-            parsed.findings.append(
-                make_finding(
-                    "duplicate-row",
-                    ref.where(
-                        sheet=sheet.name,
-                        cell=found.cell,
-                        unit_code=found.unit.code,
-                        unit_name=found.unit.display_name,
-                    ),
-                    value_raw=found.written,
-                    first_row=seen_units[found.unit.code] + 1,
-                )
-            )
+            parsed.findings.append(_duplicate_row(parsed, sheet.name, found, seen_units))
             continue
         seen_units[found.unit.code] = r
         unit_rows.append(r)
@@ -1208,19 +1194,7 @@ def _read_beside(
             continue
         unit = unit_found.unit
         if unit.code in seen:
-            parsed.findings.append(
-                make_finding(
-                    "duplicate-row",
-                    parsed.ref.where(
-                        sheet=sheet.name,
-                        cell=unit_found.cell,
-                        unit_code=unit.code,
-                        unit_name=unit.display_name,
-                    ),
-                    value_raw=unit_found.written,
-                    first_row=seen[unit.code] + 1,
-                )
-            )
+            parsed.findings.append(_duplicate_row(parsed, sheet.name, unit_found, seen))
             continue
         seen[unit.code] = r
         if unit.code not in reports:
@@ -1236,6 +1210,22 @@ def _read_beside(
             if "commune" in indicator.levels:
                 _observation(parsed, index, indicator, sheet, r, c, where, cfg)
     return unread
+
+
+def _duplicate_row(
+    parsed: ParsedFile, sheet: str, found: UnitFinding, seen: dict[str, int]
+) -> Finding:
+    """A unit named on a second row of a table (`seen`: its first row, by unit code)."""
+    unit = found.unit
+    assert unit is not None
+    return make_finding(
+        "duplicate-row",
+        parsed.ref.where(
+            sheet=sheet, cell=found.cell, unit_code=unit.code, unit_name=unit.display_name
+        ),
+        value_raw=found.written,
+        first_row=seen[unit.code] + 1,
+    )
 
 
 def _read_by_row(parsed: ParsedFile) -> dict[int, dict[str, float]]:
@@ -1551,8 +1541,7 @@ def _province_block(
                 (
                     c2
                     for c2 in range(c + 1, view.n_cols)
-                    if sheet.value(r, c2) is not None
-                    and (is_number_cell(sheet.value(r, c2), units) or c2 == view.n_cols - 1)
+                    if is_number_cell(sheet.value(r, c2), units)
                 ),
                 None,
             )

@@ -94,10 +94,11 @@ def shifted_table(
     row keeps when read one column over (headers shifted against the figures)."""
     if len(unit_rows) < 2:
         return None
-    here = sum(rule_breaks(read.get(r, {}), cfg)[0] > 0 for r in unit_rows)
+    as_read = [rule_breaks(read.get(r, {}), cfg) for r in unit_rows]
+    here = sum(broken > 0 for broken, _ in as_read)
     if not (here >= 2 and 2 * here >= len(unit_rows)):
         return None
-    checked_here = sum(rule_breaks(read.get(r, {}), cfg)[1] > 0 for r in unit_rows)
+    checked_here = sum(checked > 0 for _, checked in as_read)
     for shift in (1, -1):
         broken = checked = 0
         for r in unit_rows:

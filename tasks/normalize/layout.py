@@ -155,13 +155,17 @@ def header_role(text: str, period: Period, lay: Layouts) -> PeriodRole:
 
 # A column of changes written with signs only: "+/-", "(+, -)", "±".
 _CHANGE = re.compile(r"^[\s(\[]*(?:\+\s*[/,;]?\s*[-−–]|±)[\s)\]]*$")
-# A column of percentages ("Tỷ lệ đạt chuẩn (%)", "So sánh %"): no count, whatever its label.
-_PERCENT = re.compile(r"%")
+
+
+def _derived_header(text: str) -> bool:
+    """A header of changes ("+/-") or percentages ("Tỷ lệ đạt chuẩn (%)", "So sánh %"):
+    its column holds no count, whatever label it carries."""
+    return bool(_CHANGE.match(text)) or "%" in text
 
 
 @lru_cache(maxsize=16384)
 def _header_role(text: str, year: int, month: int, lay: Layouts) -> PeriodRole:
-    if not text or lay.ignored_headers.found_in(text) or _CHANGE.match(text) or "%" in text:
+    if not text or lay.ignored_headers.found_in(text) or _derived_header(text):
         return "other" if text else "neutral"
     named = find_periods(text)
     if named:
@@ -180,7 +184,12 @@ _YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
 def column_role(view: SheetView, rows: range, c: int) -> PeriodRole:
     """The role of a column under a header of several rows: another period anywhere
     above it rules it out; the run's month anywhere above it names it."""
-    roles = {header_role(view.text(r, c), view.period, view.lay) for r in rows}
+    return _strongest({header_role(view.text(r, c), view.period, view.lay) for r in rows})
+
+
+def _strongest(roles: set[PeriodRole]) -> PeriodRole:
+    """Of a column's header texts: another period anywhere rules it out; the run's month
+    anywhere names it."""
     return "other" if "other" in roles else "this" if "this" in roles else "neutral"
 
 
@@ -519,7 +528,8 @@ def _cross_header(
     columns (a commune the registry does not know, a former district's sub-total)."""
     lay = view.lay
     # From the first sure label up: the names' row may itself read like a label.
-    for r in range(first_row - 1, max(-1, min(first_row, top or first_row) - 6), -1):
+    top = first_row if top is None else top
+    for r in range(first_row - 1, max(-1, top - 6), -1):
         texts = {c: t for c in range(label_col + 1, view.n_cols) if (t := view.own_text(r, c))}
         if len(texts) < 2:
             continue
@@ -956,8 +966,7 @@ def _ignored_column(view: SheetView, parts: list[str]) -> bool:
     lay, book = view.lay, view.labels
     return any(
         (lay.ignored_headers.found_in(text) and book.match(text).status != "ok")
-        or _CHANGE.match(text)
-        or _PERCENT.search(text)
+        or _derived_header(text)
         or (when_only(text, lay) and header_role(text, view.period, lay) == "other")
         for text in parts
     )
@@ -992,7 +1001,7 @@ def _twin_role(view: SheetView, parts: list[str]) -> PeriodRole:
         else "neutral"
         for text in parts
     }
-    return "other" if "other" in roles else "this" if "this" in roles else "neutral"
+    return _strongest(roles)
 
 
 _PERIOD_TOKEN = re.compile(r"^(?:t\d{1,2}|\d+)$")
@@ -1239,22 +1248,23 @@ def month_block(view: SheetView, hits: list[Hit]) -> list[Hit]:
     # title block does not).
     if len(heads) < 2:
         return hits
+
+    def spans(heads: list[tuple[int, PeriodRole]]) -> dict[int, int]:
+        """Each heading's row -> the row the next heading (or the labels' end) is on."""
+        starts = [r for r, _ in heads]
+        return dict(zip(starts, [*starts[1:], last + 1], strict=True))
+
     rows = sorted({h.row for h in ok})
-    ends = [r for r, _ in heads[1:]] + [last + 1]
-    heads = [
-        (r, role)
-        for (r, role), end in zip(heads, ends, strict=True)
-        if any(r < x < end for x in rows)
-    ]
+    ends = spans(heads)
+    heads = [(r, role) for r, role in heads if any(r < x < ends[r] for x in rows)]
     this = [r for r, role in heads if role == "this"]
     if len(this) != 1 or len(heads) < 2:
         return hits
-    spans = dict(zip([r for r, _ in heads], [r for r, _ in heads[1:]] + [last + 1], strict=True))
+    ends = spans(heads)
     start = this[0]
-    end = spans[start]
-    inside = [h for h in hits if start < h.row < end]
+    inside = [h for h in hits if start < h.row < ends[start]]
     outside = {
-        h.match.code for r, role in heads if role == "other" for h in ok if r < h.row < spans[r]
+        h.match.code for r, role in heads if role == "other" for h in ok if r < h.row < ends[r]
     }
     again = outside & {h.match.code for h in inside if h.match.status == "ok"}
     if len(again) < max(MIN_INDICATORS, len(outside) // 2):
